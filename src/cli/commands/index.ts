@@ -4,4 +4,9 @@ import type { CommandContext } from "../context.js";
 /** Each command module exports one `register` function; this list is the CLI's command table. */
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-export const commands: RegisterCommand[] = [];
+import { registerBuild } from "./build.js";
+import { registerExplain } from "./explain.js";
+import { registerInit } from "./init.js";
+import { registerSchema } from "./schema.js";
+
+export const commands: RegisterCommand[] = [registerInit, registerBuild, registerExplain, registerSchema];

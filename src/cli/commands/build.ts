@@ -1,0 +1,83 @@
+import type { Command } from "commander";
+import { Option } from "commander";
+import type { CommandContext } from "../context.js";
+import { UsageError } from "../context.js";
+import { ExitCode } from "../io.js";
+import { allObjects, buildIntent } from "../../build.js";
+import { toYamlStream } from "../../render/yaml.js";
+import { objectFiles, writeDirAtomic, OutputDirError } from "../../render/files.js";
+import { printFindings, wrapUsage } from "../output.js";
+
+interface BuildFlags {
+  env?: string;
+  out?: string;
+  explain?: boolean;
+  output: "yaml" | "json";
+  platform?: string;
+  app?: string;
+}
+
+export function registerBuild(program: Command, ctx: CommandContext): void {
+  program
+    .command("build")
+    .description(
+      "Compile an intent directory into Kubernetes manifests (YAML stream on stdout, or one file per object with --out)",
+    )
+    .argument("[dir]", "intent directory or file", ".")
+    .option("-e, --env <env>", "environment to build (required when the platform defines several)")
+    .option(
+      "-o, --out <dir>",
+      "write one file per object into <dir>, atomically (the old directory survives any failure)",
+    )
+    .option("--explain", "annotate the YAML with `# why:` comments")
+    .addOption(new Option("--output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
+    .option("--platform <file>", "platform file (default: platform.yaml in the directory or a parent)")
+    .option("--app <name>", "only this app, when the directory holds several")
+    .action((dir: string, flags: BuildFlags) => {
+      ctx.exitCode = wrapUsage(ctx, () => runBuild(ctx, dir, flags));
+    });
+}
+
+function runBuild(ctx: CommandContext, dir: string, flags: BuildFlags): number {
+  const { io } = ctx;
+  const b = buildIntent(dir, {
+    cwd: io.cwd,
+    ...(flags.env !== undefined ? { env: flags.env } : {}),
+    ...(flags.platform !== undefined ? { platformFile: flags.platform } : {}),
+    ...(flags.app !== undefined ? { app: flags.app } : {}),
+  });
+  const findings = [...b.errors, ...b.warnings];
+  if (b.errors.length > 0 || !b.build) {
+    if (flags.output === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
+    else printFindings(ctx, findings);
+    return ExitCode.Failure;
+  }
+  const objects = allObjects(b.build);
+  const decisions = flags.explain ? b.build.results.flatMap((r) => r.decisions) : [];
+  if (flags.out !== undefined) {
+    try {
+      writeDirAtomic(flags.out, objectFiles(objects, decisions));
+    } catch (e) {
+      if (e instanceof OutputDirError) throw new UsageError(e.message);
+      throw e;
+    }
+    io.stderr.write(`kintent: wrote ${objects.length} object(s) for ${b.environment} to ${flags.out}\n`);
+  } else if (flags.output === "json") {
+    io.stdout.write(
+      JSON.stringify(
+        {
+          environment: b.environment,
+          objects,
+          decisions: b.build.results.flatMap((r) => r.decisions),
+          findings,
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+  } else {
+    io.stdout.write(toYamlStream(objects, decisions));
+  }
+  if (flags.output !== "json") printFindings(ctx, b.warnings);
+  return ExitCode.Ok;
+}

@@ -1,0 +1,29 @@
+import type { Origin } from "../intent/types.js";
+import type { Decision, KObject } from "./types.js";
+import { refOf } from "./types.js";
+
+/** Collects objects and the decisions behind them while the compiler runs. */
+export class Emitter {
+  readonly objects: KObject[] = [];
+  readonly decisions: Decision[] = [];
+
+  /** Add an object with the reason it exists. */
+  add(obj: KObject, why: Origin | string): KObject {
+    this.objects.push(obj);
+    this.why(obj, "", why);
+    return obj;
+  }
+
+  /** Record why a field of `obj` (JSON Pointer `path`) has its value. */
+  why(obj: KObject, path: string, why: Origin | string): void {
+    const o: Origin = typeof why === "string" ? { from: "derived", reason: why } : why;
+    if (!o.reason) return;
+    this.decisions.push({
+      object: refOf(obj),
+      path,
+      why: o.reason,
+      from: o.from,
+      ...(o.loc ? { loc: o.loc } : {}),
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { LABELS } from "../intent/defaults.js";
+import { sortKeys } from "../intent/resolve.js";
+import type { ResolvedApp } from "../intent/types.js";
+
+export type Track = "stable" | "canary";
+
+/** Instance name: the app, or `<app>-canary` for the live canary of weighted routing. */
+export function instanceName(app: ResolvedApp, track: Track = "stable"): string {
+  return track === "canary" ? `${app.name}-canary` : app.name;
+}
+
+/** Labels that select the app's pods. Immutable once deployed, so they never include the version. */
+export function selectorLabels(app: ResolvedApp, track: Track = "stable"): Record<string, string> {
+  return { [LABELS.name]: app.name, [LABELS.instance]: instanceName(app, track) };
+}
+
+/** Labels on every object: organisation and platform labels, then the recommended app.kubernetes.io set. */
+export function commonLabels(app: ResolvedApp, track?: Track): Record<string, string> {
+  return sortKeys({
+    ...app.labels,
+    ...selectorLabels(app, track ?? "stable"),
+    [LABELS.managedBy]: "kintent",
+    [LABELS.environment]: app.environment.name,
+    [LABELS.tier]: app.tier.value,
+    ...(track ? { [LABELS.track]: track } : {}),
+  });
+}
+
+/** Labels for pods (and their workloads): common labels plus the version. */
+export function podLabels(app: ResolvedApp, track?: Track, version = app.version): Record<string, string> {
+  return sortKeys({ ...commonLabels(app, track), [LABELS.version]: version });
+}
+
+/** `metadata` for an object of this app. */
+export function meta(
+  app: ResolvedApp,
+  name: string,
+  options: {
+    namespace?: string | null;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    track?: Track;
+  } = {},
+): {
+  name: string;
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+} {
+  const ns = options.namespace === null ? undefined : (options.namespace ?? app.environment.namespace);
+  const annotations = sortKeys({ ...app.annotations, ...(options.annotations ?? {}) });
+  return {
+    name,
+    ...(ns ? { namespace: ns } : {}),
+    labels: options.labels ?? commonLabels(app, options.track),
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+  };
+}

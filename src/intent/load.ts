@@ -1,0 +1,245 @@
+/**
+ * Loading intents from disk: the only I/O of the intent stage. Returns data and findings; throws only
+ * for bugs and for unreadable inputs (IntentReadError), never for user mistakes in file content.
+ */
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { dirname, join, relative, resolve, isAbsolute } from "node:path";
+import type { Finding } from "../validate/finding.js";
+import { parseYamlStream } from "../util/yaml-source.js";
+import type { SourceDocument } from "../util/yaml-source.js";
+import { API_VERSION, appIntent, platformIntent } from "./schema.js";
+import type { WrittenApp, WrittenPlatform } from "./schema.js";
+import { issuesToFindings } from "./issues.js";
+import { scoreToApp, SCORE_API_VERSION } from "./score.js";
+import * as z from "zod";
+
+export interface LoadedApp {
+  value: WrittenApp;
+  source: SourceDocument;
+  /** `kintent` for an App document, `score` for a Score workload converted to one. */
+  format: "kintent" | "score";
+}
+
+export interface LoadedPlatform {
+  value: WrittenPlatform;
+  source: SourceDocument;
+}
+
+export interface LoadedIntent {
+  /** Directory the intent was loaded from (absolute). */
+  dir: string;
+  apps: LoadedApp[];
+  platform?: LoadedPlatform;
+  /** Files read, relative to `dir` where possible (sorted) — used for hashing and watch. */
+  files: string[];
+}
+
+export interface LoadResult {
+  intent?: LoadedIntent;
+  errors: Finding[];
+  warnings: Finding[];
+}
+
+/** An input could not be read at all (missing directory, permissions). A usage error, exit 2. */
+export class IntentReadError extends Error {
+  override name = "IntentReadError";
+}
+
+export interface LoadOptions {
+  /** An explicit platform file; otherwise `platform.yaml` in the directory or its parents. */
+  platformFile?: string;
+  /** Order in which directory files are read; the result must not depend on it (tests reverse it). */
+  fileOrder?: "sorted" | "reverse";
+  /** Display paths relative to this directory. @default process.cwd() */
+  cwd?: string;
+}
+
+let appSchemaJson: Record<string, unknown> | undefined;
+let platformSchemaJson: Record<string, unknown> | undefined;
+function schemaFor(kind: "App" | "Platform"): Record<string, unknown> {
+  if (kind === "App") return (appSchemaJson ??= z.toJSONSchema(appIntent) as Record<string, unknown>);
+  return (platformSchemaJson ??= z.toJSONSchema(platformIntent) as Record<string, unknown>);
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel === "" ? "." : rel.startsWith("..") && isAbsolute(file) ? file : rel;
+}
+
+/** Load every App (and the Platform) from a directory or a single file. */
+export function loadIntent(path: string, options: LoadOptions = {}): LoadResult {
+  const cwd = options.cwd ?? process.cwd();
+  const abs = resolve(cwd, path);
+  if (!existsSync(abs)) throw new IntentReadError(`no such file or directory: ${path}`);
+  const isDir = statSync(abs).isDirectory();
+  const dir = isDir ? abs : dirname(abs);
+  let files = isDir
+    ? readdirSync(abs)
+        .filter((f) => YAML_FILE.test(f) && f !== "kintent.lock")
+        .sort()
+        .map((f) => join(abs, f))
+    : [abs];
+  if (options.fileOrder === "reverse") files = [...files].reverse();
+
+  const errors: Finding[] = [];
+  const warnings: Finding[] = [];
+  const apps: LoadedApp[] = [];
+  const platforms: LoadedPlatform[] = [];
+  const read: string[] = [];
+
+  const loadFile = (file: string, allowApps: boolean) => {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (e) {
+      throw new IntentReadError(`cannot read ${displayPath(file, cwd)}: ${(e as Error).message}`);
+    }
+    read.push(file);
+    const shown = displayPath(file, cwd);
+    const parsed = parseYamlStream(text, shown);
+    for (const e of parsed.errors) {
+      errors.push({
+        checkId: "yaml",
+        messageId: "syntax",
+        severity: "error",
+        message: e.message,
+        loc: e.loc,
+      });
+    }
+    for (const doc of parsed.documents) {
+      const v = doc.value as Record<string, unknown>;
+      if (typeof v !== "object" || Array.isArray(v)) continue;
+      const apiVersion = v.apiVersion;
+      const kind = v.kind;
+      if (apiVersion === SCORE_API_VERSION && allowApps) {
+        const converted = scoreToApp(doc, (p) => readFileSync(resolve(dirname(file), p), "utf8"));
+        errors.push(...converted.errors);
+        warnings.push(...converted.warnings);
+        if (converted.app) apps.push({ value: converted.app, source: doc, format: "score" });
+        continue;
+      }
+      if (typeof apiVersion !== "string" || !apiVersion.startsWith("kintent.dev/")) continue;
+      if (apiVersion !== API_VERSION) {
+        errors.push({
+          checkId: "intent",
+          messageId: "api-version",
+          severity: "error",
+          message: `unsupported apiVersion \`${apiVersion}\`; this kintent reads \`${API_VERSION}\``,
+          path: "/apiVersion",
+          loc: doc.locateValue("/apiVersion"),
+        });
+        continue;
+      }
+      if (kind === "App" && allowApps) {
+        const r = appIntent.safeParse(v);
+        if (r.success) apps.push({ value: r.data, source: doc, format: "kintent" });
+        else errors.push(...issuesToFindings(r.error.issues, { doc, schema: schemaFor("App"), kind: "App" }));
+      } else if (kind === "Platform") {
+        const r = platformIntent.safeParse(v);
+        if (r.success) platforms.push({ value: r.data, source: doc });
+        else
+          errors.push(
+            ...issuesToFindings(r.error.issues, { doc, schema: schemaFor("Platform"), kind: "Platform" }),
+          );
+      } else if (kind !== "App") {
+        const guess =
+          typeof kind === "string" && /^app$/i.test(kind)
+            ? "App"
+            : /^platform$/i.test(String(kind))
+              ? "Platform"
+              : undefined;
+        errors.push({
+          checkId: "intent",
+          messageId: "unknown-kind",
+          severity: "error",
+          message:
+            `unknown kind \`${String(kind)}\` for ${API_VERSION}; expected App or Platform` +
+            (guess ? ` — did you mean \`${guess}\`?` : ""),
+          path: "/kind",
+          loc: doc.locateValue("/kind"),
+        });
+      }
+    }
+  };
+
+  for (const f of files) loadFile(f, true);
+
+  if (options.platformFile) {
+    const pf = resolve(cwd, options.platformFile);
+    if (!existsSync(pf)) throw new IntentReadError(`no such platform file: ${options.platformFile}`);
+    platforms.length = 0;
+    loadFile(pf, false);
+    if (platforms.length === 0 && errors.length === 0) {
+      throw new IntentReadError(`${options.platformFile} contains no kind: Platform document`);
+    }
+  } else if (platforms.length === 0) {
+    const found = findParentPlatform(dir);
+    if (found) loadFile(found, false);
+  }
+
+  if (platforms.length > 1) {
+    const second = platforms[1];
+    errors.push({
+      checkId: "intent",
+      messageId: "duplicate-platform",
+      severity: "error",
+      message: `more than one Platform (${platforms.map((p) => `${p.source.file}`).join(", ")}); keep one`,
+      ...(second ? { loc: second.source.start() } : {}),
+    });
+  }
+
+  if (apps.length === 0 && errors.length === 0) {
+    errors.push({
+      checkId: "intent",
+      messageId: "no-app",
+      severity: "error",
+      message: `no App found in ${displayPath(abs, cwd)}: expected a kintent.yaml with \`apiVersion: ${API_VERSION}\` and \`kind: App\` (or a Score file). Run \`kintent init\` to create one.`,
+    });
+  }
+
+  apps.sort((a, b) =>
+    a.value.metadata.name < b.value.metadata.name
+      ? -1
+      : a.value.metadata.name > b.value.metadata.name
+        ? 1
+        : 0,
+  );
+  for (let i = 1; i < apps.length; i++) {
+    const a = apps[i];
+    if (a && apps[i - 1]?.value.metadata.name === a.value.metadata.name) {
+      errors.push({
+        checkId: "intent",
+        messageId: "duplicate-app",
+        severity: "error",
+        message: `two Apps are named \`${a.value.metadata.name}\``,
+        path: "/metadata/name",
+        loc: a.source.locateValue("/metadata/name"),
+      });
+    }
+  }
+
+  const platform = platforms[0];
+  const intent: LoadedIntent = {
+    dir,
+    apps,
+    files: read.map((f) => relative(dir, f)).sort(),
+    ...(platform ? { platform } : {}),
+  };
+  return errors.length > 0 ? { errors, warnings } : { intent, errors, warnings };
+}
+
+/** `platform.yaml` in `dir` or the nearest parent, stopping at a repository root. */
+function findParentPlatform(dir: string): string | undefined {
+  let cur = dirname(dir);
+  for (let i = 0; i < 32; i++) {
+    const candidate = join(cur, "platform.yaml");
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(join(cur, ".git"))) return undefined;
+    const parent = dirname(cur);
+    if (parent === cur) return undefined;
+    cur = parent;
+  }
+  return undefined;
+}

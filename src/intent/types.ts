@@ -1,0 +1,215 @@
+/**
+ * The normalized intent: one App resolved for one environment, every default applied, every value
+ * carrying where it came from. The compiler reads only this.
+ */
+import type { SourceLocation } from "../validate/finding.js";
+import type { ProfileName, ResourceValues, Tier } from "./defaults.js";
+
+/** Where a resolved value came from; the runbook and `# why:` comments are built from these. */
+export interface Origin {
+  /** `app` (the App file), `env` (the App's per-environment override), `platform`, `default`, `derived`. */
+  from: "app" | "env" | "platform" | "default" | "derived";
+  /** Human text: the reason. */
+  reason: string;
+  loc?: SourceLocation;
+}
+
+export interface Resolved<T> {
+  value: T;
+  origin: Origin;
+}
+
+export type ProbeSpec =
+  | {
+      kind: "http";
+      path: string;
+      port: string | number;
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      timeoutSeconds?: number;
+      failureThreshold?: number;
+    }
+  | {
+      kind: "tcp";
+      port: string | number;
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      timeoutSeconds?: number;
+      failureThreshold?: number;
+    }
+  | {
+      kind: "exec";
+      command: string[];
+      initialDelaySeconds?: number;
+      periodSeconds?: number;
+      timeoutSeconds?: number;
+      failureThreshold?: number;
+    };
+
+export interface PortSpec {
+  name: string;
+  port: number;
+  servicePort: number;
+  protocol: "TCP" | "UDP" | "SCTP";
+}
+
+export type EnvVar =
+  | { name: string; value: string }
+  | { name: string; secret: string; key: string; optional?: boolean }
+  | { name: string; config: string; key: string; optional?: boolean }
+  | { name: string; field: string };
+
+export type EnvFrom = { secret: string; prefix?: string } | { config: string; prefix?: string };
+
+export type FileSpec =
+  | { path: string; kind: "inline"; content: string; mode?: number }
+  | { path: string; kind: "configMap"; name: string; key: string }
+  | { path: string; kind: "secret"; name: string; key: string };
+
+export interface StorageSpec {
+  name: string;
+  path: string;
+  size: string;
+  accessMode: "ReadWriteOnce" | "ReadWriteOncePod" | "ReadWriteMany" | "ReadOnlyMany";
+  storageClass?: string;
+}
+
+export interface ExposeSpec {
+  host: string;
+  path: string;
+  /** Service port number the route sends traffic to. */
+  servicePort: number;
+  portName: string;
+  tls: boolean;
+  redirectHttp: boolean;
+  /** Secret holding the certificate: `<app>-tls`. */
+  tlsSecret: string;
+}
+
+export interface SecuritySpec {
+  runAsNonRoot: boolean;
+  runAsUser?: number;
+  runAsGroup?: number;
+  fsGroup?: number;
+  readOnlyRootFilesystem: boolean;
+  allowPrivilegeEscalation: boolean;
+  privileged: boolean;
+  capabilitiesAdd: string[];
+  capabilitiesDrop: string[];
+  seccompProfile: "RuntimeDefault" | "Localhost" | "Unconfined";
+  serviceAccountToken: boolean;
+  writablePaths: string[];
+}
+
+/** One canary step: a traffic weight, a timed pause, or a pause until a human resumes. */
+export type CanaryStep = { setWeight: number } | { pause: string } | { pause: "indefinite" };
+
+export interface GateSpec {
+  successRate?: { op: ">=" | ">"; value: number };
+  p99?: { op: "<=" | "<"; seconds: number };
+  interval: string;
+  failureLimit: number;
+}
+
+/** The live canary of weighted-routing engines: a second Deployment that gets `weight`% of traffic. */
+export interface WeightedCanary {
+  image: string;
+  weight: number;
+  replicas: number;
+  namespace: string;
+  env: EnvVar[];
+  files: FileSpec[];
+}
+
+export interface RolloutSpec {
+  strategy: "rolling" | "recreate" | "canary";
+  maxSurge: string | number;
+  maxUnavailable: string | number;
+  steps: CanaryStep[];
+  gate?: GateSpec;
+  weighted?: WeightedCanary;
+}
+
+export interface NetworkPeer {
+  app?: string;
+  namespace?: string;
+  podLabels?: Record<string, string>;
+  ports?: (string | number)[];
+}
+
+export type Engine = "none" | "argo-rollouts" | "traefik-weighted" | "gateway-weighted";
+export type IngressKind = "ingress" | "gateway" | "traefik" | "none";
+
+export interface PlatformFacts {
+  name: string;
+  ingress: {
+    kind: IngressKind;
+    className?: string;
+    gateway?: { name: string; namespace?: string; sectionName?: string; httpSectionName?: string };
+    entryPoints: { web: string; websecure: string };
+    allowCrossNamespace: boolean;
+    allowExternalNameServices: boolean;
+    controllerNamespace?: string;
+    controllerPodLabels?: Record<string, string>;
+  };
+  tls?: { issuer: string; kind: "ClusterIssuer" | "Issuer"; group: string };
+  engine: Engine;
+  metrics?: { prometheus: string; successRateQuery: string; latencyQuery: string };
+  gitops: { repo?: string; path: string; revision: string };
+  notes: { title: string; why?: string; fix?: string }[];
+  /** True when no Platform file was found and the built-in default is used. */
+  implicit: boolean;
+}
+
+export interface EnvironmentFacts {
+  name: string;
+  cluster: string;
+  namespace: string;
+  createNamespace: boolean;
+  sync: { auto: boolean; prune: boolean; selfHeal: boolean };
+  project: string;
+}
+
+/** One App resolved for one environment. */
+export interface ResolvedApp {
+  name: string;
+  environment: EnvironmentFacts;
+  platform: PlatformFacts;
+  tier: Resolved<Tier>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  image: Resolved<string>;
+  /** The image tag (or digest prefix) used as app.kubernetes.io/version. */
+  version: string;
+  imagePullSecrets: Resolved<string[]>;
+  command?: string[];
+  args?: string[];
+  ports: PortSpec[];
+  probes: { readiness?: Resolved<ProbeSpec>; liveness?: Resolved<ProbeSpec>; startup?: Resolved<ProbeSpec> };
+  resources: Resolved<{ profile?: ProfileName; requests: ResourceValues; limits: ResourceValues }>;
+  replicas: Resolved<number>;
+  autoscaling?: Resolved<{ min: number; max: number; cpu?: number; memory?: number }>;
+  env: EnvVar[];
+  envFrom: EnvFrom[];
+  files: FileSpec[];
+  storage: StorageSpec[];
+  expose?: Resolved<ExposeSpec>;
+  security: Resolved<SecuritySpec>;
+  rollout: Resolved<RolloutSpec>;
+  pdb: Resolved<boolean>;
+  spread: Resolved<boolean>;
+  network: Resolved<{ policy: boolean; allowFrom: NetworkPeer[]; egress: "all" | "dns-only" | "none" }>;
+  serviceAccount: { name: string; annotations: Record<string, string> };
+  podAnnotations: Record<string, string>;
+  scheduling: Resolved<{
+    nodeSelector: Record<string, string>;
+    nodeAffinity: Record<string, string[]>;
+    tolerations: Record<string, unknown>[];
+    storageClass?: string;
+  }>;
+  terminationGracePeriodSeconds: number;
+  /** Free-form `why:` notes from the intent, keyed by field (`app` for the whole app). */
+  why: Record<string, string>;
+  /** Where the App came from. */
+  source: { file: string; format: "kintent" | "score" };
+}

@@ -1,0 +1,80 @@
+/**
+ * Objects → YAML text. Deterministic: fixed options, no line folding, no anchors.
+ * With decisions, each explained field gets a `# why:` comment above it.
+ */
+import { Document, isMap, isScalar, isSeq } from "yaml";
+import type { Node, Pair, ToStringOptions } from "yaml";
+import type { Decision, KObject } from "../compile/types.js";
+import { refOf, sameRef } from "../compile/types.js";
+import { parsePointer } from "../util/json-pointer.js";
+
+export const YAML_OPTIONS: ToStringOptions = { lineWidth: 0, minContentWidth: 0, indentSeq: true };
+
+function newDocument(value: unknown): Document {
+  return new Document(value, { aliasDuplicateObjects: false, version: "1.2" });
+}
+
+/** One object as a YAML document (no `---`). */
+export function objectToYaml(obj: unknown, decisions: readonly Decision[] = []): string {
+  const doc = newDocument(obj);
+  if (decisions.length > 0) annotate(doc, decisions);
+  return doc.toString(YAML_OPTIONS);
+}
+
+/** A multi-document stream; every document starts with `---`. */
+export function toYamlStream(objects: readonly KObject[], decisions: readonly Decision[] = []): string {
+  return objects
+    .map((o) => {
+      const ref = refOf(o);
+      const own = decisions.filter((d) => sameRef(d.object, ref));
+      return `---\n${objectToYaml(o, own)}`;
+    })
+    .join("");
+}
+
+function whyText(d: Decision): string {
+  const where = d.loc ? ` (${d.loc.file}:${d.loc.line})` : d.from === "default" ? " (default)" : "";
+  return ` why: ${d.why}${where}`;
+}
+
+function annotate(doc: Document, decisions: readonly Decision[]): void {
+  const byPath = new Map<string, string[]>();
+  for (const d of decisions) {
+    const list = byPath.get(d.path) ?? [];
+    const text = whyText(d);
+    if (!list.includes(text)) list.push(text);
+    byPath.set(d.path, list);
+  }
+  for (const [path, texts] of byPath) {
+    const comment = texts.join("\n");
+    if (path === "") {
+      doc.commentBefore = doc.commentBefore ? `${doc.commentBefore}\n${comment}` : comment;
+      continue;
+    }
+    const target = findCommentTarget(doc, path);
+    if (!target) continue;
+    target.commentBefore = target.commentBefore ? `${target.commentBefore}\n${comment}` : comment;
+  }
+}
+
+/** The node to hang a comment on: the key of a map entry, or the item of a sequence. */
+function findCommentTarget(doc: Document, pointer: string): Node | undefined {
+  let node: unknown = doc.contents;
+  let target: Node | undefined;
+  for (const seg of parsePointer(pointer)) {
+    if (isMap(node)) {
+      const pair = node.items.find((p: Pair) => isScalar(p.key) && String(p.key.value) === seg);
+      if (!pair) return undefined;
+      target = pair.key as Node;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)];
+      if (item === undefined) return undefined;
+      target = item as Node;
+      node = item;
+    } else {
+      return undefined;
+    }
+  }
+  return target;
+}
