@@ -158,7 +158,7 @@ export function compile(app: ResolvedApp): CompileOutput {
       selectorTrack: "canary",
       why: `the canary's Service${crossNs ? ` in its own namespace ${ns}` : ""}`,
     });
-    if (app.network.value.policy && crossNs) networkPolicy(app, e, { namespace: ns, track: "canary" });
+    if (app.network.value.policy) networkPolicy(app, e, { namespace: ns, track: "canary" });
     const stableShare = 100 - weighted.weight;
     let canaryBackend: Backend;
     if (!crossNs) canaryBackend = { name: `${app.name}-canary`, port, weight: weighted.weight };

@@ -462,6 +462,7 @@ class Resolver {
       createNamespace: e.createNamespace ?? false,
       sync: s,
       project: e.project ?? "default",
+      ...(e.why ? { why: e.why } : {}),
     };
   }
 
@@ -1140,7 +1141,7 @@ class Resolver {
       value,
       origin: parts.length
         ? this.fromPlatform(
-            `${this.envName} schedules onto ${parts.join("; ")}`,
+            `${this.envName} schedules onto ${parts.join("; ")}${e.why ? ` — ${e.why}` : ""}`,
             e.nodeAffinity ? "nodeAffinity" : e.nodeSelector ? "nodeSelector" : "tolerations",
           )
         : this.byDefault("no scheduling constraints"),

@@ -96,7 +96,7 @@ export const portSpec = z.strictObject({
 });
 
 const httpProbe = z.strictObject({
-  path: z.string().startsWith("/").describe("HTTP path to GET."),
+  path: z.string().startsWith("/", "must start with /").describe("HTTP path to GET."),
   port: z
     .union([z.number().int().min(1).max(65535), z.string()])
     .optional()
@@ -123,7 +123,7 @@ const execProbe = z.strictObject({
   failureThreshold: z.number().int().min(1).optional(),
 });
 export const probe = z
-  .union([z.string().startsWith("/"), httpProbe, tcpProbe, execProbe])
+  .union([z.string().startsWith("/", "must start with /"), httpProbe, tcpProbe, execProbe])
   .describe("A health check: an HTTP path (`/healthz`), `{path, port}`, `{tcp: port}` or `{exec: [cmd]}`.");
 
 export const probes = z.strictObject({
@@ -186,14 +186,14 @@ const fileSource = z.union([
   z.strictObject({ secret: z.string().min(1), key: z.string().min(1) }),
 ]);
 export const files = z
-  .record(z.string().startsWith("/"), fileSource)
+  .record(z.string().startsWith("/", "must start with /"), fileSource)
   .describe(
     "Files mounted read-only, keyed by absolute path: inline content, or a key of a ConfigMap / Secret.",
   );
 
 export const storage = z.strictObject({
   name: dnsLabel.describe("Volume name."),
-  path: z.string().startsWith("/").describe("Mount path."),
+  path: z.string().startsWith("/", "must start with /").describe("Mount path."),
   size: quantity.describe("Requested size, e.g. 10Gi."),
   accessMode: z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]).optional(),
   storageClass: z.string().optional().describe("@default the environment's storageClass"),
@@ -201,7 +201,7 @@ export const storage = z.strictObject({
 
 export const expose = z.strictObject({
   host: z.string().min(1).describe("Public host name, e.g. shop.acme.io."),
-  path: z.string().startsWith("/").optional().describe("@default /"),
+  path: z.string().startsWith("/", "must start with /").optional().describe("@default /"),
   port: z
     .union([z.number().int(), z.string()])
     .optional()
@@ -234,7 +234,7 @@ export const security = z.strictObject({
     .optional()
     .describe("Mount a service account token into the pod. @default false"),
   writablePaths: z
-    .array(z.string().startsWith("/"))
+    .array(z.string().startsWith("/", "must start with /"))
     .optional()
     .describe("Writable emptyDir mounts, needed with a read-only root filesystem. @default [/tmp]"),
 });

@@ -168,6 +168,8 @@ export interface EnvironmentFacts {
   createNamespace: boolean;
   sync: { auto: boolean; prune: boolean; selfHeal: boolean };
   project: string;
+  /** The platform's `why` for this environment. */
+  why?: string;
 }
 
 /** One App resolved for one environment. */

@@ -91,6 +91,7 @@ export function renderRunbook(input: RunbookInput): string {
   out.push(...summary(app));
   out.push("");
   const whys = Object.entries(app.why);
+  if (env.why) whys.push([`the ${env.name} environment`, env.why]);
   if (whys.length > 0) {
     out.push("## Why it is this way");
     out.push("");

@@ -1,18 +1,24 @@
 /** "Did you mean …?" suggestions by edit distance. */
 
 export function editDistance(a: string, b: string): number {
+  // Optimal string alignment: insertions, deletions, substitutions and adjacent transpositions cost 1.
   const m = a.length;
   const n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) =>
+    Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? 0;
   for (let i = 1; i <= m; i++) {
-    const cur = [i];
+    const row = d[i] as number[];
     for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, at(i - 2, j - 2) + 1);
+      row[j] = v;
     }
-    prev = cur;
   }
-  return prev[n] ?? 0;
+  return at(m, n);
 }
 
 /**

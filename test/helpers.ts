@@ -1,0 +1,71 @@
+import { readdirSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildIntent, allObjects } from "../src/build.js";
+import type { IntentBuild } from "../src/build.js";
+import { loadIntent } from "../src/intent/load.js";
+import { environmentNames } from "../src/intent/resolve.js";
+import type { KObject } from "../src/compile/types.js";
+import { main } from "../src/cli/main.js";
+import { Readable } from "node:stream";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const EXAMPLES = join(ROOT, "examples");
+
+/** Example directories that hold an intent (not the policies folder). */
+export function exampleNames(): string[] {
+  return readdirSync(EXAMPLES, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== "policies")
+    .map((d) => d.name)
+    .sort();
+}
+
+export function exampleEnvironments(name: string): string[] {
+  const r = loadIntent(join(EXAMPLES, name), { cwd: ROOT });
+  if (!r.intent) throw new Error(`example ${name} does not load: ${JSON.stringify(r.errors)}`);
+  return environmentNames(r.intent.platform);
+}
+
+export function buildExample(name: string, env?: string): IntentBuild & { objects: KObject[] } {
+  const b = buildIntent(join(EXAMPLES, name), { cwd: ROOT, ...(env ? { env } : {}) });
+  if (b.errors.length > 0 || !b.build)
+    throw new Error(`example ${name} (${env}) fails: ${JSON.stringify(b.errors, null, 2)}`);
+  return { ...b, objects: allObjects(b.build) };
+}
+
+export function find(objects: KObject[], kind: string, name: string, namespace?: string): KObject {
+  const o = objects.find(
+    (x) =>
+      x.kind === kind &&
+      x.metadata.name === name &&
+      (namespace === undefined || x.metadata.namespace === namespace),
+  );
+  if (!o)
+    throw new Error(
+      `no ${kind} ${name} in [${objects.map((x) => `${x.kind}/${x.metadata.name}`).join(", ")}]`,
+    );
+  return o;
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI in-process, as `kintent <args>`. */
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {},
+): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin: Readable.from([options.stdin ?? ""]),
+    cwd: options.cwd ?? ROOT,
+    env: options.env ?? {},
+  });
+  return { code, stdout, stderr };
+}
