@@ -8,7 +8,9 @@ import {
   startApiEnv,
 } from "../harness/index.js";
 import type { ApiEnv, DryRunResult, KubeObject } from "../harness/index.js";
+import { parseAllDocuments } from "yaml";
 import { bundleDir, collectSchemaBundle, staleBundleFiles } from "../../scripts/gen-schemas.js";
+import { exampleEnvironments, exampleNames, runCli } from "../helpers.js";
 
 function deployment(
   overrides: { spec?: Record<string, unknown>; container?: Record<string, unknown> } = {},
@@ -204,5 +206,26 @@ describe.skipIf(skipClusterTests)("api environment: etcd + kube-apiserver + the 
     expect(files.size).toBeGreaterThan(20);
     const stale = staleBundleFiles(bundleDir(env.kubernetesVersion), files);
     expect(stale, "schemas/ is out of date: run `npx tsx scripts/gen-schemas.ts`").toEqual([]);
+  });
+
+  describe.each(exampleNames())("example %s", (example) => {
+    it.each(exampleEnvironments(example))(
+      "env %s: every object `kintent build` emits passes server-side dry run with strict validation",
+      async (environment) => {
+        const run = await runCli(["build", `examples/${example}`, "--env", environment]);
+        expect(run.code, run.stderr).toBe(0);
+        const objects = parseAllDocuments(run.stdout)
+          .map((d) => d.toJS() as KubeObject | null)
+          .filter((o): o is KubeObject => o !== null);
+        expect(objects.length).toBeGreaterThan(2);
+        const rejected = (await dryRunApply(env, objects))
+          .filter((r) => !r.ok || r.warnings.length > 0)
+          .map(
+            (r) =>
+              `${r.object.kind} ${r.object.namespace ?? ""}/${r.object.name}: ${r.message ?? r.warnings.join("; ")}`,
+          );
+        expect(rejected).toEqual([]);
+      },
+    );
   });
 });

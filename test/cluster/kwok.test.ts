@@ -10,6 +10,30 @@ import {
   waitForPods,
 } from "../harness/index.js";
 import type { ClusterEnv, KubeObject } from "../harness/index.js";
+import { parseAllDocuments } from "yaml";
+import { runCli } from "../helpers.js";
+
+/** `kintent build examples/quickstart`, parsed. */
+async function quickstart(): Promise<KubeObject[]> {
+  const run = await runCli(["build", "examples/quickstart"]);
+  expect(run.code, run.stderr).toBe(0);
+  return parseAllDocuments(run.stdout)
+    .map((d) => d.toJS() as KubeObject | null)
+    .filter((o): o is KubeObject => o !== null);
+}
+
+/** The same objects moved to another namespace, with every container image replaced. */
+function relocate(objects: KubeObject[], namespace: string, image?: string): KubeObject[] {
+  const copy = structuredClone(objects);
+  for (const o of copy) {
+    if (o.metadata?.namespace !== undefined) o.metadata.namespace = namespace;
+    if (o.kind === "Namespace" && o.metadata) o.metadata.name = namespace;
+    const spec = (o.spec as { template?: { spec?: { containers?: { image: string }[] } } } | undefined)
+      ?.template?.spec;
+    if (image) for (const c of spec?.containers ?? []) c.image = image;
+  }
+  return copy;
+}
 
 interface DeploymentOptions {
   namespace: string;
@@ -73,6 +97,44 @@ describe.skipIf(skipClusterTests)(
         ]),
       );
       expect(env.nodes).toHaveLength(2);
+    });
+
+    it("rolls out `kintent build examples/quickstart`: the Deployment becomes Available, pods Running on kwok nodes", async () => {
+      const objects = await quickstart();
+      const dep = objects.find((o) => o.kind === "Deployment");
+      const namespace = dep?.metadata?.namespace;
+      const name = dep?.metadata?.name;
+      if (!namespace || !name) throw new Error("quickstart has no namespaced Deployment");
+      await applyObjects(env, objects);
+      const available = await waitForDeploymentAvailable(env, namespace, name);
+      const replicas = available.spec?.replicas ?? 1;
+      expect(available.status?.availableReplicas).toBe(replicas);
+      const selector = Object.entries(
+        (dep.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
+      )
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+      const pods = await listPods(env, namespace, selector);
+      expect(
+        pods.filter((p) => p.status?.phase === "Running" && env.nodes.includes(p.spec?.nodeName ?? "")),
+      ).toHaveLength(replicas);
+    });
+
+    it("stages ImagePullBackOff for the quickstart with a broken image tag", async () => {
+      const objects = relocate(await quickstart(), "quickstart-broken", "ghcr.io/acme/hello:1.0.0-broken");
+      await applyObjects(env, objects);
+      const dep = objects.find((o) => o.kind === "Deployment");
+      const selector = Object.entries(
+        (dep?.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels,
+      )
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+      const pods = await waitForPods(env, "quickstart-broken", selector, "to be in ImagePullBackOff", (ps) =>
+        ps.some((p) =>
+          p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === "ImagePullBackOff"),
+        ),
+      );
+      expect(pods[0]?.status?.phase).toBe("Pending");
     });
 
     it("rolls a Deployment out: ReplicaSet, Pods Running and Ready on kwok nodes, Available", async () => {
