@@ -1,0 +1,213 @@
+/**
+ * Evaluates a set of policies against a set of resources, offline: kyverno.io/v1 policies, Kyverno
+ * ValidatingPolicies and Kubernetes ValidatingAdmissionPolicies. Pure: data in, data out.
+ */
+import { cloneJson, isObject } from "./json.js";
+import { classifyPolicy } from "./policy-kind.js";
+import type { LoadedPolicy, ResourceRef, RuleResult, UnsupportedRule } from "./types.js";
+import { evaluateKyvernoPolicy, ruleAction } from "./engine/kyverno-policy.js";
+import type { RuleResponse } from "./engine/kyverno-policy.js";
+import type { RequestInfo } from "./engine/match.js";
+import { resourceName, resourceNamespace } from "./engine/match.js";
+import { evaluateValidatingPolicy } from "./cel/validating-policy.js";
+import { evaluateVap } from "./cel/vap.js";
+import {
+  celOperation,
+  computeVariables,
+  namespaceLabelsMap,
+  namespaceObject,
+  operationFromVariables,
+  ruleValues,
+} from "./values.js";
+import type { ValuesSpec } from "./values.js";
+
+export interface EvaluateOptions {
+  /** Admission operation to simulate; by default CREATE (or what the values say). */
+  operation?: string;
+  /** Kyverno CLI mock values. */
+  values?: ValuesSpec;
+  /** The requesting user (Kyverno CLI `userinfo`). */
+  userInfo?: RequestInfo;
+  /** Cluster objects visible to CEL `resource.Get/List` (Kyverno CLI `context` file). */
+  clusterResources?: Record<string, unknown>[];
+}
+
+/** One policy's response for one resource (Kyverno's EngineResponse). */
+export interface PolicyResponse {
+  policy: string;
+  policyKind: string;
+  policyNamespace: string;
+  rules: (RuleResponse & { action: "Enforce" | "Audit" })[];
+  /** Rules that matched but are not evaluated by this engine (mutate, generate, verifyImages…). */
+  unsupported: { rule: string; reason: string }[];
+}
+
+export interface PreparedPolicies {
+  kyverno: Record<string, unknown>[];
+  validating: Record<string, unknown>[];
+  vaps: Record<string, unknown>[];
+  bindings: Record<string, unknown>[];
+  unsupported: UnsupportedRule[];
+}
+
+/** Sorts loaded policy documents by engine; unsupported kinds are listed with a reason. */
+export function preparePolicies(policies: readonly LoadedPolicy[]): PreparedPolicies {
+  const out: PreparedPolicies = { kyverno: [], validating: [], vaps: [], bindings: [], unsupported: [] };
+  for (const p of policies) {
+    const c = classifyPolicy(p.document);
+    switch (c.kind) {
+      case "kyverno":
+        out.kyverno.push(p.document);
+        break;
+      case "validating-policy":
+        out.validating.push(p.document);
+        break;
+      case "vap":
+        out.vaps.push(p.document);
+        break;
+      case "vap-binding":
+        out.bindings.push(p.document);
+        break;
+      case "unsupported":
+        out.unsupported.push({ policy: c.name, policyKind: c.policyKind, rule: "", reason: c.reason });
+        break;
+      case "other":
+        break;
+    }
+  }
+  return out;
+}
+
+function hasValidateRules(policy: Record<string, unknown>): boolean {
+  const spec = isObject(policy.spec) ? policy.spec : {};
+  const rules = Array.isArray(spec.rules) ? spec.rules.filter(isObject) : [];
+  return rules.some(
+    (r) => (isObject(r.validate) && Object.keys(r.validate).length > 0) || Array.isArray(r.verifyImages),
+  );
+}
+
+function name(o: Record<string, unknown>): string {
+  const md = isObject(o.metadata) ? o.metadata : {};
+  return typeof md.name === "string" ? md.name : "";
+}
+
+/** Evaluates every policy against one resource, in Kyverno's order (v1 policies, VAPs, ValidatingPolicies). */
+export function evaluateResource(
+  prepared: PreparedPolicies,
+  resource: Record<string, unknown>,
+  options: EvaluateOptions = {},
+): PolicyResponse[] {
+  const out: PolicyResponse[] = [];
+  const ns = resourceNamespace(resource);
+  const nsLabels = namespaceLabelsMap(options.values);
+  for (const policy of prepared.kyverno) {
+    const policyName = name(policy);
+    const vars = computeVariables(options.values, policyName, resourceName(resource));
+    const operation = operationFromVariables(vars, options.operation);
+    if (options.operation) vars["request.operation"] = options.operation;
+    const env = {
+      operation,
+      namespaceLabels: nsLabels.get(ns),
+      namespaceObject:
+        ns !== "" ? { apiVersion: "v1", kind: "Namespace", metadata: { name: ns } } : undefined,
+      values: vars,
+      ruleValues: (p: string, r: string) => ruleValues(options.values, p, r),
+      ...(options.userInfo ? { requestInfo: options.userInfo } : {}),
+    };
+    const spec = isObject(policy.spec) ? policy.spec : {};
+    const rulesByName = new Map<string, Record<string, unknown>>();
+    for (const r of Array.isArray(spec.rules) ? spec.rules.filter(isObject) : [])
+      rulesByName.set(String(r.name), r);
+    const evaluation = evaluateKyvernoPolicy(policy, cloneJson(resource), env);
+    if (!hasValidateRules(policy) && evaluation.unsupported.length === 0) continue;
+    const md = isObject(policy.metadata) ? policy.metadata : {};
+    out.push({
+      policy: policyName,
+      policyKind: typeof policy.kind === "string" ? policy.kind : "ClusterPolicy",
+      policyNamespace: policy.kind === "Policy" && typeof md.namespace === "string" ? md.namespace : "",
+      rules: evaluation.responses.map((r) => {
+        const base = r.name.replace(/^autogen-(cronjob-)?/, "");
+        const ruleDoc = rulesByName.get(r.name) ?? rulesByName.get(base) ?? {};
+        return { ...r, action: ruleAction(ruleDoc, spec) };
+      }),
+      unsupported: evaluation.unsupported,
+    });
+  }
+  const op = celOperation(options.values, options.operation);
+  for (const vap of prepared.vaps) {
+    const bindings = prepared.bindings.filter((b) => isObject(b.spec) && b.spec.policyName === name(vap));
+    const r = evaluateVap(vap, bindings, resource, {
+      operation: op,
+      namespaceLabels: nsLabels.get(ns),
+      namespaceObject: namespaceObject(options.values, ns),
+      userInfo: options.userInfo,
+    });
+    out.push({
+      policy: name(vap),
+      policyKind: "ValidatingAdmissionPolicy",
+      policyNamespace: "",
+      rules: r,
+      unsupported: [],
+    });
+  }
+  for (const vpol of prepared.validating) {
+    const responses = evaluateValidatingPolicy(vpol, resource, {
+      operation: op,
+      namespaceLabels: nsLabels.get(ns),
+      namespaceObject: namespaceObject(options.values, ns),
+      userInfo: options.userInfo,
+      clusterResources: options.clusterResources ?? [],
+    });
+    for (const rules of responses) {
+      out.push({
+        policy: name(vpol),
+        policyKind: typeof vpol.kind === "string" ? vpol.kind : "ValidatingPolicy",
+        policyNamespace: vpol.kind === "NamespacedValidatingPolicy" ? resourceNamespace(vpol) : "",
+        rules,
+        unsupported: [],
+      });
+    }
+  }
+  return out;
+}
+
+export function resourceRef(resource: Record<string, unknown>): ResourceRef {
+  const ref: ResourceRef = {
+    apiVersion: typeof resource.apiVersion === "string" ? resource.apiVersion : "",
+    kind: typeof resource.kind === "string" ? resource.kind : "",
+    name: resourceName(resource),
+  };
+  const ns = resourceNamespace(resource);
+  if (ns !== "") ref.namespace = ns;
+  return ref;
+}
+
+/** Flattens policy responses into RuleResults. */
+export function toRuleResults(
+  responses: PolicyResponse[],
+  resource: Record<string, unknown>,
+  resourceIndex: number,
+): RuleResult[] {
+  const ref = resourceRef(resource);
+  const out: RuleResult[] = [];
+  for (const pr of responses) {
+    for (const r of pr.rules) {
+      const result: RuleResult = {
+        policy: pr.policy,
+        policyKind: pr.policyKind,
+        rule: r.name,
+        resource: ref,
+        status: r.status,
+        message: r.message,
+        action: r.action,
+        resourceIndex,
+      };
+      if (pr.policyNamespace !== "") result.policyNamespace = pr.policyNamespace;
+      if (r.path) result.path = r.path;
+      if (r.status === "skip") result.reason = r.message;
+      if (r.offline) result.offline = true;
+      out.push(result);
+    }
+  }
+  return out;
+}
