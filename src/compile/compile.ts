@@ -148,7 +148,7 @@ export function compile(app: ResolvedApp): CompileOutput {
       filesConfigMap: `${app.name}-canary-files`,
     };
     if (crossNs && env.createNamespace) namespace(app, e, ns);
-    if (crossNs) serviceAccount(app, e, ns);
+    if (crossNs) serviceAccount(app, e, ns, "canary");
     filesConfigMap(app, e, variant, ns);
     deployment(app, e, variant, { namespace: ns, replicas: weighted.replicas, name: `${app.name}-canary` });
     service(app, e, {
@@ -159,6 +159,7 @@ export function compile(app: ResolvedApp): CompileOutput {
       why: `the canary's Service${crossNs ? ` in its own namespace ${ns}` : ""}`,
     });
     if (app.network.value.policy) networkPolicy(app, e, { namespace: ns, track: "canary" });
+    pdb(app, e, { namespace: ns, replicas: weighted.replicas });
     const stableShare = 100 - weighted.weight;
     let canaryBackend: Backend;
     if (!crossNs) canaryBackend = { name: `${app.name}-canary`, port, weight: weighted.weight };

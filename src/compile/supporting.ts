@@ -6,7 +6,8 @@ import type { ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
 import type { KObject } from "./types.js";
 import type { Track } from "./labels.js";
-import { meta, selectorLabels } from "./labels.js";
+import { commonLabels, meta, selectorLabels } from "./labels.js";
+import { LABELS } from "../intent/defaults.js";
 import type { PodVariant } from "./workload.js";
 import { fileKey } from "./workload.js";
 
@@ -45,12 +46,16 @@ export function namespace(app: ResolvedApp, e: Emitter, name: string): KObject {
   return obj;
 }
 
-export function serviceAccount(app: ResolvedApp, e: Emitter, ns?: string): KObject {
+export function serviceAccount(app: ResolvedApp, e: Emitter, ns?: string, track?: Track): KObject {
   const annotations = app.serviceAccount.annotations;
   const obj: KObject = {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: meta(app, app.serviceAccount.name, { ...(ns ? { namespace: ns } : {}), annotations }),
+    metadata: meta(app, app.serviceAccount.name, {
+      ...(ns ? { namespace: ns } : {}),
+      annotations,
+      ...(track ? { track } : {}),
+    }),
     automountServiceAccountToken: app.security.value.serviceAccountToken,
   };
   e.add(obj, "an identity of its own, so RBAC and cloud IAM can be granted to this app alone");
@@ -140,7 +145,8 @@ export function externalNameBridge(
   const obj: KObject = {
     apiVersion: "v1",
     kind: "Service",
-    metadata: meta(app, name, { track: "canary" }),
+    // Part of the stable app's routing, in its namespace; marked as the canary's track.
+    metadata: meta(app, name, { labels: sortKeys({ ...commonLabels(app), [LABELS.track]: "canary" }) }),
     spec: {
       type: "ExternalName",
       externalName: `${target.name}.${target.namespace}.svc.cluster.local`,
@@ -184,15 +190,30 @@ export function hpa(app: ResolvedApp, e: Emitter, target: KObject): KObject | un
   return obj;
 }
 
-export function pdb(app: ResolvedApp, e: Emitter): KObject | undefined {
+export function pdb(
+  app: ResolvedApp,
+  e: Emitter,
+  canary?: { namespace: string; replicas: number },
+): KObject | undefined {
   if (!app.pdb.value) return undefined;
+  if (canary && canary.replicas < 2) return undefined;
+  const track: Track = canary ? "canary" : "stable";
   const obj: KObject = {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
-    metadata: meta(app, app.name),
-    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(app) } },
+    metadata: meta(
+      app,
+      canary ? `${app.name}-canary` : app.name,
+      canary ? { namespace: canary.namespace, track } : {},
+    ),
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(app, track) } },
   };
-  e.add(obj, app.pdb.origin);
+  e.add(
+    obj,
+    canary
+      ? "the canary takes a share of live traffic: keep all but one of its pods through a drain, or that share would hit a Service with no endpoints"
+      : app.pdb.origin,
+  );
   e.why(
     obj,
     "/spec/maxUnavailable",

@@ -94,7 +94,7 @@ export interface ParsedStream {
  */
 export function parseYamlStream(text: string, file: string): ParsedStream {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, logLevel: "error" });
   const documents: SourceDocument[] = [];
   const errors: YamlParseError[] = [];
   const list = Array.isArray(docs) ? docs : [];

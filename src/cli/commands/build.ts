@@ -15,6 +15,7 @@ interface BuildFlags {
   output: "yaml" | "json";
   platform?: string;
   app?: string;
+  allowInvalid?: boolean;
 }
 
 export function registerBuild(program: Command, ctx: CommandContext): void {
@@ -33,6 +34,7 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
     .addOption(new Option("--output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
     .option("--platform <file>", "platform file (default: platform.yaml in the directory or a parent)")
     .option("--app <name>", "only this app, when the directory holds several")
+    .option("--allow-invalid", "write output even when the validator reports errors (they are still printed)")
     .action((dir: string, flags: BuildFlags) => {
       ctx.exitCode = wrapUsage(ctx, () => runBuild(ctx, dir, flags));
     });
@@ -51,6 +53,16 @@ function runBuild(ctx: CommandContext, dir: string, flags: BuildFlags): number {
     if (flags.output === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
     else printFindings(ctx, findings);
     return ExitCode.Failure;
+  }
+  const invalid = b.validation.some((f) => f.severity === "error");
+  if (invalid && !flags.allowInvalid) {
+    if (flags.output === "json")
+      io.stdout.write(JSON.stringify({ findings: [...findings, ...b.validation] }, null, 2) + "\n");
+    else printFindings(ctx, [...b.warnings, ...b.validation]);
+    io.stderr.write(
+      "kintent: refusing to write manifests with error findings (use --allow-invalid to override)\n",
+    );
+    return ExitCode.Findings;
   }
   const objects = allObjects(b.build);
   const decisions = flags.explain ? b.build.results.flatMap((r) => r.decisions) : [];
@@ -78,6 +90,6 @@ function runBuild(ctx: CommandContext, dir: string, flags: BuildFlags): number {
   } else {
     io.stdout.write(toYamlStream(objects, decisions));
   }
-  if (flags.output !== "json") printFindings(ctx, b.warnings);
-  return ExitCode.Ok;
+  if (flags.output !== "json") printFindings(ctx, [...b.warnings, ...b.validation]);
+  return invalid ? ExitCode.Findings : ExitCode.Ok;
 }

@@ -8,5 +8,7 @@ import { registerBuild } from "./build.js";
 import { registerExplain } from "./explain.js";
 import { registerInit } from "./init.js";
 import { registerSchema } from "./schema.js";
+import { registerValidate } from "./validate.js";
+import { registerChecks } from "./checks.js";
 
-export const commands: RegisterCommand[] = [registerInit, registerBuild, registerExplain, registerSchema];
+export const commands: RegisterCommand[] = [registerInit, registerBuild, registerExplain, registerValidate, registerChecks, registerSchema];

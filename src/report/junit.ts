@@ -1,0 +1,56 @@
+/** JUnit XML: one test suite per file, one test case per object; error findings are failures. */
+import type { Report } from "./types.js";
+import type { Finding } from "../validate/finding.js";
+import { compareFindings } from "../validate/finding.js";
+
+const esc = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+export function formatJunit(r: Report): string {
+  const byFile = new Map<string, Map<string, Finding[]>>();
+  for (const f of [...r.findings].sort(compareFindings)) {
+    const file = f.loc?.file ?? "(generated)";
+    const obj = f.object
+      ? `${f.object.kind}/${f.object.namespace ? `${f.object.namespace}/` : ""}${f.object.name}`
+      : "(file)";
+    const m = byFile.get(file) ?? new Map<string, Finding[]>();
+    const list = m.get(obj) ?? [];
+    list.push(f);
+    m.set(obj, list);
+    byFile.set(file, m);
+  }
+  const suites: string[] = [];
+  let totalTests = 0;
+  let totalFailures = 0;
+  for (const [file, objects] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const cases: string[] = [];
+    let failures = 0;
+    for (const [obj, list] of objects) {
+      const errors = list.filter((f) => f.severity === "error");
+      if (errors.length > 0) failures++;
+      const body = errors.map(
+        (f) =>
+          `      <failure type="${esc(f.checkId)}" message="${esc(f.message)}">${esc(`${f.loc ? `${f.loc.file}:${f.loc.line}:${f.loc.column} ` : ""}${f.path ?? ""} ${f.message}`)}</failure>`,
+      );
+      const others = list
+        .filter((f) => f.severity !== "error")
+        .map((f) => `${f.severity}: ${f.message} [${f.checkId}]`);
+      cases.push(
+        `    <testcase classname="${esc(file)}" name="${esc(obj)}">${body.length || others.length ? "\n" : ""}${body.join("\n")}${others.length ? `${body.length ? "\n" : ""}      <system-out>${esc(others.join("\n"))}</system-out>` : ""}${body.length || others.length ? "\n    " : ""}</testcase>`,
+      );
+    }
+    totalTests += objects.size;
+    totalFailures += failures;
+    suites.push(
+      `  <testsuite name="${esc(file)}" tests="${objects.size}" failures="${failures}" errors="0">\n${cases.join("\n")}\n  </testsuite>`,
+    );
+  }
+  const clean = r.summary.objects - [...byFile.values()].reduce((n, m) => n + m.size, 0);
+  if (clean > 0) {
+    suites.push(
+      `  <testsuite name="kintent" tests="${clean}" failures="0" errors="0">\n    <testcase classname="kintent" name="${clean} object(s) without findings"></testcase>\n  </testsuite>`,
+    );
+    totalTests += clean;
+  }
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kintent validate" tests="${totalTests}" failures="${totalFailures}">\n${suites.join("\n")}\n</testsuites>\n`;
+}
