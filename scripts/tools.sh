@@ -181,7 +181,7 @@ write_env() {
 list_tools() {
   local name state
   for name in "${DEFAULT_TOOLS[@]}" "${OPTIONAL_TOOLS[@]}"; do
-    if is_cached "$name"; then state="cached ($(human_size "$(tool_dir "$name")/bin"))"; else state="missing"; fi
+    if is_cached "$name"; then state="cached ($(human_size "$(tool_dir "$name")"))"; else state="missing"; fi
     printf '%-12s %-9s %-55s %s\n' "$name" "$(version_of "$name")" "$(binaries_of "$name")" "$state"
   done
 }
@@ -238,7 +238,7 @@ main() {
       echo "built $(date -u +%Y-%m-%dT%H:%M:%SZ) in ${secs}s with $(go env GOVERSION)"
     } >"$(tool_dir "$name")/.complete"
     link_tool "$name"
-    printf '  %-12s %-9s built in %ss (%s)\n' "$name" "$(version_of "$name")" "$secs" "$(human_size "$(tool_dir "$name")/bin")"
+    printf '  %-12s %-9s built in %ss (%s)\n' "$name" "$(version_of "$name")" "$secs" "$(human_size "$(tool_dir "$name")")"
   done
   write_env
   echo "tools.sh: done in $((SECONDS - total_start))s; binaries in $TOOLS_DIR/bin (source $TOOLS_DIR/env.sh)"

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { convertBundle } from "../../scripts/schemas-to-kubeconform.js";
-import { repoRoot, requireTools, skipClusterTests } from "../harness/index.js";
+import { findTool, repoRoot, requireTools, skipClusterTests } from "../harness/index.js";
 import type { ToolName } from "../harness/index.js";
 
 /** The versions pinned in scripts/tools.sh (the single source of truth). */
@@ -34,6 +34,12 @@ describe.skipIf(skipClusterTests)("tools built by scripts/tools.sh", () => {
     ["kubectl-kyverno", ["version"], "KYVERNO_VERSION", (v) => `Version: ${v}`],
   ])("%s reports the pinned version", (tool, args, variable, expected) => {
     expect(run(tool, args)).toContain(expected(pinned(variable)));
+  });
+
+  it.skipIf(findTool("checkov") === undefined)("optional checkov reports the pinned version", () => {
+    expect(execFileSync(findTool("checkov") ?? "checkov", ["--version"], { encoding: "utf8" }).trim()).toBe(
+      pinned("CHECKOV_VERSION"),
+    );
   });
 
   describe("kubeconform with kintent's schema bundle (scripts/schemas-to-kubeconform.ts)", () => {
