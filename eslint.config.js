@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "dist-check/**", "coverage/**", "node_modules/**", "**/*.js", "!eslint.config.js"] },
+  { ignores: ["dist/**", "dist-check/**", "coverage/**", "node_modules/**", "bench/.work/**", "**/*.js", "!eslint.config.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

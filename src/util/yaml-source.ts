@@ -6,22 +6,46 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "
 import type { Document, Node, Pair } from "yaml";
 import type { SourceLocation } from "../validate/finding.js";
 import { parsePointer } from "./json-pointer.js";
+import { CORE_SCHEMA, loadAll } from "js-yaml";
 
 export interface YamlParseError {
   message: string;
   loc: SourceLocation;
 }
 
-/** One YAML document of a stream, with its plain JS value and a position lookup. */
+interface Parsed {
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+/**
+ * One YAML document of a stream, with its plain JS value and a position lookup. The positioned parse
+ * (yaml's CST) may be computed lazily, on the first position asked for: validating thousands of
+ * manifests only pays for positions where there is something to point at.
+ */
 export class SourceDocument {
+  private parsed: Parsed | (() => Parsed);
+
   constructor(
     readonly file: string,
     /** 0-based index of the document in its stream. */
     readonly index: number,
-    readonly doc: Document.Parsed,
-    readonly lineCounter: LineCounter,
+    parsed: Parsed | (() => Parsed),
     readonly value: unknown,
-  ) {}
+  ) {
+    this.parsed = parsed;
+  }
+
+  private get p(): Parsed {
+    if (typeof this.parsed === "function") this.parsed = this.parsed();
+    return this.parsed;
+  }
+  get doc(): Document.Parsed {
+    return this.p.doc;
+  }
+  get lineCounter(): LineCounter {
+    return this.p.lineCounter;
+  }
 
   /** Position of the document start. */
   start(): SourceLocation {
@@ -94,7 +118,13 @@ export interface ParsedStream {
  */
 export function parseYamlStream(text: string, file: string): ParsedStream {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: false, logLevel: "error" });
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: false,
+    logLevel: "error",
+  });
   const documents: SourceDocument[] = [];
   const errors: YamlParseError[] = [];
   const list = Array.isArray(docs) ? docs : [];
@@ -114,7 +144,91 @@ export function parseYamlStream(text: string, file: string): ParsedStream {
     if (doc.contents === null) return;
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return;
-    documents.push(new SourceDocument(file, index, doc, lineCounter, value));
+    documents.push(new SourceDocument(file, index, { doc, lineCounter }, value));
   });
   return { documents, errors };
+}
+
+/**
+ * Fast parse for manifests: values with js-yaml (YAML 1.2 core schema, duplicate keys rejected), positions
+ * from the \`yaml\` CST only when first asked for. Falls back to the positioned parser for syntax errors,
+ * so every error still points at its line and column.
+ */
+function lineCount(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+export function parseManifestStream(text: string, file: string): ParsedStream {
+  const values: unknown[] = [];
+  try {
+    loadAll(text, (v) => values.push(v), { schema: CORE_SCHEMA, filename: file });
+  } catch {
+    return parseYamlStream(text, file);
+  }
+  // Document boundaries: a line starting with `---` or `...` at column 0 always ends a document (YAML 1.2
+  // forbids them inside scalars), so each document can be parsed for positions on its own.
+  const starts: number[] = [];
+  const re = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text)) !== null) starts.push(m.index);
+  const segments: { from: number; to: number }[] = [];
+  let prev = 0;
+  for (const st of starts) {
+    segments.push({ from: prev, to: st });
+    prev = text.startsWith("...", st) ? text.indexOf("\n", st) + 1 || text.length : st;
+  }
+  segments.push({ from: prev, to: text.length });
+  // Keep segments holding content (js-yaml yields one value per document, empty ones as null/undefined).
+  const nonEmpty = segments.filter((g) =>
+    /^(?!\s*(#.*)?$)(?!---\s*$)/m.test(text.slice(g.from, g.to).replace(/^---[ \t]*/, "")),
+  );
+  let all: Parsed[] | undefined;
+  const whole = (): Parsed[] => {
+    if (!all) {
+      const lineCounter = new LineCounter();
+      const docs = parseAllDocuments(text, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: true,
+        merge: false,
+        logLevel: "error",
+      });
+      all = (Array.isArray(docs) ? docs : []).map((doc) => ({ doc, lineCounter }));
+    }
+    return all;
+  };
+  const valueDocs = values.map((v, i) => (v === null || v === undefined ? -1 : i)).filter((i) => i >= 0);
+  const segmentFor = new Map<number, { from: number; to: number }>();
+  if (nonEmpty.length === valueDocs.length)
+    valueDocs.forEach((docIndex, k) => segmentFor.set(docIndex, nonEmpty[k] as { from: number; to: number }));
+  const positioned = (index: number) => (): Parsed => {
+    const seg = segmentFor.get(index);
+    if (seg) {
+      // Parse the document alone, preceded by as many newlines as the file has before it: a segment starts
+      // at a line start, so lines and columns match the file.
+      const lineCounter = new LineCounter();
+      const padded = "\n".repeat(lineCount(text, seg.from)) + text.slice(seg.from, seg.to);
+      const docs = parseAllDocuments(padded, {
+        lineCounter,
+        prettyErrors: false,
+        uniqueKeys: true,
+        merge: false,
+        logLevel: "error",
+      });
+      const list = Array.isArray(docs) ? docs.filter((d) => d.contents !== null) : [];
+      const doc = list[0];
+      if (doc && list.length === 1) return { doc, lineCounter };
+    }
+    const p = whole()[index];
+    if (!p) throw new Error(`internal: document ${index} of ${file} not found by the positioned parser`);
+    return p;
+  };
+  const documents: SourceDocument[] = [];
+  values.forEach((value, index) => {
+    if (value === null || value === undefined) return;
+    documents.push(new SourceDocument(file, index, positioned(index), value));
+  });
+  return { documents, errors: [] };
 }

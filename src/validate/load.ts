@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, isAbsolute } from "node:path";
 import type { Finding } from "./finding.js";
-import { parseYamlStream } from "../util/yaml-source.js";
+import { parseManifestStream } from "../util/yaml-source.js";
 import { asArr, isObj } from "./objects.js";
 import type { ManifestInput } from "./index.js";
 
@@ -55,7 +55,7 @@ function expand(value: unknown, doc: ManifestInput["source"], out: ManifestInput
 
 /** Parse one YAML/JSON text into manifest inputs. kintent intent documents are not manifests and are left out. */
 export function parseManifests(text: string, file: string): { inputs: ManifestInput[]; errors: Finding[] } {
-  const parsed = parseYamlStream(text, file);
+  const parsed = parseManifestStream(text, file);
   const errors: Finding[] = parsed.errors.map((e) => ({
     checkId: "yaml",
     messageId: "syntax",

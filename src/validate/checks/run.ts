@@ -48,6 +48,11 @@ export class BundleIndex implements Bundle {
   namespaceOf(s: Subject): string {
     return namespaceOf(s.object) ?? this.defaultNamespace;
   }
+  private readonly memos = new Map<string, unknown>();
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
 }
 
 function inScope(kinds: readonly string[], kind: string): boolean {

@@ -38,6 +38,8 @@ export interface Bundle {
   find(kind: string, name: string, namespace: string | undefined): Subject | undefined;
   /** Effective namespace of a namespaced object (its own, or the default for the bundle). */
   namespaceOf(s: Subject): string;
+  /** Compute once per bundle (indexes that several checks or objects share). */
+  memo<T>(key: string, compute: () => T): T;
   context: ValidationContext;
 }
 

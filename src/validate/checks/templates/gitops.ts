@@ -268,18 +268,29 @@ export const namespaceAlignment: Template<Record<string, never>> = {
       "{{kind}} `{{name}}` is in namespace {{namespace}}, but the other objects of app {{app}} are in {{others}}",
   },
   check({ subject, object, bundle, report }) {
-    const app = labelsOf(object)["app.kubernetes.io/instance"] ?? labelsOf(object)["app.kubernetes.io/name"];
+    const appOf = (o: Record<string, unknown>) =>
+      labelsOf(o)["app.kubernetes.io/instance"] ?? labelsOf(o)["app.kubernetes.io/name"];
+    const app = appOf(object);
     if (!app) return;
     const ns = bundle.namespaceOf(subject);
-    const siblings = bundle.subjects.filter(
-      (s) =>
-        s !== subject &&
-        (labelsOf(s.object)["app.kubernetes.io/instance"] ?? labelsOf(s.object)["app.kubernetes.io/name"]) ===
-          app &&
-        !["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"].includes(
-          kindOf(s.object),
-        ),
-    );
+    const groups = bundle.memo("app-groups", () => {
+      const m = new Map<string, (typeof bundle.subjects)[number][]>();
+      for (const s of bundle.subjects) {
+        const a = appOf(s.object);
+        if (
+          !a ||
+          ["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition"].includes(
+            kindOf(s.object),
+          )
+        )
+          continue;
+        const list = m.get(a) ?? [];
+        list.push(s);
+        m.set(a, list);
+      }
+      return m;
+    });
+    const siblings = (groups.get(app) ?? []).filter((s) => s !== subject);
     if (siblings.length === 0) return;
     const counts = new Map<string, number>([[ns, 1]]);
     for (const s of siblings) counts.set(bundle.namespaceOf(s), (counts.get(bundle.namespaceOf(s)) ?? 0) + 1);

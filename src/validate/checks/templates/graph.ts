@@ -26,46 +26,96 @@ const none = z.object({}).strict();
  * Pod label sets in a namespace, with the workload they belong to: each pod template's labels, plus the
  * labels Argo Rollouts adds (canaryMetadata/stableMetadata, blue-green metadata, experiment templates).
  */
-function podsIn(
+type PodLabels = { subject: Subject; labels: Record<string, string>; spec: Obj; path: string };
+
+/**
+ * Pod label sets in `ns` a selector matches, through a label index (a selector is checked only against pods
+ * that carry one of its labels). `map` is a Service-style selector; otherwise a LabelSelector.
+ */
+export function matchingPods(
   bundle: Bundle,
   ns: string,
-): { subject: Subject; labels: Record<string, string>; spec: Obj; path: string }[] {
-  const out: { subject: Subject; labels: Record<string, string>; spec: Obj; path: string }[] = [];
-  for (const k of POD_KINDS) {
-    for (const s of bundle.byKind(k)) {
-      if (bundle.namespaceOf(s) !== ns) continue;
-      const pod = podSpecOf(s.object);
-      if (!pod) continue;
-      out.push({ subject: s, labels: pod.templateLabels, spec: pod.spec, path: pod.path });
-      if (k !== "Rollout") continue;
-      const strategy = asObj(asObj(s.object.spec).strategy);
-      const canary = asObj(strategy.canary);
-      const blueGreen = asObj(strategy.blueGreen);
-      for (const extra of [
-        canary.canaryMetadata,
-        canary.stableMetadata,
-        blueGreen.activeMetadata,
-        blueGreen.previewMetadata,
-      ]) {
-        const labels = asObj(asObj(extra).labels) as Record<string, string>;
-        if (Object.keys(labels).length > 0)
-          out.push({
-            subject: s,
-            labels: { ...pod.templateLabels, ...labels },
-            spec: pod.spec,
-            path: pod.path,
-          });
+  selector: Obj,
+  form: "map" | "labelSelector",
+): PodLabels[] {
+  const index = bundle.memo("pod-label-index", () => {
+    const byNs = new Map<string, Map<string, PodLabels[]>>();
+    for (const [n, pods] of podsByNamespace(bundle)) {
+      const m = new Map<string, PodLabels[]>();
+      for (const p of pods) {
+        for (const [k, v] of Object.entries(p.labels)) {
+          const key = `${k}\u0000${v}`;
+          const list = m.get(key) ?? [];
+          list.push(p);
+          m.set(key, list);
+        }
       }
-      for (const step of asArr(canary.steps)) {
-        for (const t of asArr(asObj(asObj(step).experiment).templates)) {
-          const labels = asObj(asObj(asObj(t).metadata).labels) as Record<string, string>;
+      byNs.set(n, m);
+    }
+    return byNs;
+  });
+  const labels = form === "map" ? selector : asObj(selector.matchLabels);
+  const entries = Object.entries(labels);
+  let candidates: PodLabels[];
+  if (entries.length === 0) {
+    if (form === "map") return [];
+    candidates = podsByNamespace(bundle).get(ns) ?? [];
+  } else {
+    const m = index.get(ns);
+    if (!m) return [];
+    candidates = entries
+      .map(([k, v]) => m.get(`${k}\u0000${String(v as string)}`) ?? [])
+      .reduce((a, b) => (b.length < a.length ? b : a));
+  }
+  return candidates.filter((p) =>
+    form === "map" ? mapSelectorMatches(selector, p.labels) : selectorMatches(selector, p.labels),
+  );
+}
+
+export function podsByNamespace(bundle: Bundle): Map<string, PodLabels[]> {
+  return bundle.memo("pods-by-namespace", () => {
+    const byNs = new Map<string, PodLabels[]>();
+    const add = (ns: string, p: PodLabels) => {
+      const list = byNs.get(ns) ?? [];
+      list.push(p);
+      byNs.set(ns, list);
+    };
+    for (const k of POD_KINDS) {
+      for (const s of bundle.byKind(k)) {
+        const ns = bundle.namespaceOf(s);
+        const pod = podSpecOf(s.object);
+        if (!pod) continue;
+        add(ns, { subject: s, labels: pod.templateLabels, spec: pod.spec, path: pod.path });
+        if (k !== "Rollout") continue;
+        const strategy = asObj(asObj(s.object.spec).strategy);
+        const canary = asObj(strategy.canary);
+        const blueGreen = asObj(strategy.blueGreen);
+        for (const extra of [
+          canary.canaryMetadata,
+          canary.stableMetadata,
+          blueGreen.activeMetadata,
+          blueGreen.previewMetadata,
+        ]) {
+          const labels = asObj(asObj(extra).labels) as Record<string, string>;
           if (Object.keys(labels).length > 0)
-            out.push({ subject: s, labels, spec: pod.spec, path: pod.path });
+            add(ns, {
+              subject: s,
+              labels: { ...pod.templateLabels, ...labels },
+              spec: pod.spec,
+              path: pod.path,
+            });
+        }
+        for (const step of asArr(canary.steps)) {
+          for (const t of asArr(asObj(asObj(step).experiment).templates)) {
+            const labels = asObj(asObj(asObj(t).metadata).labels) as Record<string, string>;
+            if (Object.keys(labels).length > 0)
+              add(ns, { subject: s, labels, spec: pod.spec, path: pod.path });
+          }
         }
       }
     }
-  }
-  return out;
+    return byNs;
+  });
 }
 
 function isExternal(
@@ -105,7 +155,7 @@ export const serviceSelector: Template<Record<string, never>> = {
     const selector = asObj(spec.selector);
     if (Object.keys(selector).length === 0) return; // manual Endpoints
     const ns = bundle.namespaceOf(subject);
-    const matched = podsIn(bundle, ns).filter((p) => mapSelectorMatches(selector, p.labels));
+    const matched = matchingPods(bundle, ns, selector, "map");
     if (matched.length === 0) {
       report({
         messageId: "noPods",
@@ -492,8 +542,7 @@ export const targetsSomething: Template<Record<string, never>> = {
     }
     const selector = asObj(kind === "NetworkPolicy" ? spec.podSelector : spec.selector);
     if (kind === "NetworkPolicy" && Object.keys(selector).length === 0) return; // selects every pod in the namespace
-    const pods = podsIn(bundle, ns);
-    if (!pods.some((p) => selectorMatches(selector, p.labels))) {
+    if (matchingPods(bundle, ns, selector, "labelSelector").length === 0) {
       report({
         messageId: "selector",
         data: { what: kind === "NetworkPolicy" ? "podSelector" : "PodDisruptionBudget", namespace: ns },

@@ -15,10 +15,10 @@ import {
   podSpecOf,
   replicasOf,
   scalarText,
-  selectorMatches,
   SERVICE_WORKLOADS,
 } from "../../objects.js";
 import { compareQuantities, parseQuantity } from "../../quantity.js";
+import { matchingPods } from "./graph.js";
 
 /** Is this object meant for production? Context first, then labels, then the namespace name. */
 export function isProduction(subject: Subject, bundle: Bundle): boolean {
@@ -138,24 +138,32 @@ export const minReplicas: Template<{ min: number; productionOnly: boolean }> = {
 };
 
 export function hpaFor(subject: Subject, bundle: Bundle): Subject | undefined {
-  const ns = bundle.namespaceOf(subject);
-  return bundle.byKind("HorizontalPodAutoscaler").find((h) => {
-    const t = asObj(asObj(h.object.spec).scaleTargetRef);
-    return t.kind === kindOf(subject.object) && t.name === subject.ref.name && bundle.namespaceOf(h) === ns;
+  const byTarget = bundle.memo("hpa-by-target", () => {
+    const m = new Map<string, Subject>();
+    for (const h of bundle.byKind("HorizontalPodAutoscaler")) {
+      const t = asObj(asObj(h.object.spec).scaleTargetRef);
+      m.set(`${String(t.kind)}/${bundle.namespaceOf(h)}/${String(t.name)}`, h);
+    }
+    return m;
   });
+  return byTarget.get(`${kindOf(subject.object)}/${bundle.namespaceOf(subject)}/${subject.ref.name}`);
 }
 
-function pdbsFor(subject: Subject, bundle: Bundle): Subject[] {
-  const pod = podSpecOf(subject.object);
-  if (!pod) return [];
-  const ns = bundle.namespaceOf(subject);
-  return bundle
-    .byKind("PodDisruptionBudget")
-    .filter(
-      (p) =>
-        bundle.namespaceOf(p) === ns &&
-        selectorMatches(asObj(asObj(p.object.spec).selector), pod.templateLabels),
-    );
+/** Workloads some PodDisruptionBudget covers (computed once per bundle, from each PDB's side). */
+function pdbCovered(bundle: Bundle): Set<Subject> {
+  return bundle.memo("pdb-covered", () => {
+    const covered = new Set<Subject>();
+    for (const p of bundle.byKind("PodDisruptionBudget")) {
+      for (const pod of matchingPods(
+        bundle,
+        bundle.namespaceOf(p),
+        asObj(asObj(p.object.spec).selector),
+        "labelSelector",
+      ))
+        covered.add(pod.subject);
+    }
+    return covered;
+  });
 }
 
 export const needsPdb: Template<{ productionOnly: boolean }> = {
@@ -173,7 +181,7 @@ export const needsPdb: Template<{ productionOnly: boolean }> = {
       ? ((asObj(hpa.object.spec).minReplicas as number | undefined) ?? 1)
       : (replicasOf(object) ?? 1);
     if (replicas < 2) return;
-    if (pdbsFor(subject, bundle).length === 0)
+    if (!pdbCovered(bundle).has(subject))
       report({ messageId: "none", data: { kind: kindOf(object) }, path: "" });
   },
 };
@@ -205,10 +213,11 @@ export const pdbBlocks: Template<Record<string, never>> = {
     }
     if (typeof ma !== "number") return;
     const ns = bundle.namespaceOf(subject);
-    for (const w of bundle.subjects) {
-      const pod = podSpecOf(w.object);
-      if (!pod || bundle.namespaceOf(w) !== ns || !SERVICE_WORKLOADS.includes(kindOf(w.object))) continue;
-      if (!selectorMatches(asObj(spec.selector), pod.templateLabels)) continue;
+    const seen = new Set<Subject>();
+    for (const p of matchingPods(bundle, ns, asObj(spec.selector), "labelSelector")) {
+      const w = p.subject;
+      if (seen.has(w) || !SERVICE_WORKLOADS.includes(kindOf(w.object))) continue;
+      seen.add(w);
       const hpa = hpaFor(w, bundle);
       const replicas = hpa
         ? ((asObj(hpa.object.spec).maxReplicas as number | undefined) ?? 1)

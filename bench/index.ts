@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every benchmark, one after the other, each in its own process so memory figures are its own.
+ * Pass names to run a subset: `npm run bench -- validate`.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+/** name → script (and its default arguments). Scripts print markdown tables for bench/README.md. */
+const BENCHES: Record<string, string[]> = {
+  validate: ["validate.ts"],
+  kyverno: ["kyverno.ts"],
+  cmp: ["cmp.ts"],
+  ai: ["ai.ts"],
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+let failed = 0;
+for (const [name, [script, ...args]] of Object.entries(BENCHES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  const file = join(here, script as string);
+  if (!existsSync(file)) continue;
+  console.log(`\n## ${name}\n`);
+  const r = spawnSync(process.execPath, ["--import", "tsx", file, ...args], { stdio: "inherit" });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed > 0 ? 1 : 0;

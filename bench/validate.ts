@@ -1,0 +1,191 @@
+/**
+ * Validator benchmark: kintent validate (schemas + every check + the graph) against kubeconform + kube-linter
+ * run one after the other on the same files, on
+ *   1. a generated fleet: N apps × 3 environments compiled by kintent, one file per app and environment;
+ *   2. the real-world manifests in ../shared/corpora/real-manifests.
+ * Reports wall time, objects per second and peak RSS (GNU time), median of --runs.
+ *
+ *   npx tsx bench/validate.ts [--apps 1000] [--runs 3]
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { parse } from "yaml";
+import { compile } from "../src/compile/index.js";
+import { resolveApp } from "../src/intent/resolve.js";
+import { parseYamlStream } from "../src/util/yaml-source.js";
+import { toYamlStream } from "../src/render/yaml.js";
+import type { LoadedPlatform } from "../src/intent/load.js";
+import type { WrittenApp, WrittenPlatform } from "../src/intent/schema.js";
+import { findTool, repoRoot, toolsDir } from "../test/harness/index.js";
+
+const { values } = parseArgs({
+  options: { apps: { type: "string", default: "1000" }, runs: { type: "string", default: "3" } },
+});
+const APPS = Number(values.apps);
+const RUNS = Number(values.runs);
+const ROOT = repoRoot;
+const WORK = join(ROOT, "bench", ".work");
+const FLEET = join(WORK, "fleet");
+const REAL = join(ROOT, "..", "shared", "corpora", "real-manifests");
+
+function doc<T>(
+  value: T,
+  file: string,
+): { value: T; source: ReturnType<typeof parseYamlStream>["documents"][number] } {
+  const d = parseYamlStream(JSON.stringify(value), file).documents[0];
+  if (!d) throw new Error("no document");
+  return { value, source: d };
+}
+
+/** A fleet of varied apps, compiled for dev, staging and prod. */
+function generateFleet(n: number): { files: number; objects: number } {
+  rmSync(FLEET, { recursive: true, force: true });
+  mkdirSync(FLEET, { recursive: true });
+  const platform = parse(`apiVersion: kintent.dev/v1alpha1
+kind: Platform
+metadata: {name: fleet}
+spec:
+  ingress: {kind: ingress, className: nginx, controllerNamespace: ingress-nginx}
+  tls: {issuer: letsencrypt-prod}
+  progressiveDelivery: argo-rollouts
+  metrics: {prometheus: "http://prometheus.monitoring.svc:9090"}
+  environments:
+    dev: {cluster: https://kubernetes.default.svc, namespace: apps-dev, tier: dev, replicas: 1, sync: auto, domain: dev.acme.io}
+    staging: {cluster: https://staging.acme.internal, namespace: apps-staging, registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com, pullSecret: ecr, sync: {auto: true, prune: false}, domain: staging.acme.io}
+    prod: {cluster: https://prod.acme.internal, namespace: apps, registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com, pullSecret: ecr, sync: manual, nodeAffinity: {workload: apps}, domain: acme.io}
+`) as WrittenPlatform;
+  const lp: LoadedPlatform = doc(platform, "platform.yaml");
+  let files = 0;
+  let objects = 0;
+  const profiles = ["small", "medium", "large"] as const;
+  for (let i = 0; i < n; i++) {
+    const name = `svc-${String(i).padStart(4, "0")}`;
+    const spec: WrittenApp["spec"] = {
+      image: `ghcr.io/acme/${name}:1.${i % 17}.${i % 5}`,
+      port: 8080 + (i % 3),
+      probe: "/healthz",
+      resources: profiles[i % 3],
+      env: { LOG_LEVEL: "info", DB_PASSWORD: { secret: `${name}-db`, key: "password" } },
+      ...(i % 2 === 0 ? { expose: { host: name } } : {}),
+      ...(i % 3 === 0 ? { autoscaling: { min: 2, max: 6 + (i % 5), cpu: "70%" } } : {}),
+      ...(i % 5 === 0 ? { rollout: { canary: [10, "1m", 50, "1m", 100] as (number | string)[] } } : {}),
+      ...(i % 7 === 0 ? { files: { "/etc/app/config.yaml": `name: ${name}\n` } } : {}),
+    };
+    const app = doc<WrittenApp>(
+      {
+        apiVersion: "kintent.dev/v1alpha1",
+        kind: "App",
+        metadata: { name, labels: { team: `team-${i % 12}` } },
+        spec,
+      },
+      `${name}/kintent.yaml`,
+    );
+    for (const env of ["dev", "staging", "prod"]) {
+      const r = resolveApp({ ...app, format: "kintent" }, lp, env);
+      if (!r.app) throw new Error(`${name}/${env}: ${JSON.stringify(r.errors)}`);
+      const out = compile(r.app);
+      writeFileSync(join(FLEET, `${name}-${env}.yaml`), toYamlStream(out.result.objects));
+      files++;
+      objects += out.result.objects.length;
+    }
+  }
+  return { files, objects };
+}
+
+interface Measure {
+  seconds: number;
+  maxRssMb: number;
+  exit: number;
+}
+
+function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Measure {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  const line = (r.stderr ?? "").trim().split("\n").pop() ?? "";
+  const [sec, kb] = line.split(" ").map(Number);
+  return { seconds: sec ?? NaN, maxRssMb: (kb ?? NaN) / 1024, exit: r.status ?? -1 };
+}
+
+function median(ms: Measure[]): Measure {
+  const sorted = [...ms].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor(sorted.length / 2)] as Measure;
+}
+
+function kubeconformSchemas(): string {
+  const dir = join(toolsDir(), "kubeconform-schemas");
+  if (!existsSync(dir) || readdirSync(dir).length === 0) {
+    execFileSync("npx", ["tsx", join(ROOT, "scripts", "schemas-to-kubeconform.ts"), "--out", dir], {
+      stdio: "inherit",
+    });
+  }
+  return dir;
+}
+
+function countObjects(dir: string): number {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "kintent.js"), "validate", dir, "-f", "json"], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  return (JSON.parse(r.stdout) as { summary: { objects: number } }).summary.objects;
+}
+
+function tool(name: "kubeconform" | "kube-linter"): string {
+  const t = findTool(name);
+  if (!t) throw new Error(`${name} is not built: run scripts/tools.sh`);
+  return t;
+}
+
+function run(label: string, dir: string): string[] {
+  const objects = countObjects(dir);
+  const kintent = median(
+    Array.from({ length: RUNS }, () =>
+      timed(process.execPath, [join(ROOT, "bin", "kintent.js"), "validate", dir, "-f", "json"]),
+    ),
+  );
+  const schemas = kubeconformSchemas();
+  const kubeconform = median(
+    Array.from({ length: RUNS }, () =>
+      timed(tool("kubeconform"), [
+        "-strict",
+        "-summary",
+        "-ignore-missing-schemas",
+        "-kubernetes-version",
+        "1.36.3",
+        "-schema-location",
+        schemas,
+        dir,
+      ]),
+    ),
+  );
+  const kubeLinter = median(
+    Array.from({ length: RUNS }, () => timed(tool("kube-linter"), ["lint", "--format", "json", dir])),
+  );
+  const both = kubeconform.seconds + kubeLinter.seconds;
+  const row = (name: string, m: Measure) =>
+    `| ${label} | ${name} | ${m.seconds.toFixed(2)} s | ${Math.round(objects / m.seconds).toLocaleString("en-US")} | ${Math.round(m.maxRssMb)} MiB | ${m.exit} |`;
+  return [
+    row("kintent validate (schemas + all checks + graph)", kintent),
+    row("kubeconform -strict", kubeconform),
+    row("kube-linter lint", kubeLinter),
+    `| ${label} | kubeconform + kube-linter | ${both.toFixed(2)} s | ${Math.round(objects / both).toLocaleString("en-US")} | — | — |`,
+    `| ${label} | **kintent vs both** | **${(both / kintent.seconds).toFixed(2)}× faster** (${objects.toLocaleString("en-US")} objects) | | | |`,
+  ];
+}
+
+const fleet = generateFleet(APPS);
+console.log(`fleet: ${fleet.files} files, ${fleet.objects} objects (${APPS} apps × 3 environments)`);
+const rows = [
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; median of ${RUNS} run(s).`,
+  "",
+  "| corpus | tool | wall time | objects/s | peak RSS | exit |",
+  "|---|---|---|---|---|---|",
+  ...run(`fleet (${APPS}×3)`, FLEET),
+  ...(existsSync(REAL) ? run("real-manifests", REAL) : []),
+];
+console.log(rows.join("\n"));
