@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { convertBundle } from "../../scripts/schemas-to-kubeconform.js";
 import { findTool, repoRoot, requireTools, skipClusterTests } from "../harness/index.js";
 import type { ToolName } from "../harness/index.js";
@@ -43,7 +43,10 @@ describe.skipIf(skipClusterTests)("tools built by scripts/tools.sh", () => {
   });
 
   describe("kubeconform with kintent's schema bundle (scripts/schemas-to-kubeconform.ts)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kintent-kubeconform-"));
+    let dir = "";
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), "kintent-kubeconform-"));
+    });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it("accepts valid objects and rejects unknown fields and wrong types", () => {

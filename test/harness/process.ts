@@ -116,7 +116,7 @@ export function startReaper(options: { groups: () => readonly number[]; pidGlob?
     // Plain sh so nothing here depends on the test runner; `kill -0` polls the parent every second.
     const script = [
       `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done`,
-      `for g in ${groups}; do kill -KILL -- -$g 2>/dev/null; done`,
+      `for g in ${groups}; do kill -9 -$g 2>/dev/null; done`, // dash: no "--" for kill
       pidFiles
         ? `for f in ${pidFiles}; do [ -f "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null; done`
         : "true",
