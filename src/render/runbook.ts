@@ -5,6 +5,7 @@
 import type { CompileResult, Decision, KObject } from "../compile/types.js";
 import { refOf, sameRef } from "../compile/types.js";
 import type { ResolvedApp } from "../intent/types.js";
+import { SYNC_OPTIONS, applicationFacts } from "./argocd.js";
 
 export interface RunbookInput {
   app: ResolvedApp;
@@ -160,9 +161,22 @@ function operate(app: ResolvedApp, result: CompileResult): string[] {
       : `Sync is manual in ${env.name}: after the merge, sync the Application in Argo CD (UI, or \`argocd app sync ${app.name}-${env.name}\`).`,
   );
   out.push("");
+  const argo = applicationFacts(app);
+  const repo = argo.repoURL
+    ? code(argo.repoURL)
+    : "the GitOps repository (`platform.spec.gitops.repo` is not set)";
+  const policy = env.sync.auto
+    ? `automated${env.sync.prune ? ", prune" : ", no prune"}${env.sync.selfHeal ? ", selfHeal" : ""}`
+    : "manual";
+  out.push(
+    `Argo CD Application ${code(argo.name)} (namespace ${code(argo.namespace)}, project ${code(argo.project)}) reads ${code(argo.path)} of ${repo} at ${code(argo.targetRevision)} — where \`kintent propose\` writes — and syncs it into namespace ${code(argo.destination.namespace)} of ${code(argo.destination.server)}. Sync: ${policy}; ${SYNC_OPTIONS.map(code).join(", ")}. Generate it with \`kintent build <intent-dir> --format argocd\` (\`--applicationset\` for one ApplicationSet, \`--plugin\` to render with the kintent plugin instead).`,
+  );
+  out.push("");
   out.push("## Verify");
   out.push("");
   out.push("```sh");
+  out.push(`argocd app get ${argo.name}    # Sync status Synced, health Healthy, at the merged revision`);
+  out.push(`argocd app diff ${argo.name}   # empty when the cluster matches Git`);
   if (w?.kind === "Rollout") {
     out.push(`kubectl argo rollouts get rollout ${app.name} -n ${ns} --watch`);
   } else if (w) {
@@ -186,8 +200,17 @@ function operate(app: ResolvedApp, result: CompileResult): string[] {
   );
   out.push("");
   out.push("```sh");
+  out.push(`git log --oneline -- ${argo.path}   # on the GitOps repository: the changes to ${env.name}`);
   out.push("git revert <commit>   # on the GitOps repository, as a pull request");
+  if (!env.sync.auto)
+    out.push(`argocd app sync ${argo.name}   # after the revert is merged: sync is manual here`);
   out.push("```");
+  out.push("");
+  out.push(
+    env.sync.auto
+      ? `Sync is automated in ${env.name}: Argo CD applies the merged revert by itself${env.sync.selfHeal ? " and undoes any change made to the cluster by hand" : ""}, and refuses \`argocd app rollback\` while automated sync is on.`
+      : `Do not use \`argocd app rollback\` in ${env.name}: it leaves the cluster and Git disagreeing until the next sync undoes it.`,
+  );
   out.push("");
   const r = app.rollout.value;
   if (r.strategy === "canary") {

@@ -7,6 +7,8 @@ import { allObjects, buildIntent } from "../../build.js";
 import { toYamlStream } from "../../render/yaml.js";
 import { objectFiles, writeDirAtomic, OutputDirError } from "../../render/files.js";
 import { printFindings, wrapUsage } from "../output.js";
+import { checkFormatFlags, runFormat } from "./build-format.js";
+import type { BuildFormat } from "./build-format.js";
 
 interface BuildFlags {
   env?: string;
@@ -16,6 +18,11 @@ interface BuildFlags {
   platform?: string;
   app?: string;
   allowInvalid?: boolean;
+  format: BuildFormat;
+  applicationset?: boolean;
+  plugin?: boolean | string;
+  repo?: string;
+  revision?: string;
 }
 
 export function registerBuild(program: Command, ctx: CommandContext): void {
@@ -35,8 +42,29 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
     .option("--platform <file>", "platform file (default: platform.yaml in the directory or a parent)")
     .option("--app <name>", "only this app, when the directory holds several")
     .option("--allow-invalid", "write output even when the validator reports errors (they are still printed)")
+    .addOption(
+      new Option(
+        "--format <format>",
+        "manifests, or a rendering for every environment: a Helm chart, Kustomize base + overlays, Argo CD Applications",
+      )
+        .choices(["manifests", "helm", "kustomize", "argocd"])
+        .default("manifests"),
+    )
+    .option(
+      "--applicationset",
+      "with --format argocd: one ApplicationSet (list generator) instead of an Application per environment",
+    )
+    .option(
+      "--plugin [path]",
+      "with --format argocd: serve the intent directory (path in the repository; default: found from Git) through the kintent Config Management Plugin",
+    )
+    .option("--repo <url>", "with --format argocd: repository URL (default: platform.spec.gitops.repo)")
+    .option("--revision <rev>", "with --format argocd: Git revision (default: platform.spec.gitops.revision)")
     .action((dir: string, flags: BuildFlags) => {
-      ctx.exitCode = wrapUsage(ctx, () => runBuild(ctx, dir, flags));
+      ctx.exitCode = wrapUsage(ctx, () => {
+        checkFormatFlags(flags);
+        return flags.format === "manifests" ? runBuild(ctx, dir, flags) : runFormat(ctx, dir, flags);
+      });
     });
 }
 

@@ -1,0 +1,207 @@
+/** `kintent build --format helm|kustomize|argocd` end to end (in-process): files, exit codes, refusals. */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse, parseAllDocuments } from "yaml";
+import { EXAMPLES, ROOT, runCli } from "../helpers.js";
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), "kintent-formats-"));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of an example whose platform file is edited by `edit`. */
+function exampleCopy(example: string, edit: (platform: string) => string): string {
+  const d = join(tmp(), example);
+  cpSync(join(EXAMPLES, example), d, { recursive: true });
+  const p = join(d, "platform.yaml");
+  writeFileSync(p, edit(readFileSync(p, "utf8")));
+  return d;
+}
+
+describe("kintent build --format helm", () => {
+  it("writes a chart for every environment and says which version", async () => {
+    const out = join(tmp(), "chart");
+    const r = await runCli(["build", "examples/multi-env", "--format", "helm", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(
+      /wrote Helm chart agent-runner 3\.2\.0\+k[0-9a-f]{8} \(dev, staging, prod\) to /,
+    );
+    for (const f of [
+      "Chart.yaml",
+      "values.yaml",
+      "values-dev.yaml",
+      "values-staging.yaml",
+      "values-prod.yaml",
+      "values.schema.json",
+      "README.md",
+      "templates/_helpers.tpl",
+      "templates/NOTES.txt",
+      "templates/statefulset-agent-runner.yaml",
+    ])
+      expect(existsSync(join(out, f)), f).toBe(true);
+    const chart = parse(readFileSync(join(out, "Chart.yaml"), "utf8")) as Record<string, string>;
+    expect(chart).toMatchObject({
+      apiVersion: "v2",
+      name: "agent-runner",
+      appVersion: "3.2.0",
+      type: "application",
+    });
+  });
+
+  it("--env renders only that environment's values file", async () => {
+    const out = join(tmp(), "chart");
+    const r = await runCli([
+      "build",
+      "examples/multi-env",
+      "--format",
+      "helm",
+      "--env",
+      "prod",
+      "--out",
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).filter((f) => f.startsWith("values-"))).toEqual(["values-prod.yaml"]);
+  });
+
+  it("needs --out, and refuses a directory kintent did not write", async () => {
+    const a = await runCli(["build", "examples/quickstart", "--format", "helm"]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain("--format helm writes a directory: add --out <dir>");
+    const foreign = tmp();
+    writeFileSync(join(foreign, "mine.txt"), "keep me");
+    const b = await runCli(["build", "examples/quickstart", "--format", "helm", "--out", foreign]);
+    expect(b.code).toBe(2);
+    expect(readdirSync(foreign)).toEqual(["mine.txt"]);
+  });
+
+  it("refuses to write a chart whose manifests have error findings (exit 1, nothing written) unless --allow-invalid", async () => {
+    const d = exampleCopy("multi-env", (p) => p.replace("domain: acme.io", "domain: example.com"));
+    const out = join(tmp(), "chart");
+    const r = await runCli(["build", d, "--format", "helm", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("placeholder-values");
+    expect(r.stderr).toContain("refusing to write Helm chart");
+    expect(existsSync(out)).toBe(false);
+    const forced = await runCli(["build", d, "--format", "helm", "--out", out, "--allow-invalid"]);
+    expect(forced.code).toBe(1);
+    expect(existsSync(join(out, "Chart.yaml"))).toBe(true);
+  });
+});
+
+describe("kintent build --format kustomize", () => {
+  it("writes base/ and one overlay per environment", async () => {
+    const out = join(tmp(), "k");
+    const r = await runCli(["build", "examples/multi-env", "--format", "kustomize", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(join(out, "overlays")).sort()).toEqual(["dev", "prod", "staging"]);
+    expect(existsSync(join(out, "base", "kustomization.yaml"))).toBe(true);
+    expect(existsSync(join(out, "overlays", "prod", "patches", "statefulset-agent-runner.yaml"))).toBe(true);
+  });
+});
+
+describe("kintent build --format argocd", () => {
+  const kinds = (stdout: string) =>
+    parseAllDocuments(stdout).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
+
+  it("prints an Application per environment, or one ApplicationSet", async () => {
+    const a = await runCli(["build", "examples/multi-env", "--format", "argocd"]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(kinds(a.stdout).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      "Application/agent-runner-dev",
+      "Application/agent-runner-staging",
+      "Application/agent-runner-prod",
+    ]);
+    const s = await runCli(["build", "examples/multi-env", "--format", "argocd", "--applicationset"]);
+    expect(s.code, s.stderr).toBe(0);
+    expect(kinds(s.stdout).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      "ApplicationSet/agent-runner",
+    ]);
+  });
+
+  it("--plugin points at the intent directory's path in its Git work tree", async () => {
+    const r = await runCli(["build", "examples/multi-env", "--format", "argocd", "--plugin"], { cwd: ROOT });
+    expect(r.code, r.stderr).toBe(0);
+    const [app] = kinds(r.stdout) as unknown as { spec: { source: Record<string, unknown> } }[];
+    expect(app?.spec.source).toMatchObject({
+      path: "examples/multi-env",
+      plugin: { name: "kintent", env: [{ name: "KINTENT_ENV", value: "dev" }] },
+    });
+    const outside = tmp();
+    cpSync(join(EXAMPLES, "multi-env"), join(outside, "x"), { recursive: true });
+    const n = await runCli(["build", join(outside, "x"), "--format", "argocd", "--plugin"]);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain("not inside a Git work tree");
+  });
+
+  it("needs a repository: platform.gitops.repo or --repo (exit 2 otherwise, never a placeholder)", async () => {
+    const a = await runCli(["build", "examples/traefik-canary", "--format", "argocd"]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toContain("set platform.spec.gitops.repo, or pass --repo <url>");
+    const b = await runCli([
+      "build",
+      "examples/traefik-canary",
+      "--format",
+      "argocd",
+      "--repo",
+      "https://git.acme.io/k3s.git",
+    ]);
+    expect(b.code, b.stderr).toBe(0);
+  });
+
+  it("refuses Applications with a placeholder cluster URL (exit 1, nothing written)", async () => {
+    const d = exampleCopy("multi-env", (p) =>
+      p.replace("https://prod-eks.acme.internal", "https://my-cluster.example.com"),
+    );
+    const out = join(tmp(), "apps");
+    const r = await runCli(["build", d, "--format", "argocd", "--out", out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("placeholder");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("rejects format-specific flags elsewhere", async () => {
+    for (const args of [
+      ["--applicationset"],
+      ["--plugin"],
+      ["--repo", "x"],
+      ["--format", "helm", "--out", "x", "--applicationset"],
+    ]) {
+      const r = await runCli(["build", "examples/multi-env", "--env", "dev", ...args]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toContain("--format argocd");
+    }
+    const j = await runCli(["build", "examples/multi-env", "--format", "argocd", "--output", "json"]);
+    expect(j.code).toBe(2);
+  });
+
+  it("writes one file per object with --out", async () => {
+    const out = join(tmp(), "apps");
+    mkdirSync(out);
+    const r = await runCli(["build", "examples/multi-env", "--format", "argocd", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([
+      ".kintent-generated",
+      "application-agent-runner-dev.yaml",
+      "application-agent-runner-prod.yaml",
+      "application-agent-runner-staging.yaml",
+    ]);
+  });
+});

@@ -1,0 +1,480 @@
+/**
+ * The Helm chart against real helm: lint --strict, semantic equality with `kintent build` for every example and
+ * environment, and `--set` of every documented value changing exactly what the chart says it changes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { loadIntent } from "../../src/intent/load.js";
+import { compile } from "../../src/compile/compile.js";
+import type { KObject } from "../../src/compile/types.js";
+import type { ResolvedApp } from "../../src/intent/types.js";
+import { compileEnvironments } from "../../src/render/app-environments.js";
+import type { AppEnvironments } from "../../src/render/app-environments.js";
+import { chartVersion, renderHelmChart } from "../../src/render/helm-chart.js";
+import type { HelmChart, HelmValue } from "../../src/render/helm-chart.js";
+import { writeDirAtomic } from "../../src/render/files.js";
+import { EXAMPLES, ROOT, exampleEnvironments, exampleNames } from "../helpers.js";
+import { byIdentity, helmBinary, parseObjects, run, runOk, tempDir } from "./tools.js";
+
+const MANAGED_BY = "app.kubernetes.io/managed-by";
+
+function appOf(example: string): AppEnvironments {
+  const loaded = loadIntent(join(EXAMPLES, example), { cwd: ROOT });
+  if (!loaded.intent) throw new Error(`${example} does not load`);
+  const c = compileEnvironments(loaded.intent);
+  expect(c.errors).toEqual([]);
+  expect(c.apps).toHaveLength(1);
+  return c.apps[0] as AppEnvironments;
+}
+
+/**
+ * Helm's labels, undone — explicitly and narrowly: `helm.sh/chart` (exactly this chart's) appears on each
+ * object's metadata and nowhere else, and `managed-by: Helm` stands where kintent writes `managed-by: kintent`
+ * (object and pod-template labels). Everything else must be identical.
+ */
+function fromHelm(o: KObject, chartLabel: string): KObject {
+  const c = structuredClone(o);
+  const labels = c.metadata.labels ?? {};
+  expect(labels["helm.sh/chart"], `${o.kind} ${o.metadata.name}: helm.sh/chart`).toBe(chartLabel);
+  expect(labels[MANAGED_BY], `${o.kind} ${o.metadata.name}: managed-by`).toBe("Helm");
+  delete labels["helm.sh/chart"];
+  labels[MANAGED_BY] = "kintent";
+  const template = (c.spec as { template?: { metadata?: { labels?: Record<string, string> } } } | undefined)
+    ?.template;
+  const tl = template?.metadata?.labels;
+  if (tl) {
+    expect(
+      tl["helm.sh/chart"],
+      `${o.kind} ${o.metadata.name}: no chart label on the pod template`,
+    ).toBeUndefined();
+    expect(tl[MANAGED_BY]).toBe("Helm");
+    tl[MANAGED_BY] = "kintent";
+  }
+  expect(JSON.stringify(c)).not.toContain('"Helm"');
+  return c;
+}
+
+function chartLabel(chart: HelmChart): string {
+  return `${chart.name}-${chart.version.replace("+", "_")}`;
+}
+
+/** `--set-json` key syntax: dots inside a key are escaped. */
+function setKey(path: readonly string[]): string {
+  return path.map((s) => s.replace(/\\/g, "\\\\").replace(/\./g, "\\.").replace(/,/g, "\\,")).join(".");
+}
+
+/** A different, valid value for a documented value. */
+function changed(d: HelmValue, current: unknown): unknown {
+  const id = d.path.join(".");
+  if (d.kind === "flag") return !current;
+  if (id === "image.repository") return "registry.test.kintent.dev/team/changed";
+  if (id === "image.tag") return "9.9.9-test";
+  if (id === "image.digest") return `sha256:${"a".repeat(64)}`;
+  if (id === "ingress.host") return "changed.test.kintent.dev";
+  if (id === "namespace") return "changed-ns";
+  if (id === "environment") return "changed-env";
+  if (id === "resources")
+    return { requests: { cpu: "123m", memory: "77Mi" }, limits: { cpu: "2", memory: "3Gi" } };
+  if (d.path[0] === "env") return `changed-${d.path[1] ?? ""}`;
+  if (current === null)
+    return d.path[0] === "labels" || d.path[0] === "annotations" ? "changed" : { changed: true };
+  if (typeof current === "number") return current + 2;
+  if (typeof current === "string") return `${current}-changed`;
+  if (typeof current === "boolean") return !current;
+  if (Array.isArray(current) || d.path[0] === "tolerations" || d.path[0] === "imagePullSecrets")
+    return d.path[0] === "tolerations" ? [{ key: "changed", operator: "Exists" }] : [{ name: "changed" }];
+  return { changed: { by: "test" } };
+}
+
+/** The intent-level meaning of a knob: the same change made to the resolved app, then compiled. */
+function mutate(app: ResolvedApp, id: string, v: unknown): ResolvedApp {
+  const a = structuredClone(app);
+  const image = (repo: string | undefined, tag: string | undefined) => {
+    const m = /^(.*?)(?::([^:/@]+))?(@.*)?$/.exec(app.image.value) as RegExpExecArray;
+    a.image.value = `${repo ?? m[1]}${(tag ?? m[2]) !== undefined ? `:${tag ?? m[2]}` : ""}${m[3] ?? ""}`;
+    if (tag !== undefined) a.version = tag;
+  };
+  if (id === "image.repository") image(v as string, undefined);
+  else if (id === "image.tag") image(undefined, v as string);
+  else if (id === "replicaCount") a.replicas.value = v as number;
+  else if (id.startsWith("autoscaling.") && a.autoscaling) {
+    const key = {
+      minReplicas: "min",
+      maxReplicas: "max",
+      targetCPUUtilizationPercentage: "cpu",
+      targetMemoryUtilizationPercentage: "memory",
+    }[id.slice("autoscaling.".length)] as "min" | "max" | "cpu" | "memory";
+    a.autoscaling.value[key] = v as number;
+  } else if (id === "resources") a.resources.value = { ...(v as { requests: object; limits: object }) };
+  else if (id === "ingress.host" && a.expose) a.expose.value.host = v as string;
+  else if (id.startsWith("env."))
+    a.env = a.env.map((e) => (e.name === id.slice(4) && "value" in e ? { ...e, value: v as string } : e));
+  else if (id === "namespace") {
+    const w = a.rollout.value.weighted;
+    if (w && w.namespace === a.environment.namespace) w.namespace = v as string;
+    a.environment.namespace = v as string;
+  } else if (id === "environment") a.environment.name = v as string;
+  else return app;
+  return a;
+}
+
+interface Change {
+  object: string;
+  pointer: string;
+}
+
+function leafDiff(a: unknown, b: unknown, pointer: string, out: string[]): void {
+  if (JSON.stringify(a) === JSON.stringify(b)) return;
+  const isObj = (x: unknown) => x !== null && typeof x === "object";
+  if (isObj(a) && isObj(b) && Array.isArray(a) === Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const k of keys)
+      leafDiff(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        `${pointer}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`,
+        out,
+      );
+    return;
+  }
+  out.push(pointer);
+}
+
+/** What changed between two renders, per object (kind and name, with duplicates numbered in order). */
+function changes(before: readonly KObject[], after: readonly KObject[]): Change[] {
+  const keyed = (list: readonly KObject[]) => {
+    const seen = new Map<string, number>();
+    return new Map(
+      list.map((o) => {
+        const base = `${o.kind} ${o.metadata.name}`;
+        const n = seen.get(base) ?? 0;
+        seen.set(base, n + 1);
+        return [n === 0 ? base : `${base}#${n}`, o];
+      }),
+    );
+  };
+  const a = keyed(before);
+  const b = keyed(after);
+  // An object renamed by the change (a Namespace named after the namespace value) is the same object.
+  for (const [k, o] of [...a]) {
+    if (b.has(k)) continue;
+    const twin = [...b].find(([k2, o2]) => !a.has(k2) && o2.kind === o.kind);
+    if (twin) {
+      b.delete(twin[0]);
+      b.set(k, twin[1]);
+    }
+  }
+  const out: Change[] = [];
+  for (const k of new Set([...a.keys(), ...b.keys()])) {
+    if (!a.has(k) || !b.has(k)) {
+      out.push({ object: k, pointer: "" });
+      continue;
+    }
+    const ptrs: string[] = [];
+    leafDiff(a.get(k), b.get(k), "", ptrs);
+    for (const p of ptrs) out.push({ object: k, pointer: p });
+  }
+  return out;
+}
+
+function covered(c: Change, positions: HelmValue["positions"]): boolean {
+  return positions.some(
+    (p) =>
+      c.object.replace(/#\d+$/, "") === `${p.object.kind} ${p.object.name}` &&
+      (c.pointer === p.pointer || c.pointer.startsWith(`${p.pointer}/`)),
+  );
+}
+
+/**
+ * For every documented value that applies to the first environment: `helm template --set-json` changes exactly
+ * the documented places (and each of them that is rendered), and — for knobs — yields exactly what the same
+ * change to the intent compiles to. Returns how many values were checked.
+ */
+function checkEveryValue(helm: string, chartDir: string, chart: HelmChart, app: AppEnvironments): number {
+  const render = (args: readonly string[]) =>
+    parseObjects(runOk(helm, ["template", app.name, chartDir, ...args]));
+  const base = render([]);
+  const first = app.environments[0] as AppEnvironments["environments"][number];
+  let checked = 0;
+  for (const d of chart.values) {
+    const id = d.path.join(".");
+    const current = d.perEnvironment[first.env];
+    if (current === undefined) continue; // not set in the first environment (e.g. an env var only prod has)
+    checked++;
+    const next = changed(d, current);
+    const after = render(["--set-json", `${setKey(d.path)}=${JSON.stringify(next)}`]);
+    const diff = changes(base, after);
+    expect(diff.length, `${id}: --set changed nothing`).toBeGreaterThan(0);
+    const stray = diff.filter((c) => !covered(c, d.positions));
+    expect(stray, `${id}: changed places it does not document`).toEqual([]);
+    const present = new Set(base.map((o) => `${o.kind} ${o.metadata.name}`));
+    for (const p of d.positions.filter(
+      (x) => d.kind === "flag" || present.has(`${x.object.kind} ${x.object.name}`),
+    ))
+      expect(
+        diff.some((c) => covered(c, [p])),
+        `${id}: documented ${p.object.kind} ${p.object.name} ${p.pointer} did not change`,
+      ).toBe(true);
+    // Knobs mean what the same change to the intent means.
+    if (d.kind === "knob" || id === "namespace" || id === "environment") {
+      const mutated = mutate(first.app, id, next);
+      expect(mutated, `${id}: no intent-level meaning in the test`).not.toBe(first.app);
+      const expected = compile(mutated).result.objects;
+      expect(byIdentity(after.map((o) => fromHelm(o, chartLabel(chart)))), id).toStrictEqual(
+        byIdentity(expected),
+      );
+    }
+  }
+  return checked;
+}
+
+describe("chart version", () => {
+  it.each([
+    ["v2.3.1", "2.3.1"],
+    ["3.2.0", "3.2.0"],
+    ["4.2.0-rc.1", "4.2.0-rc.1"],
+    ["1.4", "1.4.0"],
+    ["7", "7.0.0"],
+    ["1.27.3-alpine", "1.27.3-alpine"],
+    ["1.0.0-rc.01", "1.0.0"],
+    ["latest", "0.0.0"],
+    ["2024-06-01", "0.0.0"],
+    [undefined, "0.0.0"],
+  ])("tag %s → %s+k<hash>", (tag, core) => {
+    expect(chartVersion(tag, "0123456789abcdef")).toBe(`${core}+k01234567`);
+  });
+});
+
+const helm = helmBinary();
+
+describe.each(exampleNames())("Helm chart of example %s", (example) => {
+  const envs = exampleEnvironments(example);
+  let app: AppEnvironments;
+  let chart: HelmChart;
+  let dir: { path: string; remove: () => void };
+  const render = (args: readonly string[]) =>
+    parseObjects(runOk(helm, ["template", app.name, dir.path, ...args]));
+
+  beforeAll(() => {
+    app = appOf(example);
+    chart = renderHelmChart({ app, sources: ["kintent.yaml", "platform.yaml"] });
+    dir = tempDir("kintent-helm-");
+    writeDirAtomic(join(dir.path, "chart"), chart.files);
+    dir = { path: join(dir.path, "chart"), remove: dir.remove };
+  });
+  afterAll(() => dir?.remove());
+
+  it("is a chart helm accepts: lint --strict with values.yaml and with every values-<env>.yaml", () => {
+    expect(chart.name).toBe(app.name);
+    expect(chart.appVersion).not.toBe("");
+    const chartYaml = readFileSync(join(dir.path, "Chart.yaml"), "utf8");
+    expect(chartYaml).toContain(`version: ${chart.version}`);
+    for (const args of [[], ...envs.map((e) => ["-f", join(dir.path, `values-${e}.yaml`)])]) {
+      const r = run(helm, ["lint", "--strict", dir.path, ...args]);
+      expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+      expect(r.stdout).toContain("0 chart(s) failed");
+      expect(r.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+    }
+  });
+
+  it.each(envs)("helm template -f values-%s.yaml renders exactly what kintent build --env renders", (env) => {
+    const expected = app.environments.find((e) => e.env === env)?.result.objects ?? [];
+    expect(expected.length).toBeGreaterThan(2);
+    const rendered = render(["-f", join(dir.path, `values-${env}.yaml`)]).map((o) =>
+      fromHelm(o, chartLabel(chart)),
+    );
+    expect(byIdentity(rendered)).toStrictEqual(byIdentity(expected));
+  });
+
+  it("values.yaml alone renders the first environment", () => {
+    const expected = app.environments[0]?.result.objects ?? [];
+    const rendered = render([]).map((o) => fromHelm(o, chartLabel(chart)));
+    expect(byIdentity(rendered)).toStrictEqual(byIdentity(expected));
+  });
+
+  it("documents the knobs a consumer changes, each with where it lands", () => {
+    const ids = chart.values.filter((v) => v.kind === "knob").map((v) => v.path.join("."));
+    expect(ids).toEqual(expect.arrayContaining(["image.repository", "image.tag", "resources"]));
+    expect(ids.some((id) => id === "replicaCount" || id === "autoscaling.minReplicas")).toBe(true);
+    for (const v of chart.values) expect(v.positions.length, v.path.join(".")).toBeGreaterThan(0);
+    expect(chart.droppedKnobs).toEqual([]);
+    const values = readFileSync(join(dir.path, "values.yaml"), "utf8");
+    for (const v of chart.values.filter((x) => x.kind === "knob"))
+      expect(values).toContain(`# -- ${v.description}`);
+  });
+
+  it("--set of every documented value changes exactly the places it documents, and nothing else", () => {
+    expect(chart.values.length).toBeGreaterThan(3);
+    expect(checkEveryValue(helm, dir.path, chart, app)).toBeGreaterThan(3);
+  });
+
+  it("carries the README, NOTES and schema Helm users expect", () => {
+    const readme = chart.files.get("README.md") ?? "";
+    expect(readme).toContain(`# ${app.name} Helm chart`);
+    expect(readme).toContain("## What the chart deploys, and why");
+    const firstDecision = app.environments[0]?.result.decisions.find((d) => d.path === "")?.why ?? "";
+    expect(firstDecision).not.toBe("");
+    expect(readme).toContain(firstDecision);
+    const schema = JSON.parse(chart.files.get("values.schema.json") ?? "{}") as {
+      additionalProperties?: boolean;
+      properties?: Record<string, unknown>;
+    };
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties ?? {})).toEqual(expect.arrayContaining(["image", "resources"]));
+    // NOTES.txt as Helm renders it (helm template leaves NOTES out, helm install needs a cluster):
+    // a copy of the chart renders it through `tpl`, with the chart's own helpers and values.
+    const copy = tempDir("kintent-notes-");
+    try {
+      const files = new Map(chart.files);
+      files.set("NOTES.test", chart.files.get("templates/NOTES.txt") ?? "");
+      files.set(
+        "templates/zz-notes.yaml",
+        'kind: NotesTest\nnotes: {{ tpl (.Files.Get "NOTES.test") . | toJson }}\n',
+      );
+      writeDirAtomic(join(copy.path, "c"), files);
+      const out = parseObjects(runOk(helm, ["template", app.name, join(copy.path, "c")]));
+      const notes = String(out.find((o) => o.kind === "NotesTest")?.notes);
+      expect(notes).toContain("Verify it:");
+      expect(notes).toContain(`app.kubernetes.io/name=${app.name}`);
+      expect(notes).toContain(`namespace ${app.environments[0]?.app.environment.namespace ?? ""}`);
+      expect(notes).not.toContain("<no value>");
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it("refuses values the chart does not define (values.schema.json)", () => {
+    const r = run(helm, ["template", app.name, dir.path, "--set", "replicaCountt=3"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/replicaCountt|additional propert/i);
+  });
+});
+
+describe("multi-env chart", () => {
+  it("names the environment facts and sets them per environment exactly as platform.yaml says", () => {
+    const chart = renderHelmChart({ app: appOf("multi-env"), sources: ["kintent.yaml", "platform.yaml"] });
+    const v = (path: string) => chart.values.find((x) => x.path.join(".") === path)?.perEnvironment;
+    expect(v("image.repository")).toEqual({
+      dev: "ghcr.io/acme/agent-runner",
+      staging: "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/agent-runner",
+      prod: "123456789012.dkr.ecr.us-east-1.amazonaws.com/acme/agent-runner",
+    });
+    expect(v("replicaCount")).toEqual({ dev: 1, staging: 2, prod: 3 });
+    expect(v("imagePullSecrets")).toEqual({
+      dev: [],
+      staging: [{ name: "ecr-staging" }],
+      prod: [{ name: "ecr-prod" }],
+    });
+    expect(v("storageClass")).toEqual({ dev: "standard", staging: "gp3", prod: "gp3-encrypted" });
+    expect(v("podDisruptionBudget.enabled")).toEqual({ dev: false, staging: true, prod: true });
+    expect((v("resources")?.prod as { limits: { memory: string } }).limits.memory).toBe("2Gi");
+    expect(chart.files.get("values-dev.yaml")).toContain("nothing to override");
+    expect(chart.files.get("values-prod.yaml")).toContain("workload");
+  });
+});
+
+describe("environments that differ in structure (synthetic intent)", () => {
+  const KINTENT = `apiVersion: kintent.dev/v1alpha1
+kind: App
+metadata:
+  name: edge
+  labels: {team: core}
+spec:
+  image: ghcr.io/acme/edge:1.0.0
+  tier: production
+  port: 8080
+  probe: /healthz
+  autoscaling: {min: 2, max: 6, cpu: 60%}
+  expose: {host: edge, tls: true}
+  env:
+    LOG_LEVEL: info
+    DB_PASSWORD: {secret: edge-db, key: password}
+  environments:
+    dev:
+      autoscaling: false
+      replicas: 1
+      expose: false
+      tier: dev
+      env: {DEBUG: "true"}
+    prod:
+      image: ghcr.io/acme/edge:1.0.1
+      labels: {criticality: high}
+      env: {LOG_LEVEL: warn, REGION: eu-west-1}
+`;
+  const PLATFORM = `apiVersion: kintent.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec:
+  ingress: {kind: ingress, className: nginx, controllerNamespace: ingress-nginx}
+  tls: {issuer: letsencrypt-prod}
+  environments:
+    dev: {cluster: https://kubernetes.default.svc, namespace: edge-dev, domain: dev.acme.io, sync: auto}
+    prod: {cluster: https://prod.acme.internal, namespace: edge, domain: acme.io, nodeSelector: {pool: edge}}
+`;
+  let dir: { path: string; remove: () => void };
+  let app: AppEnvironments;
+  let chart: HelmChart;
+
+  beforeAll(() => {
+    dir = tempDir("kintent-helm-edge-");
+    writeDirAtomic(
+      join(dir.path, "intent"),
+      new Map([
+        ["kintent.yaml", KINTENT],
+        ["platform.yaml", PLATFORM],
+      ]),
+    );
+    const loaded = loadIntent(join(dir.path, "intent"), { cwd: dir.path });
+    if (!loaded.intent) throw new Error(JSON.stringify(loaded.errors));
+    const c = compileEnvironments(loaded.intent);
+    expect(c.errors).toEqual([]);
+    app = c.apps[0] as AppEnvironments;
+    chart = renderHelmChart({ app, sources: loaded.intent.files });
+    writeDirAtomic(join(dir.path, "chart"), chart.files);
+  });
+  afterAll(() => dir?.remove());
+
+  it.each(["dev", "prod"])("helm template -f values-%s.yaml equals the build", (env) => {
+    const chartDir = join(dir.path, "chart");
+    const lint = run(helm, ["lint", "--strict", chartDir, "-f", join(chartDir, `values-${env}.yaml`)]);
+    expect(lint.code, lint.stdout).toBe(0);
+    const rendered = parseObjects(
+      runOk(helm, ["template", "edge", chartDir, "-f", join(chartDir, `values-${env}.yaml`)]),
+    );
+    const expected = app.environments.find((e) => e.env === env)?.result.objects ?? [];
+    expect(byIdentity(rendered.map((o) => fromHelm(o, chartLabel(chart))))).toStrictEqual(
+      byIdentity(expected),
+    );
+  });
+
+  it("--set of every documented value changes exactly what it documents", () => {
+    expect(checkEveryValue(helm, join(dir.path, "chart"), chart, app)).toBeGreaterThan(10);
+  });
+
+  it("names what differs: HPA and replicas switch together, env vars and labels per environment, objects only prod has", () => {
+    const paths = chart.values.map((v) => v.path.join("."));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "autoscaling.enabled",
+        "env.LOG_LEVEL",
+        "env.DEBUG",
+        "env.REGION",
+        "labels.criticality",
+        "nodeSelector",
+        "ingress.host",
+        "image.tag",
+      ]),
+    );
+    const v = (p: string) => chart.values.find((x) => x.path.join(".") === p)?.perEnvironment;
+    expect(v("autoscaling.enabled")).toEqual({ dev: false, prod: true });
+    expect(v("image.tag")).toEqual({ dev: "1.0.0", prod: "1.0.1" });
+    expect(v("env.LOG_LEVEL")).toEqual({ dev: "info", prod: "warn" });
+    const deployment = chart.files.get("templates/deployment-edge.yaml") ?? "";
+    expect(deployment).toContain("{{- if not .Values.autoscaling.enabled }}");
+    expect(chart.files.get("templates/horizontalpodautoscaler-edge.yaml")).toMatch(
+      /^\{\{- if \.Values\.autoscaling\.enabled \}\}/,
+    );
+    expect(chart.files.get("templates/ingress-edge.yaml")).toMatch(/^\{\{- if /);
+  });
+});
