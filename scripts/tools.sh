@@ -190,7 +190,7 @@ main() {
   local requested=() name start secs total_start failed=()
   case "${1:-}" in
     -h | --help)
-      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       return 0
       ;;
     --list)
