@@ -11,6 +11,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 /** name → script (and its default arguments). Scripts print markdown tables for bench/README.md. */
 const BENCHES: Record<string, string[]> = {
   validate: ["validate.ts"],
+  fixtures: ["fixtures.ts"],
   kyverno: ["kyverno.ts"],
   cmp: ["cmp.ts"],
   ai: ["ai.ts"],

@@ -7,6 +7,7 @@ import type { Finding, SourceLocation } from "../validate/finding.js";
 import type { SourceDocument } from "../util/yaml-source.js";
 import { toPointer } from "../util/json-pointer.js";
 import { didYouMean } from "../util/suggest.js";
+import { looksLikeSecret } from "../util/secrets.js";
 import {
   DEFAULT_CPU_TARGET,
   DEFAULT_PROFILE,
@@ -68,23 +69,7 @@ export function environmentNames(platform: LoadedPlatform | undefined): string[]
   return platform ? Object.keys(platform.value.spec.environments) : [IMPLICIT_ENVIRONMENT];
 }
 
-const SECRET_NAME =
-  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
-const SECRET_VALUE = [
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, // scheme://user:password@host
-  /\bAKIA[0-9A-Z]{16}\b/, // AWS access key id
-  /\bgh[pousr]_[A-Za-z0-9]{30,}\b/, // GitHub tokens
-  /\bsk-[A-Za-z0-9_-]{20,}\b/, // OpenAI/Anthropic-style API keys
-  /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/, // Slack tokens
-];
-
-/** True when a literal env value looks like a credential (name or shape). Exported for the AI redactor. */
-export function looksLikeSecret(name: string, value: string): boolean {
-  if (value === "") return false;
-  if (SECRET_NAME.test(name) && !/^\$\(.+\)$/.test(value)) return true;
-  return SECRET_VALUE.some((re) => re.test(value));
-}
+export { looksLikeSecret } from "../util/secrets.js";
 
 export function resolveApp(
   loaded: LoadedApp,

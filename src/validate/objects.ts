@@ -54,6 +54,7 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   DaemonSet: ["spec", "template", "spec"],
   Job: ["spec", "template", "spec"],
   Rollout: ["spec", "template", "spec"],
+  DeploymentConfig: ["spec", "template", "spec"],
   CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
 };
 
@@ -68,6 +69,7 @@ export const SERVICE_WORKLOADS = [
   "ReplicationController",
   "Rollout",
   "DaemonSet",
+  "DeploymentConfig",
 ];
 
 export interface PodSpecAt {

@@ -337,6 +337,32 @@ const cases: Case[] = [
     ],
     fires: [],
   },
+  {
+    check: "literal-secret-env",
+    name: "password and credential URL",
+    objects: [
+      deploy({
+        container: {
+          env: [
+            { name: "DB_PASSWORD", value: "hunter2" },
+            { name: "DATABASE_URL", value: "postgres://u:p@db/x" },
+            { name: "LOG_LEVEL", value: "info" },
+          ],
+        },
+      }),
+    ],
+    fires: ["sets DB_PASSWORD to a literal value", "sets DATABASE_URL to a literal value"],
+  },
+  {
+    check: "literal-secret-env",
+    name: "secretKeyRef",
+    objects: [
+      deploy({
+        container: { env: [{ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "db", key: "p" } } }] },
+      }),
+    ],
+    fires: [],
+  },
   // reliability
   {
     check: "resource-requests",

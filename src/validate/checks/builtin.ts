@@ -196,6 +196,17 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     remediation: "Set automountServiceAccountToken: false on the pod or its ServiceAccount.",
     docs: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting",
   },
+  {
+    id: "literal-secret-env",
+    category: "security",
+    severity: "error",
+    template: "literal-secrets",
+    scope: { kinds: ["DeploymentLike"] },
+    description: "Credentials must not be written as literal env values in manifests.",
+    remediation:
+      "Put the value in a Secret (sealed or external) and reference it with valueFrom.secretKeyRef.",
+    docs: "https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables",
+  },
   // --- Reliability -----------------------------------------------------------------------------
   {
     id: "resource-requests",
@@ -247,7 +258,9 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     severity: "warning",
     template: "probe",
     params: { probe: "readinessProbe" },
-    scope: { kinds: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"] },
+    scope: {
+      kinds: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout", "DeploymentConfig", "Pod"],
+    },
     description: "Long-running containers should have a readiness probe.",
     remediation: "Add readinessProbe (kintent: `probe: /healthz`).",
     docs: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
@@ -258,7 +271,9 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     severity: "warning",
     template: "probe",
     params: { probe: "livenessProbe" },
-    scope: { kinds: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"] },
+    scope: {
+      kinds: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout", "DeploymentConfig", "Pod"],
+    },
     description: "Long-running containers should have a liveness probe.",
     remediation: "Add livenessProbe (kintent: `probe: /healthz`).",
     docs: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",

@@ -17,6 +17,7 @@ const all = [
   security.readOnlyRootFilesystem,
   security.serviceAccountToken,
   security.procMountSysctls,
+  security.literalSecrets,
   reliability.resources,
   reliability.probes,
   reliability.minReplicas,

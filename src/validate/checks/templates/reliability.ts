@@ -89,7 +89,7 @@ export const resources: Template<{ requests: string[]; limits: string[] }> = {
 export const probes: Template<{ probe: "readinessProbe" | "livenessProbe" }> = {
   key: "probe",
   description: "Requires a readiness or liveness probe on long-running containers.",
-  kinds: SERVICE_WORKLOADS.filter((k) => k !== "DaemonSet").concat(["DaemonSet", "Pod"]),
+  kinds: [...SERVICE_WORKLOADS, "Pod"],
   params: z.object({ probe: z.enum(["readinessProbe", "livenessProbe"]) }).strict(),
   messages: {
     missing: "container `{{container}}` has no {{probe}}: {{consequence}}",

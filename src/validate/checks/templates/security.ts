@@ -5,6 +5,7 @@
 import * as z from "zod";
 import type { Template } from "../types.js";
 import { asArr, asObj, asStr, containersOf, podSpecOf } from "../../objects.js";
+import { looksLikeSecret } from "../../../util/secrets.js";
 
 const none = z.object({}).strict();
 
@@ -411,5 +412,38 @@ export const procMountSysctls: Template<{ safeSysctls: string[] }> = {
       if (!params.safeSysctls.includes(name))
         report({ messageId: "sysctl", data: { name }, path: `${pod.path}/securityContext/sysctls/${i}` });
     });
+  },
+};
+
+export const literalSecrets: Template<Record<string, never>> = {
+  key: "literal-secrets",
+  description:
+    "Flags credentials written as literal env values (names like *_PASSWORD/*_TOKEN, URLs with passwords, keys).",
+  kinds: ["DeploymentLike"],
+  params: none,
+  messages: {
+    literal:
+      "container `{{container}}` sets {{name}} to a literal value that looks like a credential: anyone who reads the manifest (Git, Argo CD UI) has it",
+  },
+  check({ object, report }) {
+    const pod = podSpecOf(object);
+    if (!pod) return;
+    for (const c of containersOf(pod)) {
+      asArr(c.container.env).forEach((e, i) => {
+        const env = asObj(e);
+        const name = asStr(env.name) ?? "";
+        const value = env.value;
+        if (typeof value === "string" && looksLikeSecret(name, value)) {
+          report({
+            messageId: "literal",
+            data: { container: c.name, name },
+            path: `${c.path}/env/${i}/value`,
+            suggestions: [
+              { description: `move ${name} into a Secret and reference it with valueFrom.secretKeyRef` },
+            ],
+          });
+        }
+      });
+    }
   },
 };
