@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { EXAMPLES, ROOT, runCli } from "../helpers.js";
+import { byIdentity, kubectlBinary, parseObjects, runOk } from "../render/tools.js";
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -203,5 +204,71 @@ describe("kintent build --format argocd", () => {
       "application-agent-runner-prod.yaml",
       "application-agent-runner-staging.yaml",
     ]);
+  });
+});
+
+describe("a directory with several apps", () => {
+  const APP = (name: string, port: number) => `apiVersion: kintent.dev/v1alpha1
+kind: App
+metadata: {name: ${name}, labels: {team: core}}
+spec:
+  image: ghcr.io/acme/${name}:2.0.0
+  port: ${port}
+  probe: /healthz
+  tier: staging
+`;
+  const PLATFORM = `apiVersion: kintent.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec:
+  gitops: {repo: https://git.acme.io/gitops.git}
+  environments:
+    dev: {cluster: https://kubernetes.default.svc, namespace: shop-dev, replicas: 1, tier: dev}
+    prod: {cluster: https://prod.acme.internal, namespace: shop, replicas: 3}
+`;
+  function intent(): string {
+    const d = join(tmp(), "shop");
+    mkdirSync(d);
+    writeFileSync(join(d, "api.yaml"), APP("api", 8080));
+    writeFileSync(join(d, "web.yaml"), APP("web", 3000));
+    writeFileSync(join(d, "platform.yaml"), PLATFORM);
+    return d;
+  }
+
+  it("--format helm writes one chart per app; --format argocd one Application per app and environment", async () => {
+    const d = intent();
+    const out = join(tmp(), "charts");
+    const r = await runCli(["build", d, "--format", "helm", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(
+      readdirSync(out)
+        .filter((f) => !f.startsWith("."))
+        .sort(),
+    ).toEqual(["api", "web"]);
+    expect(parse(readFileSync(join(out, "web", "Chart.yaml"), "utf8"))).toMatchObject({ name: "web" });
+    const a = await runCli(["build", d, "--format", "argocd"]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(
+      parseAllDocuments(a.stdout).map((x) => (x.toJS() as { metadata: { name: string } }).metadata.name),
+    ).toEqual(["api-dev", "api-prod", "web-dev", "web-prod"]);
+  });
+
+  it("--format kustomize holds both apps, and each overlay renders exactly kintent build --env", async () => {
+    const d = intent();
+    const out = join(tmp(), "k");
+    const r = await runCli(["build", d, "--format", "kustomize", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const env of ["dev", "prod"]) {
+      const rendered = parseObjects(runOk(kubectlBinary(), ["kustomize", join(out, "overlays", env)]));
+      const b = await runCli(["build", d, "--env", env]);
+      expect(b.code, b.stderr).toBe(0);
+      expect(byIdentity(rendered)).toStrictEqual(byIdentity(parseObjects(b.stdout)));
+      expect(
+        rendered
+          .filter((o) => o.kind === "Deployment")
+          .map((o) => o.metadata.name)
+          .sort(),
+      ).toEqual(["api", "web"]);
+    }
   });
 });
