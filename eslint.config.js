@@ -4,7 +4,17 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "dist-check/**", "coverage/**", "node_modules/**", "bench/.work/**", "**/*.js", "!eslint.config.js"] },
+  {
+    ignores: [
+      "dist/**",
+      "dist-check/**",
+      "coverage/**",
+      "node_modules/**",
+      "bench/.work/**",
+      "**/*.js",
+      "!eslint.config.js",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,7 +26,17 @@ export default tseslint.config(
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/consistent-type-imports": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
-      "no-restricted-imports": ["error", { patterns: [{ group: ["fs", "path", "child_process", "os", "url", "crypto"], message: "use the node: prefix" }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["fs", "path", "child_process", "os", "url", "crypto"],
+              message: "use the node: prefix",
+            },
+          ],
+        },
+      ],
     },
   },
   {
