@@ -7,8 +7,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { normalizeSchema } from "./normalize.js";
 
-export type Schema = Record<string, unknown>;
+export type { Schema } from "./normalize.js";
+import type { Schema } from "./normalize.js";
 
 export interface SchemaEntry {
   apiVersion: string;
@@ -56,32 +58,6 @@ export class SchemaLoadError extends Error {
 }
 
 const isObj = (v: unknown): v is Schema => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** Normalize a CRD's openAPIV3Schema the way the bundle generator does (unknown fields become errors). */
-function closeObjects(schema: Schema, inJunction = false): Schema {
-  const out: Schema = { ...schema };
-  if (isObj(out.properties)) {
-    const props: Schema = {};
-    for (const [k, v] of Object.entries(out.properties)) props[k] = isObj(v) ? closeObjects(v) : v;
-    out.properties = props;
-  }
-  if (isObj(out.items)) out.items = closeObjects(out.items);
-  if (isObj(out.additionalProperties)) out.additionalProperties = closeObjects(out.additionalProperties);
-  for (const k of ["allOf", "anyOf", "oneOf"]) {
-    if (Array.isArray(out[k]))
-      out[k] = (out[k] as unknown[]).map((b) => (isObj(b) ? closeObjects(b, true) : b));
-  }
-  if (isObj(out.not)) out.not = closeObjects(out.not, true);
-  if (
-    !inJunction &&
-    isObj(out.properties) &&
-    out.additionalProperties === undefined &&
-    out["x-kubernetes-preserve-unknown-fields"] !== true
-  ) {
-    out.additionalProperties = false;
-  }
-  return out;
-}
 
 export class SchemaRegistry {
   readonly kubernetesVersion: string;
@@ -178,7 +154,7 @@ export class SchemaRegistry {
       const schema =
         isObj(v.schema) && isObj(v.schema.openAPIV3Schema) ? v.schema.openAPIV3Schema : undefined;
       if (!schema) continue;
-      const root = closeObjects(schema);
+      const root = normalizeSchema(schema, { descriptions: "none", inJunction: false });
       const props = isObj(root.properties) ? { ...root.properties } : {};
       props.apiVersion = { type: "string" };
       props.kind = { type: "string" };
