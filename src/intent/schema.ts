@@ -352,8 +352,8 @@ const appEnvironmentOverride = z.strictObject({
 
 export const appSpec = z.strictObject({
   image: z.string().min(1).describe("Container image with a tag or digest, e.g. `ghcr.io/acme/shop:1.4.2`."),
-  command: z.array(z.string()).optional(),
-  args: z.array(z.string()).optional(),
+  command: z.array(z.string()).optional().describe("Overrides the image's entrypoint."),
+  args: z.array(z.string()).optional().describe("Overrides the image's arguments."),
   tier: z
     .enum(["production", "staging", "dev"])
     .optional()
@@ -361,9 +361,12 @@ export const appSpec = z.strictObject({
       "Presets for replicas, PDB, spread and network policy. @default the environment's tier, else production",
     ),
   port: z.number().int().min(1).max(65535).optional().describe("Shorthand for one port named http."),
-  ports: z.array(portSpec).optional(),
+  ports: z
+    .array(portSpec)
+    .optional()
+    .describe("Ports the container listens on; the first is the default for probes and exposure."),
   probe: probe.optional().describe("One check used for readiness and liveness."),
-  probes: probes.optional(),
+  probes: probes.optional().describe("Separate readiness, liveness and startup checks."),
   resources: resources.optional().describe("@default small"),
   replicas: z
     .number()
@@ -371,20 +374,34 @@ export const appSpec = z.strictObject({
     .min(0)
     .optional()
     .describe("@default from the tier: production 3, staging 2, dev 1"),
-  autoscaling: autoscaling.optional(),
-  env: z.record(z.string(), envValue).optional(),
-  envFrom: z.array(envFromEntry).optional(),
+  autoscaling: autoscaling
+    .optional()
+    .describe(
+      "A HorizontalPodAutoscaler: `{min, max, cpu: 70%}`; the workload then carries no replica count.",
+    ),
+  env: z
+    .record(z.string(), envValue)
+    .optional()
+    .describe("Environment variables: literal values or references to Secrets, ConfigMaps and pod fields."),
+  envFrom: z
+    .array(envFromEntry)
+    .optional()
+    .describe("Every key of a Secret or ConfigMap as env vars (`{secret}` / `{config}`, optional `prefix`)."),
   files: files.optional(),
   storage: z.array(storage).optional().describe("Persistent volumes; the app becomes a StatefulSet."),
-  expose: expose.optional(),
-  security: security.optional(),
-  rollout: rollout.optional(),
-  network: network.optional(),
+  expose: expose.optional().describe("Public exposure through the platform's ingress flavour."),
+  security: security
+    .optional()
+    .describe("Overrides of the restricted Pod Security defaults; each relaxation wants a `why`."),
+  rollout: rollout.optional().describe("How new versions go out: rolling (default), recreate, or canary."),
+  network: network.optional().describe("NetworkPolicy: who may connect, and egress."),
   serviceAccount: z
     .strictObject({ name: z.string().optional(), annotations: labelMap.optional() })
     .optional()
     .describe("ServiceAccount settings (e.g. IRSA annotations)."),
-  podAnnotations: labelMap.optional(),
+  podAnnotations: labelMap
+    .optional()
+    .describe("Annotations on the pods (e.g. for service meshes or log shippers)."),
   terminationGracePeriod: duration.optional().describe("@default 30s"),
   environments: z
     .record(z.string(), appEnvironmentOverride)
