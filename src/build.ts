@@ -11,6 +11,8 @@ import type { KObject } from "./compile/types.js";
 import type { ResolvedApp } from "./intent/types.js";
 import { validateObjects } from "./validate/index.js";
 import type { ValidateOptions, ValidationContext } from "./validate/index.js";
+import { placeExtras } from "./ai/extra.js";
+import type { SourceDocument } from "./util/yaml-source.js";
 
 export interface BuildOptions extends LoadOptions {
   env?: string;
@@ -58,13 +60,28 @@ export function buildIntent(path: string, options: BuildOptions = {}): IntentBui
   }
   const environment = pickEnvironment(intent, options.env);
   const build = buildEnvironment(intent, environment);
+  // Manifests under extra/ join their owner's objects, and are validated with them.
+  let extraSources: Map<KObject, SourceDocument> | undefined;
+  if (intent.extra && build.errors.length === 0) {
+    const placed = placeExtras(
+      intent.extra,
+      build.apps,
+      build.results,
+      loaded.intent.apps.map((a) => a.value.metadata.name),
+    );
+    build.errors.push(...placed.errors);
+    extraSources = placed.sources;
+  }
   const validation: Finding[] = [];
   if (options.validate !== false && build.errors.length === 0) {
     build.results.forEach((result, i) => {
       const app = build.apps[i];
       if (!app) return;
       const r = validateObjects(
-        result.objects.map((object) => ({ object })),
+        result.objects.map((object) => {
+          const source = extraSources?.get(object);
+          return source ? { object, source } : { object };
+        }),
         { ...(options.validateOptions ?? {}), context: validationContext(app) },
       );
       validation.push(...r.findings);

@@ -3,7 +3,7 @@
  * for bugs and for unreadable inputs (IntentReadError), never for user mistakes in file content.
  */
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
-import { dirname, join, relative, resolve, isAbsolute } from "node:path";
+import { basename, dirname, join, relative, resolve, isAbsolute } from "node:path";
 import type { Finding } from "../validate/finding.js";
 import { parseYamlStream } from "../util/yaml-source.js";
 import type { SourceDocument } from "../util/yaml-source.js";
@@ -12,6 +12,12 @@ import type { WrittenApp, WrittenPlatform } from "./schema.js";
 import { issuesToFindings } from "./issues.js";
 import { scoreToApp, SCORE_API_VERSION } from "./score.js";
 import * as z from "zod";
+
+/** A manifest kept next to the intent under `extra/` (requests outside the intent's vocabulary). */
+export interface ExtraManifest {
+  object: Record<string, unknown>;
+  source: SourceDocument;
+}
 
 export interface LoadedApp {
   value: WrittenApp;
@@ -30,6 +36,8 @@ export interface LoadedIntent {
   dir: string;
   apps: LoadedApp[];
   platform?: LoadedPlatform;
+  /** Manifests from `extra/*.yaml` of the intent directory, in file and document order (absent when none). */
+  extra?: ExtraManifest[];
   /** Files read, relative to `dir` where possible (sorted) — used for hashing and watch. */
   files: string[];
 }
@@ -52,6 +60,11 @@ export interface LoadOptions {
   fileOrder?: "sorted" | "reverse";
   /** Display paths relative to this directory. @default process.cwd() */
   cwd?: string;
+  /**
+   * File contents by absolute path that replace, or add to, what is on disk: previews of edits
+   * (`kintent set`, `kintent ask`) compile and validate without writing anything.
+   */
+  overlay?: ReadonlyMap<string, string>;
 }
 
 let appSchemaJson: Record<string, unknown> | undefined;
@@ -62,6 +75,18 @@ function schemaFor(kind: "App" | "Platform"): Record<string, unknown> {
 }
 
 const YAML_FILE = /\.ya?ml$/;
+/** Subdirectory of an intent directory holding extra manifests owned by its app(s). */
+export const EXTRA_DIR = "extra";
+
+/** YAML files of `dir` (on disk and in the overlay), sorted. */
+function yamlFilesIn(dir: string, overlay: ReadonlyMap<string, string> | undefined): string[] {
+  const names = new Set(existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir) : []);
+  for (const f of overlay?.keys() ?? []) if (dirname(f) === dir) names.add(basename(f));
+  return [...names]
+    .filter((f) => YAML_FILE.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
 
 function displayPath(file: string, cwd: string): string {
   const rel = relative(cwd, file);
@@ -75,12 +100,8 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
   if (!existsSync(abs)) throw new IntentReadError(`no such file or directory: ${path}`);
   const isDir = statSync(abs).isDirectory();
   const dir = isDir ? abs : dirname(abs);
-  let files = isDir
-    ? readdirSync(abs)
-        .filter((f) => YAML_FILE.test(f) && f !== "kintent.lock")
-        .sort()
-        .map((f) => join(abs, f))
-    : [abs];
+  const overlay = options.overlay;
+  let files = isDir ? yamlFilesIn(abs, overlay) : [abs];
   if (options.fileOrder === "reverse") files = [...files].reverse();
 
   const errors: Finding[] = [];
@@ -92,7 +113,7 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
   const loadFile = (file: string, allowApps: boolean) => {
     let text: string;
     try {
-      text = readFileSync(file, "utf8");
+      text = overlay?.get(file) ?? readFileSync(file, "utf8");
     } catch (e) {
       throw new IntentReadError(`cannot read ${displayPath(file, cwd)}: ${(e as Error).message}`);
     }
@@ -166,6 +187,47 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
 
   for (const f of files) loadFile(f, true);
 
+  const extra: ExtraManifest[] = [];
+  const extraFiles = isDir ? yamlFilesIn(join(abs, EXTRA_DIR), overlay) : [];
+  for (const file of extraFiles) {
+    let text: string;
+    try {
+      text = overlay?.get(file) ?? readFileSync(file, "utf8");
+    } catch (e) {
+      throw new IntentReadError(`cannot read ${displayPath(file, cwd)}: ${(e as Error).message}`);
+    }
+    read.push(file);
+    const parsed = parseYamlStream(text, displayPath(file, cwd));
+    for (const e of parsed.errors)
+      errors.push({
+        checkId: "yaml",
+        messageId: "syntax",
+        severity: "error",
+        message: e.message,
+        loc: e.loc,
+      });
+    for (const doc of parsed.documents) {
+      const v = doc.value;
+      if (
+        typeof v === "object" &&
+        v !== null &&
+        !Array.isArray(v) &&
+        typeof (v as Record<string, unknown>).apiVersion === "string" &&
+        typeof (v as Record<string, unknown>).kind === "string"
+      ) {
+        extra.push({ object: v as Record<string, unknown>, source: doc });
+      } else {
+        errors.push({
+          checkId: "intent",
+          messageId: "extra-not-an-object",
+          severity: "error",
+          message: `documents in ${EXTRA_DIR}/ must be Kubernetes objects with apiVersion and kind`,
+          loc: doc.start(),
+        });
+      }
+    }
+  }
+
   if (options.platformFile) {
     const pf = resolve(cwd, options.platformFile);
     if (!existsSync(pf)) throw new IntentReadError(`no such platform file: ${options.platformFile}`);
@@ -226,6 +288,7 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
     apps,
     files: read.map((f) => relative(dir, f)).sort(),
     ...(platform ? { platform } : {}),
+    ...(extra.length > 0 ? { extra } : {}),
   };
   return errors.length > 0 ? { errors, warnings } : { intent, errors, warnings };
 }
