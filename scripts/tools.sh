@@ -4,7 +4,7 @@
 #   scripts/tools.sh                    build every default tool that is not cached yet
 #   scripts/tools.sh helm kubeconform   build only these
 #   scripts/tools.sh --list             print the tools, their versions and whether they are cached
-#   scripts/tools.sh all                default tools plus the optional ones (checkov)
+#   scripts/tools.sh all                default tools plus the optional ones (checkov, gitea)
 #
 # Each Go tool is built from a wrapper module under tools/go/<name>/ (go.mod + go.sum committed) so that the
 # dependency graph is pinned and verified. Binaries go OUTSIDE the clone:
@@ -30,9 +30,10 @@ KUBECONFORM_VERSION=v0.7.0
 KUBE_LINTER_VERSION=v0.8.3
 KYVERNO_VERSION=v1.19.0
 CHECKOV_VERSION=3.3.30
+GITEA_VERSION=v1.26.0 # optional: a real forge for `kintent propose` tests (issue #7)
 
 DEFAULT_TOOLS=(etcd kubernetes kwok helm kubeconform kube-linter kyverno)
-OPTIONAL_TOOLS=(checkov)
+OPTIONAL_TOOLS=(checkov gitea)
 
 version_of() {
   case "$1" in
@@ -44,6 +45,7 @@ version_of() {
     kube-linter) echo "$KUBE_LINTER_VERSION" ;;
     kyverno) echo "$KYVERNO_VERSION" ;;
     checkov) echo "$CHECKOV_VERSION" ;;
+    gitea) echo "$GITEA_VERSION" ;;
     *) return 1 ;;
   esac
 }
@@ -58,6 +60,7 @@ binaries_of() {
     kube-linter) echo "kube-linter" ;;
     kyverno) echo "kubectl-kyverno" ;;
     checkov) echo "checkov" ;;
+    gitea) echo "gitea" ;;
   esac
 }
 
@@ -72,6 +75,7 @@ packages_of() {
     kubeconform) echo "github.com/yannh/kubeconform/cmd/kubeconform" ;;
     kube-linter) echo "golang.stackrox.io/kube-linter/cmd/kube-linter" ;;
     kyverno) echo "github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno" ;;
+    gitea) echo "code.gitea.io/gitea" ;;
   esac
 }
 
@@ -90,7 +94,15 @@ ldflags_of() {
     kubeconform) echo "-s -w -X main.version=$KUBECONFORM_VERSION" ;;
     kube-linter) echo "-s -w -X golang.stackrox.io/kube-linter/internal/version.version=${KUBE_LINTER_VERSION#v}" ;;
     kyverno) echo "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=$KYVERNO_VERSION" ;;
+    gitea) echo "-s -w -X main.Version=${GITEA_VERSION#v} -X 'main.Tags=$(tags_of gitea)'" ;;
     *) echo "-s -w" ;;
+  esac
+}
+
+# Build tags. Gitea: SQLite through tools/go/gitea/sqlite3shim (pure-Go modernc.org/sqlite, no cgo).
+tags_of() {
+  case "$1" in
+    gitea) echo "sqlite sqlite_unlock_notify" ;;
   esac
 }
 
@@ -105,6 +117,7 @@ recipe_hash() {
       cat "$ROOT/tools/go/$name/go.mod" "$ROOT/tools/go/$name/go.sum"
       packages_of "$name"
       ldflags_of "$name"
+      tags_of "$name"
     fi
   } | sha256sum | cut -c1-16
 }
@@ -132,9 +145,17 @@ build_go_tool() {
   local out="$tmp/bin/"
   if [[ "$name" == etcd ]]; then out="$tmp/bin/etcd"; fi
   # shellcheck disable=SC2046 # the package list is word-split on purpose
-  if ! (cd "$ROOT/tools/go/$name" && $NICE go build -trimpath -ldflags "$(ldflags_of "$name")" -o "$out" $(packages_of "$name")); then
+  if ! (cd "$ROOT/tools/go/$name" && $NICE go build -trimpath -tags "$(tags_of "$name")" -ldflags "$(ldflags_of "$name")" -o "$out" $(packages_of "$name")); then
     rm -rf "$tmp"
     return 1
+  fi
+  # Gitea without the `bindata` tag reads its templates, options and public assets from STATIC_ROOT_PATH.
+  if [[ "$name" == gitea ]]; then
+    local src
+    src="$(cd "$ROOT/tools/go/gitea" && go list -m -f '{{.Dir}}' code.gitea.io/gitea)"
+    mkdir -p "$tmp/share"
+    cp -R "$src/templates" "$src/options" "$src/public" "$tmp/share/"
+    chmod -R u+w "$tmp/share"
   fi
   rm -rf "$dir"
   mv "$tmp" "$dir"
