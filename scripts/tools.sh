@@ -118,6 +118,7 @@ recipe_hash() {
       packages_of "$name"
       ldflags_of "$name"
       tags_of "$name"
+      if [[ -d "$ROOT/tools/go/$name/sqlite3shim" ]]; then cat "$ROOT/tools/go/$name/sqlite3shim/"*; fi
     fi
   } | sha256sum | cut -c1-16
 }
