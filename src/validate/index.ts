@@ -42,6 +42,11 @@ export interface ValidateOptions {
   skipSchemas?: boolean;
   /** Namespace assumed for objects without one. @default "default" */
   defaultNamespace?: string;
+  /**
+   * The team's policies (Kyverno, ValidatingAdmissionPolicy), evaluated offline: a function from the inputs to
+   * findings, so the policy engine is loaded only by callers that have policies (see src/policy/gate.ts).
+   */
+  policies?: (inputs: readonly ManifestInput[]) => Finding[];
 }
 
 export type ObjectStatus = "valid" | "invalid" | "skipped";
@@ -195,10 +200,17 @@ export function validateObjects(
     ...(options.settings ? { settings: options.settings } : {}),
   });
   findings.push(...checkFindings);
+  if (options.policies) {
+    const policyFindings = options.policies(inputs.filter((i) => isObj(i.object)));
+    findings.push(...policyFindings);
+    checkFindings.push(...policyFindings);
+  }
   // An object with an error-severity check finding is invalid too.
-  const indexOfRef = new Map(subjects.map((s) => [s.ref, s.index]));
+  const key = (r: { kind: string; namespace?: string; name: string }) =>
+    `${r.kind}\u0000${r.namespace ?? ""}\u0000${r.name}`;
+  const indexOfRef = new Map(subjects.map((s) => [key(s.ref), s.index]));
   for (const c of checkFindings) {
-    const i = c.severity === "error" && c.object ? indexOfRef.get(c.object) : undefined;
+    const i = c.severity === "error" && c.object ? indexOfRef.get(key(c.object)) : undefined;
     if (i !== undefined && statuses[i] === "valid") statuses[i] = "invalid";
   }
   const summary = { valid: 0, invalid: 0, skipped: 0, total: 0 };

@@ -155,3 +155,47 @@ describe("intent reference", () => {
     await expect(r.stdout).toMatchFileSnapshot(join(ROOT, "docs", "intent-reference.md"));
   });
 });
+
+describe("kintent build with project settings (.kintent.yaml)", () => {
+  it("applies the project's checks and Kyverno policies before writing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kintent-proj-"));
+    await runCli(["init", "--name", "shop", "--image", "ghcr.io/acme/shop:1.4.2", "--no-platform"], {
+      cwd: dir,
+    });
+    writeFileSync(
+      join(dir, "require-owner.yaml"),
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: require-owner}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: owner-label
+      match: {any: [{resources: {kinds: [Deployment]}}]}
+      validate:
+        message: "Deployments need an owner label."
+        pattern: {metadata: {labels: {owner: "?*"}}}
+`,
+    );
+    writeFileSync(join(dir, ".kintent.yaml"), "policies: [require-owner.yaml]\n");
+    const refused = await runCli(["build", "."], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toContain("Deployments need an owner label.");
+    expect(refused.stderr).toContain("policy:require-owner/owner-label");
+    writeFileSync(
+      join(dir, "kintent.yaml"),
+      readFileSync(join(dir, "kintent.yaml"), "utf8").replace(
+        "team: my-team",
+        "team: my-team\n    owner: alice",
+      ),
+    );
+    const ok = await runCli(["build", "."], { cwd: dir });
+    expect(ok.code, ok.stderr).toBe(0);
+    writeFileSync(join(dir, ".kintent.yaml"), "policies: [missing.yaml]\n");
+    const bad = await runCli(["build", "."], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("policy path missing.yaml (from .kintent.yaml) does not exist");
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -397,3 +397,54 @@ describe("kintent checks list", () => {
     await expect(r.stdout).toMatchFileSnapshot(join(__dirname, "..", "..", "docs", "checks.md"));
   });
 });
+
+describe("--policy", () => {
+  it("evaluates the team's Kyverno policies as findings, with the policy's message and position", async () => {
+    const good = await runCli(["build", "examples/quickstart"]);
+    const d = dir({
+      "good.yaml": good.stdout,
+      "bad.yaml": good.stdout.replace(/runAsNonRoot: true/g, "runAsNonRoot: false"),
+    });
+    const ok = await runCli(
+      [
+        "validate",
+        "good.yaml",
+        "--policy",
+        join(__dirname, "..", "..", "examples", "policies"),
+        "-f",
+        "json",
+      ],
+      { cwd: d },
+    );
+    expect(
+      (JSON.parse(ok.stdout) as { findings: { checkId: string }[] }).findings.filter((f) =>
+        f.checkId.startsWith("policy:"),
+      ),
+    ).toEqual([]);
+    const bad = await runCli(
+      [
+        "validate",
+        "bad.yaml",
+        "--policy",
+        join(__dirname, "..", "..", "examples", "policies", "baseline.yaml"),
+        "-f",
+        "json",
+      ],
+      { cwd: d },
+    );
+    expect(bad.code).toBe(1);
+    const f = (
+      JSON.parse(bad.stdout) as {
+        findings: { checkId: string; severity: string; message: string; loc?: { line: number } }[];
+      }
+    ).findings.filter((x) => x.checkId.startsWith("policy:"));
+    expect(f.map((x) => x.checkId)).toEqual(["policy:baseline/autogen-run-as-non-root"]);
+    expect(f[0]?.severity).toBe("error");
+    expect(f[0]?.message).toMatch(/^validation error: Running as root is not allowed/);
+    expect(f[0]?.loc?.line).toBeGreaterThan(1);
+    const missing = await runCli(["validate", "good.yaml", "--policy", "nope/"], { cwd: d });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--policy: no such file or directory: nope");
+    rmSync(d, { recursive: true, force: true });
+  });
+});

@@ -16,6 +16,7 @@ import { pickEnvironment } from "../../compile/index.js";
 import type { KObject } from "../../compile/types.js";
 import { validationContext } from "../../build.js";
 import { validateObjects } from "../../validate/index.js";
+import type { ValidateOptions } from "../../validate/index.js";
 import type { Finding } from "../../validate/finding.js";
 import { compileEnvironments } from "../../render/app-environments.js";
 import type { AppEnvironments } from "../../render/app-environments.js";
@@ -86,13 +87,16 @@ function onlyApp(intent: LoadedIntent, app: string | undefined): LoadedIntent {
   return { ...intent, apps: only };
 }
 
-function validateEnvironments(apps: readonly AppEnvironments[]): Finding[] {
+function validateEnvironments(
+  apps: readonly AppEnvironments[],
+  project: Omit<ValidateOptions, "context">,
+): Finding[] {
   const findings: Finding[] = [];
   for (const a of apps)
     for (const e of a.environments) {
       const r = validateObjects(
         e.result.objects.map((object) => ({ object })),
-        { context: validationContext(e.app) },
+        { ...project, context: validationContext(e.app) },
       );
       findings.push(...r.findings);
     }
@@ -108,7 +112,12 @@ function write(out: string, files: ReadonlyMap<string, string>): void {
   }
 }
 
-export function runFormat(ctx: CommandContext, dir: string, flags: FormatFlags): number {
+export function runFormat(
+  ctx: CommandContext,
+  dir: string,
+  flags: FormatFlags,
+  project: Omit<ValidateOptions, "context"> = {},
+): number {
   const { io } = ctx;
   checkFormatFlags(flags);
   const loaded = loadIntent(dir, {
@@ -130,7 +139,7 @@ export function runFormat(ctx: CommandContext, dir: string, flags: FormatFlags):
   }
   const apps = compiled.apps;
   const sources = intent.files;
-  const findings = validateEnvironments(apps);
+  const findings = validateEnvironments(apps, project);
 
   let files: Map<string, string> | undefined;
   let objects: KObject[] = [];

@@ -7,6 +7,9 @@ import { allObjects, buildIntent } from "../../build.js";
 import { toYamlStream } from "../../render/yaml.js";
 import { objectFiles, writeDirAtomic, OutputDirError } from "../../render/files.js";
 import { printFindings, wrapUsage } from "../output.js";
+import { resolve } from "node:path";
+import { projectValidation } from "../../validate/project.js";
+import type { ValidateOptions } from "../../validate/index.js";
 import { checkFormatFlags, runFormat } from "./build-format.js";
 import type { BuildFormat } from "./build-format.js";
 
@@ -18,6 +21,7 @@ interface BuildFlags {
   platform?: string;
   app?: string;
   allowInvalid?: boolean;
+  config?: string;
   format: BuildFormat;
   applicationset?: boolean;
   plugin?: boolean | string;
@@ -60,18 +64,40 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
     )
     .option("--repo <url>", "with --format argocd: repository URL (default: platform.spec.gitops.repo)")
     .option("--revision <rev>", "with --format argocd: Git revision (default: platform.spec.gitops.revision)")
-    .action((dir: string, flags: BuildFlags) => {
+    .option(
+      "--config <file>",
+      "validation settings and policies (default: .kintent.yaml from the intent directory up)",
+    )
+    .action(async (dir: string, flags: BuildFlags) => {
+      const project = await projectValidation(
+        resolve(ctx.io.cwd, dir),
+        ctx.io.cwd,
+        flags.config && resolve(ctx.io.cwd, flags.config),
+      );
+      if (project.errors.length > 0) {
+        printFindings(ctx, project.errors);
+        ctx.exitCode = ExitCode.Failure;
+        return;
+      }
       ctx.exitCode = wrapUsage(ctx, () => {
         checkFormatFlags(flags);
-        return flags.format === "manifests" ? runBuild(ctx, dir, flags) : runFormat(ctx, dir, flags);
+        return flags.format === "manifests"
+          ? runBuild(ctx, dir, flags, project.options)
+          : runFormat(ctx, dir, flags, project.options);
       });
     });
 }
 
-function runBuild(ctx: CommandContext, dir: string, flags: BuildFlags): number {
+function runBuild(
+  ctx: CommandContext,
+  dir: string,
+  flags: BuildFlags,
+  project: Omit<ValidateOptions, "context">,
+): number {
   const { io } = ctx;
   const b = buildIntent(dir, {
     cwd: io.cwd,
+    validateOptions: project,
     ...(flags.env !== undefined ? { env: flags.env } : {}),
     ...(flags.platform !== undefined ? { platformFile: flags.platform } : {}),
     ...(flags.app !== undefined ? { app: flags.app } : {}),

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
@@ -84,8 +85,23 @@ async function runValidate(ctx: CommandContext, paths: string[], flags: Validate
     }
     config = loaded.config;
   }
-  if (flags.policy.length > 0 || config.policies.length > 0) {
-    throw new UsageError("--policy: Kyverno policies are not wired into validate yet (issue #5)");
+  const policyPaths = [...config.policies, ...flags.policy.map((p) => resolve(io.cwd, p))];
+  let policies: ((inputs: readonly ManifestInput[]) => Finding[]) | undefined;
+  if (policyPaths.length > 0) {
+    for (const p of policyPaths)
+      if (!existsSync(p))
+        throw new UsageError(`--policy: no such file or directory: ${relative(io.cwd, p) || p}`);
+    const { policyGate } = await import("../../policy/gate.js");
+    const pg = policyGate(policyPaths);
+    if (!pg.gate)
+      throw new UsageError(
+        `cannot load policies: ${pg.errors.map((e) => `${relative(io.cwd, e.file) || e.file}: ${e.message}`).join("; ")}`,
+      );
+    if (pg.gate.count === 0)
+      throw new UsageError(
+        `--policy: no Kyverno or ValidatingAdmissionPolicy documents in ${policyPaths.map((p) => relative(io.cwd, p) || p).join(", ")}`,
+      );
+    policies = pg.gate.evaluate;
   }
 
   // Schemas (a failure here is the tool's, not the manifests').
@@ -114,6 +130,7 @@ async function runValidate(ctx: CommandContext, paths: string[], flags: Validate
     registry,
     settings: config.settings,
     extraChecks: config.customChecks,
+    ...(policies ? { policies } : {}),
   };
   const findings: Finding[] = [...loaded.errors];
   let objects = loaded.inputs.length;
