@@ -20,6 +20,10 @@ import {
   ruleValues,
 } from "./values.js";
 import type { ValuesSpec } from "./values.js";
+import { normalizeResource } from "./k8s-resources.js";
+import { toFindings, toJsonPointer } from "./findings.js";
+import type { Finding } from "../validate/finding.js";
+import type { SourceDocument } from "../util/yaml-source.js";
 
 export interface EvaluateOptions {
   /** Admission operation to simulate; by default CREATE (or what the values say). */
@@ -30,6 +34,8 @@ export interface EvaluateOptions {
   userInfo?: RequestInfo;
   /** Cluster objects visible to CEL `resource.Get/List` (Kyverno CLI `context` file). */
   clusterResources?: Record<string, unknown>[];
+  /** Image metadata for CEL `image.GetMetadata` (Kyverno CLI `context` file `images`), by image reference. */
+  images?: Record<string, Record<string, unknown>>;
 }
 
 /** One policy's response for one resource (Kyverno's EngineResponse). */
@@ -157,6 +163,7 @@ export function evaluateResource(
       namespaceObject: namespaceObject(options.values, ns),
       userInfo: options.userInfo,
       clusterResources: options.clusterResources ?? [],
+      ...(options.images ? { images: options.images } : {}),
     });
     for (const rules of responses) {
       out.push({
@@ -203,11 +210,62 @@ export function toRuleResults(
         resourceIndex,
       };
       if (pr.policyNamespace !== "") result.policyNamespace = pr.policyNamespace;
-      if (r.path) result.path = r.path;
+      const pointer = toJsonPointer(r.path, resource);
+      if (pointer !== undefined) result.path = pointer;
       if (r.status === "skip") result.reason = r.message;
       if (r.offline) result.offline = true;
       out.push(result);
     }
   }
   return out;
+}
+
+/** A manifest to evaluate, with its source document when it was read from a file. */
+export interface PolicyResource {
+  object: Record<string, unknown>;
+  source?: SourceDocument;
+}
+
+export interface PolicyEvaluationReport {
+  /** Every rule result, in resource order then policy order. */
+  results: RuleResult[];
+  /** Failures, evaluation errors and offline skips as findings. */
+  findings: Finding[];
+  /** Policies and rules this engine does not evaluate (mutation, generation, …), counted once each. */
+  unsupported: UnsupportedRule[];
+}
+
+/**
+ * Evaluates policies against manifests, offline. Resources are copied and normalized the way the Kyverno CLI
+ * loads them (namespaced kinds without a namespace are in `default`).
+ */
+export function evaluatePolicies(
+  policies: readonly LoadedPolicy[],
+  resources: readonly PolicyResource[],
+  options: EvaluateOptions = {},
+): PolicyEvaluationReport {
+  const prepared = preparePolicies(policies);
+  const results: RuleResult[] = [];
+  const unsupported = new Map<string, UnsupportedRule>();
+  for (const u of prepared.unsupported) unsupported.set(`${u.policyKind}/${u.policy}/${u.rule}`, u);
+  resources.forEach((res, index) => {
+    const object = normalizeResource(cloneJson(res.object));
+    const responses = evaluateResource(prepared, object, options);
+    results.push(...toRuleResults(responses, object, index));
+    for (const pr of responses) {
+      for (const u of pr.unsupported) {
+        unsupported.set(`${pr.policyKind}/${pr.policy}/${u.rule}`, {
+          policy: pr.policy,
+          policyKind: pr.policyKind,
+          rule: u.rule,
+          reason: u.reason,
+        });
+      }
+    }
+  });
+  const findings = toFindings(
+    results,
+    resources.map((r) => r.source),
+  );
+  return { results, findings, unsupported: [...unsupported.values()] };
 }

@@ -10,5 +10,6 @@ import { registerInit } from "./init.js";
 import { registerSchema } from "./schema.js";
 import { registerValidate } from "./validate.js";
 import { registerChecks } from "./checks.js";
+import { registerPolicy } from "./policy.js";
 
-export const commands: RegisterCommand[] = [registerInit, registerBuild, registerExplain, registerValidate, registerChecks, registerSchema];
+export const commands: RegisterCommand[] = [registerInit, registerBuild, registerExplain, registerValidate, registerChecks, registerSchema, registerPolicy];

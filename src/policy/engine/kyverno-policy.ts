@@ -12,7 +12,7 @@ import { emptyRequestInfo, gvkOf, matchesResourceDescription } from "./match.js"
 import type { GroupVersionKind, RequestInfo } from "./match.js";
 import { matchPattern } from "./validate-pattern.js";
 import { search } from "../jmespath/interpreter.js";
-import { isVariable, QueryError, queryContext, SubstitutionError, substituteAll } from "./variables.js";
+import { QueryError, queryContext, SubstitutionError, substituteAll } from "./variables.js";
 import { validateCelRule } from "./cel-rule.js";
 import { validatePodSecurityRule } from "./pod-security.js";
 
@@ -721,5 +721,3 @@ function runRule(state: RuleState): RuleResponse | undefined {
     ctx.restore();
   }
 }
-
-export { isVariable };

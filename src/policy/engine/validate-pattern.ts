@@ -4,7 +4,7 @@
  * an array pattern is used, anchors are evaluated in sorted order before plain keys, a conditional anchor that
  * does not match skips, and a failure where an anchor key never appears in the resource is an error.
  */
-import { goJsonMarshal, goSprint, isObject } from "../json.js";
+import { goSprint, isObject } from "../json.js";
 import { containsWildcard, wildcardMatch } from "../wildcard.js";
 import {
   anchorString,
@@ -442,5 +442,3 @@ export function matchPattern(resource: unknown, pattern: unknown): PatternResult
   if (ac.keysAreMissing()) return { status: "fail", path: "", message: err.message };
   return { status: "fail", path: elemPath, message: err.message };
 }
-
-export { goJsonMarshal };

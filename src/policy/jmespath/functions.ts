@@ -8,7 +8,6 @@ import { wildcardMatch } from "../wildcard.js";
 import { durationFromSeconds, durationSeconds, formatGoDuration, parseGoDuration } from "../go-duration.js";
 import {
   addQuantity,
-  compareQuantity,
   formatQuantity,
   mulQuantity,
   parseQuantity,
@@ -16,7 +15,7 @@ import {
   subQuantity,
 } from "../quantity.js";
 import type { Quantity } from "../quantity.js";
-import { compareSemver, parseSemver, parseSemverRange } from "../semver.js";
+import { parseSemver, parseSemverRange } from "../semver.js";
 import { goRegexp } from "../go-regexp.js";
 import { parseYamlValue } from "../yaml-value.js";
 import { JmesPathError, NotFoundError } from "./errors.js";
@@ -477,7 +476,8 @@ export const FUNCTIONS: Record<string, FunctionEntry> = {
     handler: ([search, el]) => {
       if (typeof search === "string") return typeof el === "string" ? search.includes(el) : false;
       return (search as unknown[]).some(
-        (item) => item === el || (typeof item === "object" && deepEqual(item, el) && false),
+        // Go compares interface values: scalars by value and type; maps and lists never match.
+        (item) => item === el,
       );
     },
   },
@@ -1013,6 +1013,3 @@ function expandGoTemplate(template: string, match: unknown[]): string {
     },
   );
 }
-
-export { compareSemver };
-export { compareQuantity };

@@ -65,6 +65,7 @@ export function summarize(reports: TestReport[], root: string): ConformanceSumma
 }
 
 function pct(c: Counts): string {
+  if (c.met + c.unmet + c.skipped === 0) return "n/a";
   return `${(ratio(c) * 100).toFixed(1)}%`;
 }
 

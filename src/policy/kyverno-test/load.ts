@@ -89,6 +89,25 @@ function loadResources(
   return out;
 }
 
+/** The context file's `images`, shaped like Kyverno's ImageData as JSON. */
+function contextImages(list: unknown[]): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const i of list) {
+    if (!isObject(i) || typeof i.image !== "string") continue;
+    const data: Record<string, unknown> = {
+      image: i.image,
+      resolvedImage: typeof i.resolvedImage === "string" ? i.resolvedImage : "",
+      registry: typeof i.registry === "string" ? i.registry : "",
+      repository: typeof i.repository === "string" ? i.repository : "",
+    };
+    for (const k of ["tag", "digest"]) if (typeof i[k] === "string" && i[k] !== "") data[k] = i[k];
+    for (const k of ["imageIndex", "manifest", "config"])
+      if (i[k] !== undefined && i[k] !== null) data[k] = i[k];
+    out[i.image] = data;
+  }
+  return out;
+}
+
 function readSingle(file: string): unknown {
   const { values, errors } = parseYamlDocuments(readFileSync(file, "utf8"));
   if (errors.length > 0) throw new Error(`${file}: ${errors.join("; ")}`);
@@ -134,6 +153,7 @@ export function loadTest(path: string): LoadedTest[] {
         const ctx = readSingle(resolve(dir, spec.context));
         const s = isObject(ctx) && isObject(ctx.spec) ? ctx.spec : {};
         if (Array.isArray(s.resources)) test.clusterResources = s.resources.filter(isObject);
+        if (Array.isArray(s.images)) test.images = contextImages(s.images);
       }
     } catch (e) {
       errors.push((e as Error).message);

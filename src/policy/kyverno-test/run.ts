@@ -23,6 +23,8 @@ export interface LoadedTest {
   values?: ValuesSpec;
   userInfo?: RequestInfo;
   clusterResources: Record<string, unknown>[];
+  /** Image metadata from the context file, by image reference. */
+  images?: Record<string, Record<string, unknown>>;
   results: TestResultSpec[];
   /** Resource files the test lists that do not exist (skipped, like the Kyverno CLI does). */
   missingFiles: string[];
@@ -251,6 +253,7 @@ export function runTest(test: LoadedTest): TestReport {
   const baseOptions: EvaluateOptions = { clusterResources: test.clusterResources };
   if (test.values) baseOptions.values = test.values;
   if (test.userInfo) baseOptions.userInfo = test.userInfo;
+  if (test.images) baseOptions.images = test.images;
   const byOperation = new Map<string, Map<string, PolicyResponse[]>>();
   const responsesFor = (operation: string): Map<string, PolicyResponse[]> => {
     let m = byOperation.get(operation);
