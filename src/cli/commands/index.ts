@@ -12,4 +12,12 @@ import { registerValidate } from "./validate.js";
 import { registerChecks } from "./checks.js";
 import { registerPolicy } from "./policy.js";
 
-export const commands: RegisterCommand[] = [registerInit, registerBuild, registerExplain, registerValidate, registerChecks, registerSchema, registerPolicy];
+export const commands: RegisterCommand[] = [
+  registerInit,
+  registerBuild,
+  registerExplain,
+  registerValidate,
+  registerChecks,
+  registerSchema,
+  registerPolicy,
+];
