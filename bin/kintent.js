@@ -1,10 +1,19 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli/main.js";
-
-process.exitCode = await main(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+const io = {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
   cwd: process.cwd(),
   env: process.env,
-});
+};
+
+// Fast path for the Argo CD plugin (deploy/argocd-cmp): `kintent cmp generate|discover` runs on every sync and
+// refresh, so it skips the CLI framework and every other command (src/cmp/main.ts; same behaviour as the CLI).
+if (argv[0] === "cmp" && (argv[1] === "generate" || argv[1] === "discover") && argv.length === 2) {
+  const { runCmp } = await import("../dist/cmp/main.js");
+  process.exitCode = await runCmp(argv.slice(1), io);
+} else {
+  const { main } = await import("../dist/cli/main.js");
+  process.exitCode = await main(argv, io);
+}

@@ -11,6 +11,8 @@ import { registerSchema } from "./schema.js";
 import { registerValidate } from "./validate.js";
 import { registerChecks } from "./checks.js";
 import { registerPolicy } from "./policy.js";
+import { registerPropose } from "./propose.js";
+import { registerCmp } from "./cmp.js";
 
 export const commands: RegisterCommand[] = [
   registerInit,
@@ -20,4 +22,6 @@ export const commands: RegisterCommand[] = [
   registerChecks,
   registerSchema,
   registerPolicy,
+  registerPropose,
+  registerCmp,
 ];

@@ -1,0 +1,149 @@
+/**
+ * `kintent cmp generate`: the Argo CD Config Management Plugin's generate command. Runs in the Application's
+ * source directory, prints only Kubernetes objects (the exact `kintent build` YAML stream) on stdout, and one
+ * line of diagnostics on stderr. Any error — an invalid intent, an error finding, a missing or stale lock for
+ * plain-English instructions, no objects at all — exits non-zero with a one-line reason and prints nothing on
+ * stdout, so Argo CD never sees an empty manifest set it would prune everything for.
+ *
+ * Heavy modules (compiler, validator, YAML renderer) are imported lazily, after the cheap checks.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Finding } from "../validate/finding.js";
+import { CmpRequestError, inferEnvironment, readCmpRequest } from "./request.js";
+
+/** What the plugin may touch: output streams, its directory and environment. */
+export interface CmpIO {
+  stdout: { write(chunk: string): unknown };
+  stderr: { write(chunk: string): unknown };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const PREFIX = "kintent cmp";
+
+/** Exit codes: 0 manifests printed; 1 error findings; 2 anything else (usage, intent, lock, tool). */
+export async function cmpGenerate(io: CmpIO): Promise<number> {
+  const fail = (code: number, reason: string): number => {
+    io.stderr.write(`${PREFIX}: ${oneLine(reason)}\n`);
+    return code;
+  };
+  try {
+    const request = readCmpRequest(io.env);
+    const locked = await checkInstructions(io.cwd);
+    if (typeof locked === "string") return fail(2, locked);
+
+    // Fail closed on a broken installation: without the schema bundle every object would be "skipped".
+    const { defaultBundleDir } = await import("../validate/schema/registry.js");
+    if (defaultBundleDir() === undefined)
+      return fail(
+        2,
+        "kintent's Kubernetes schema bundle (schemas/) is missing from this installation; reinstall the plugin image",
+      );
+
+    const { buildIntent, allObjects } = await import("../build.js");
+    const { toYamlStream } = await import("../render/yaml.js");
+
+    let env = request.env;
+    let envSource = request.envSource;
+    if (env === undefined) {
+      const { loadIntent } = await import("../intent/load.js");
+      const { environmentNames } = await import("../intent/resolve.js");
+      const loaded = loadIntent(".", { cwd: io.cwd });
+      if (loaded.intent) {
+        const names = environmentNames(loaded.intent.platform);
+        env = inferEnvironment(names, request.appName);
+        envSource = names.length === 1 ? "the only environment" : "the Application name";
+        if (env === undefined)
+          return fail(
+            2,
+            `the platform defines several environments (${names.join(", ")}): choose one in the Application with spec.source.plugin.env [{name: KINTENT_ENV, value: <env>}] or the \`env\` parameter`,
+          );
+      }
+    }
+
+    const b = buildIntent(".", {
+      cwd: io.cwd,
+      ...(env !== undefined ? { env } : {}),
+      ...(request.app !== undefined ? { app: request.app } : {}),
+    });
+    if (b.errors.length > 0 || !b.build) return fail(2, `invalid intent: ${summarize(b.errors)}`);
+    const errors = b.validation.filter((f) => f.severity === "error");
+    if (errors.length > 0)
+      return fail(
+        1,
+        `refusing to generate manifests for ${b.environment ?? "?"}: ${errors.length} error finding(s): ${summarize(errors)} — run \`kintent build --env ${b.environment ?? "<env>"}\` locally for details`,
+      );
+    const objects = allObjects(b.build);
+    if (objects.length === 0)
+      return fail(2, "the intent produced no objects; refusing to send Argo CD an empty manifest set");
+    io.stdout.write(toYamlStream(objects));
+    const warnings = [...b.warnings, ...b.validation].filter((f) => f.severity === "warning").length;
+    const apps = b.build.apps.map((a) => a.name).join(", ");
+    io.stderr.write(
+      `${PREFIX}: ${objects.length} object(s) for ${apps} in ${b.environment ?? "?"}${envSource ? ` (environment from ${envSource})` : ""}` +
+        `${locked ? ", served from kintent.lock" : ""}${warnings > 0 ? `, ${warnings} warning(s) — see kintent build` : ""}\n`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof CmpRequestError) return fail(2, e.message);
+    const err = e instanceof Error ? e : new Error(String(e));
+    // IntentReadError, UnknownEnvironmentError and friends carry user-facing messages; never a stack.
+    return fail(2, err.name === "Error" ? `internal error: ${err.message}` : err.message);
+  }
+}
+
+/** Instruction files the plugin recognises (src/ai/lock.ts keeps the list; checked here without loading it). */
+const INSTRUCTION_FILES = ["claudernetes.yaml", "claudernetes.yml", "claudernetes.md"];
+
+/**
+ * Plain-English instruction files are served only from a matching `kintent.lock` (written by
+ * `kintent ask --lock`, format in src/ai/lock.ts) whose generated files are all present; anything else fails
+ * closed. Returns true when served from the lock, false when there are no instruction files, or the reason.
+ */
+async function checkInstructions(dir: string): Promise<boolean | string> {
+  if (!INSTRUCTION_FILES.some((f) => existsSync(join(dir, f)))) return false;
+  const { checkLock, LOCK_FILE } = await import("../ai/lock.js");
+  const never = "the plugin never calls an LLM";
+  const r = checkLock(dir);
+  if (r.status === "none") return false;
+  if (r.status !== "locked") return `${r.message} (${never})`;
+  const missing = r.entries
+    .flatMap((e) => e.files.map((f) => f.path))
+    .filter((p) => !existsSync(join(dir, p)));
+  if (missing.length > 0)
+    return `${LOCK_FILE} lists ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not in the repository: run \`kintent ask --lock\` and commit every file it writes (${never})`;
+  return true;
+}
+
+/** `kintent cmp discover`: prints the file that makes this directory kintent's, exit 0; else nothing, exit 1. */
+export const DISCOVER_FILES = [
+  "kintent.yaml",
+  "kintent.yml",
+  "claudernetes.yaml",
+  "claudernetes.yml",
+  "claudernetes.md",
+] as const;
+
+export function cmpDiscover(io: CmpIO): Promise<number> {
+  const found = DISCOVER_FILES.find((f) => existsSync(join(io.cwd, f)));
+  if (found === undefined) return Promise.resolve(1);
+  io.stdout.write(`${found}\n`);
+  return Promise.resolve(0);
+}
+
+function summarize(findings: readonly Finding[]): string {
+  const shown = findings.slice(0, 3).map((f) => {
+    const where = f.object
+      ? `${f.object.kind} ${f.object.name}`
+      : f.loc
+        ? `${f.loc.file}:${f.loc.line}:${f.loc.column}`
+        : "";
+    return `${where ? `${where}: ` : ""}${f.message}${f.checkId ? ` [${f.checkId}]` : ""}`;
+  });
+  return shown.join("; ") + (findings.length > 3 ? `; and ${findings.length - 3} more` : "");
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, " ").trim();
+}
