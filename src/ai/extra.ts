@@ -67,7 +67,7 @@ export interface ExtractResult {
 }
 
 const FENCE = /^\s*(`{3,}|~{3,})\s*([\w+-]*)\s*$/;
-const YAML_START = /^(---|apiVersion:|kind:|metadata:|#)/;
+const YAML_START = /^(---|apiVersion:|kind:|metadata:|#|\{|\[)/;
 
 /** Split text into the YAML to parse: the contents of code fences if there are any, else the text minus prose. */
 function yamlChunks(text: string): {
@@ -105,7 +105,7 @@ function yamlChunks(text: string): {
   let first = lines.findIndex((l) => YAML_START.test(l));
   if (first < 0) first = lines.length;
   let last = lines.length - 1;
-  while (last >= first && !isYamlish(lines[last] ?? "")) last--;
+  while (last >= first && ((lines[last] ?? "").trim() === "" || !isYamlish(lines[last] ?? ""))) last--;
   if (first > 0 && lines.slice(0, first).some((l) => l.trim() !== ""))
     notes.push(`ignored ${first} line(s) of prose before the YAML`);
   if (last < lines.length - 1 && lines.slice(last + 1).some((l) => l.trim() !== ""))
@@ -118,7 +118,7 @@ function isYamlish(line: string): boolean {
   return (
     line.trim() === "" ||
     /^\s/.test(line) ||
-    /^(-\s|-$|---|\.\.\.|#)/.test(line) ||
+    /^(-\s|-$|---|\.\.\.|#|[{}[\]])/.test(line) ||
     /^["']?[\w./-]+["']?\s*:(\s|$)/.test(line)
   );
 }

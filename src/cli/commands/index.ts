@@ -10,6 +10,8 @@ import { registerInit } from "./init.js";
 import { registerSchema } from "./schema.js";
 import { registerValidate } from "./validate.js";
 import { registerChecks } from "./checks.js";
+import { registerSet } from "./set.js";
+import { registerAsk } from "./ask.js";
 import { registerPolicy } from "./policy.js";
 import { registerPropose } from "./propose.js";
 import { registerCmp } from "./cmp.js";
@@ -21,6 +23,8 @@ export const commands: RegisterCommand[] = [
   registerValidate,
   registerChecks,
   registerSchema,
+  registerSet,
+  registerAsk,
   registerPolicy,
   registerPropose,
   registerCmp,

@@ -1,0 +1,113 @@
+/**
+ * Applying intent operations to an intent directory (the deterministic path shared by `kintent set` and
+ * scripts): load, edit the App's file in memory, preview every environment, and — only when the result
+ * compiles without error findings — write atomically. Effects: reading the intent, writing files.
+ */
+import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { loadIntent } from "../intent/load.js";
+import { environmentNames } from "../intent/resolve.js";
+import type { Finding } from "../validate/finding.js";
+import { editIntentText } from "./ops.js";
+import type { IntentOp, OpError } from "./ops.js";
+import { previewChange } from "./preview.js";
+import type { Preview, PreviewOptions } from "./preview.js";
+
+export interface ApplyOpsOptions extends PreviewOptions {
+  /** Compute and report, but write nothing. */
+  dryRun?: boolean;
+}
+
+export interface ApplyOpsResult {
+  /** `written`: files changed; `unchanged`: the operations changed nothing; `invalid`: the result has error
+   * findings (nothing written); `failed`: an operation or the resulting intent is wrong (nothing written). */
+  status: "written" | "dry-run" | "unchanged" | "invalid" | "failed";
+  file?: string;
+  app?: string;
+  diff: string;
+  applied: string[];
+  errors: OpError[];
+  intentErrors: Finding[];
+  preview?: Preview;
+}
+
+/** Thrown for mistakes in how the command was called (no such app, a Score file): usage errors. */
+export class ApplySetupError extends Error {
+  override name = "ApplySetupError";
+}
+
+export function applyOpsToDir(
+  dir: string,
+  ops: readonly IntentOp[],
+  options: ApplyOpsOptions,
+): ApplyOpsResult {
+  const abs = resolve(options.cwd, dir);
+  const loaded = loadIntent(abs, {
+    cwd: options.cwd,
+    ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
+  });
+  if (!loaded.intent)
+    return { status: "failed", diff: "", applied: [], errors: [], intentErrors: loaded.errors };
+  const apps = loaded.intent.apps;
+  const target =
+    options.app !== undefined
+      ? apps.find((a) => a.value.metadata.name === options.app)
+      : apps.length === 1
+        ? apps[0]
+        : undefined;
+  if (!target)
+    throw new ApplySetupError(
+      options.app !== undefined
+        ? `no app named \`${options.app}\` (found ${apps.map((a) => a.value.metadata.name).join(", ")})`
+        : `the directory holds several apps (${apps.map((a) => a.value.metadata.name).join(", ")}): choose one with --app`,
+    );
+  if (target.format === "score")
+    throw new ApplySetupError(
+      `${target.source.file} is a Score workload: edit it directly (kintent set edits kintent App files)`,
+    );
+  const file = resolve(options.cwd, target.source.file);
+  const rel = relative(options.cwd, file) || file;
+  const original = readFileSync(file, "utf8");
+  const edit = editIntentText(
+    original,
+    rel,
+    ops,
+    {
+      environments: environmentNames(loaded.intent.platform),
+      engine: loaded.intent.platform?.value.spec.progressiveDelivery ?? "none",
+    },
+    target.source.index,
+  );
+  const base = {
+    file: rel,
+    app: target.value.metadata.name,
+    diff: edit.diff,
+    applied: edit.applied,
+    errors: edit.errors,
+  };
+  if (edit.errors.length > 0) return { ...base, status: "failed", intentErrors: [] };
+  if (edit.text === original) return { ...base, status: "unchanged", intentErrors: [] };
+  const preview = previewChange(abs, new Map([[file, edit.text]]), {
+    ...options,
+    app: target.value.metadata.name,
+  });
+  if (preview.intentErrors.length > 0)
+    return { ...base, status: "failed", intentErrors: preview.intentErrors, preview };
+  if (preview.envs.some((e) => e.errors.length > 0))
+    return { ...base, status: "invalid", intentErrors: [], preview };
+  if (options.dryRun) return { ...base, status: "dry-run", intentErrors: [], preview };
+  writeFilesAtomic(new Map([[file, edit.text]]));
+  return { ...base, status: "written", intentErrors: [], preview };
+}
+
+/** Write each file through a temporary sibling and a rename: a reader never sees half a file. */
+export function writeFilesAtomic(files: ReadonlyMap<string, string>): void {
+  for (const [file, text] of files) {
+    const dir = dirname(file);
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.kintent-tmp-${process.pid}`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  }
+}

@@ -1,0 +1,331 @@
+import { describe, expect, it } from "vitest";
+import { describeOp, editIntentText, opsJsonSchema, OP_NAMES, parseOps } from "./ops.js";
+import type { ApplyContext } from "./ops.js";
+
+const APP = `# header comment
+apiVersion: kintent.dev/v1alpha1
+kind: App
+metadata:
+  name: shop   # the name
+  labels: {team: web}
+spec:
+  image: ghcr.io/acme/shop:1.4.2   # CI bumps this
+  port: 8080
+  probe: /healthz
+  resources: small          # why small
+  autoscaling: {min: 2, max: 10, cpu: 70%}
+  env:
+    LOG_LEVEL: info
+    DB_URL: {secret: shop-db, key: url}   # reference
+  rollout:
+    canary: [20%, 2m, 100%]
+  why: "the storefront"
+`;
+
+const WEIGHTED = `apiVersion: kintent.dev/v1alpha1
+kind: App
+metadata: {name: web}
+spec:
+  image: nginx:1.27.3
+  expose: {host: web.acme.io}
+  rollout:
+    canary:
+      steps: [10%, 50%, 100%]   # the plan
+`;
+
+const ARGO: ApplyContext = { environments: ["dev", "prod"], engine: "argo-rollouts" };
+const TRAEFIK: ApplyContext = { environments: ["prod"], engine: "traefik-weighted" };
+
+function edit(text: string, ops: unknown[], ctx: ApplyContext = ARGO) {
+  const parsed = parseOps(ops);
+  expect(parsed.errors).toEqual([]);
+  return editIntentText(text, "kintent.yaml", parsed.ops, ctx);
+}
+
+/** The lines that changed: removed lines with -, added with +. */
+function changed(diff: string): string[] {
+  return diff.split("\n").filter((l) => /^[-+][^-+]/.test(l) || l === "+" || l === "-");
+}
+
+describe("editIntentText: each operation, comments and formatting kept", () => {
+  it.each<[string, unknown[], string, string[]]>([
+    [
+      "image tag",
+      [{ op: "image", tag: "1.5.0" }],
+      APP,
+      [
+        "-  image: ghcr.io/acme/shop:1.4.2   # CI bumps this",
+        "+  image: ghcr.io/acme/shop:1.5.0   # CI bumps this",
+      ],
+    ],
+    [
+      "image per environment",
+      [{ op: "image", image: "ghcr.io/acme/shop:1.5.0-rc1", env: "dev" }],
+      APP,
+      ["+  environments:", "+    dev:", "+      image: ghcr.io/acme/shop:1.5.0-rc1"],
+    ],
+    [
+      "autoscaling in a flow map",
+      [{ op: "autoscaling", min: 3, max: 12 }],
+      APP,
+      ["-  autoscaling: {min: 2, max: 10, cpu: 70%}", "+  autoscaling: {min: 3, max: 12, cpu: 70%}"],
+    ],
+    [
+      "autoscaling off for one environment",
+      [{ op: "autoscaling-off", env: "dev" }],
+      APP,
+      ["+  environments:", "+    dev:", "+      autoscaling: false"],
+    ],
+    [
+      "env literal, quoted when ambiguous",
+      [{ op: "env", name: "FEATURE", value: "yes" }],
+      APP,
+      ['+    FEATURE: "yes"'],
+    ],
+    [
+      "env from a secret",
+      [{ op: "env", name: "API_KEY", fromSecret: { name: "shop-api", key: "key" } }],
+      APP,
+      ["+    API_KEY:", "+      secret: shop-api", "+      key: key"],
+    ],
+    ["unset env", [{ op: "unset-env", name: "LOG_LEVEL" }], APP, ["-    LOG_LEVEL: info"]],
+    [
+      "resources override keeps the comment on the key",
+      [{ op: "resources", limits: { memory: "1Gi" } }],
+      APP,
+      [
+        "-  resources: small          # why small",
+        "+  resources:                # why small",
+        "+    profile: small",
+        "+    limits:",
+        "+      memory: 1Gi",
+      ],
+    ],
+    [
+      "rollout steps keep the list form",
+      [{ op: "rollout-steps", steps: ["10%", "5m", "100%"] }],
+      APP,
+      ["-    canary: [20%, 2m, 100%]", "+    canary: [10%, 5m, 100%]"],
+    ],
+    ["gate", [{ op: "gate", successRate: ">= 99%" }], APP, ["+    gate:", '+      successRate: ">= 99%"']],
+    ["expose", [{ op: "expose", host: "shop.acme.io" }], APP, ["+  expose:", "+    host: shop.acme.io"]],
+    [
+      "probe on a port",
+      [{ op: "probe", path: "/ready", port: 9090 }],
+      APP,
+      ["-  probe: /healthz", "+  probe:", "+    path: /ready", "+    port: 9090"],
+    ],
+    [
+      "label",
+      [{ op: "label", key: "cost-center", value: "cc-1" }],
+      APP,
+      ["-  labels: {team: web}", "+  labels: {team: web, cost-center: cc-1}"],
+    ],
+    [
+      "why turns a string into a map",
+      [{ op: "why", key: "rollout", text: "slow ramp" }],
+      APP,
+      ['-  why: "the storefront"', "+  why:", '+    app: "the storefront"', "+    rollout: slow ramp"],
+    ],
+    [
+      "storage",
+      [{ op: "storage", name: "data", path: "/data", size: "10Gi" }],
+      APP,
+      ["+  storage:", "+    - name: data", "+      path: /data", "+      size: 10Gi"],
+    ],
+    [
+      "file, as a literal block",
+      [{ op: "file", path: "/etc/app/app.conf", content: "a = 1\nb = 2\n" }],
+      APP,
+      ["+  files:", "+    /etc/app/app.conf: |", "+      a = 1", "+      b = 2"],
+    ],
+    [
+      "allow-from",
+      [{ op: "allow-from", app: "checkout" }],
+      APP,
+      ["+  network:", "+    allowFrom:", "+      - app: checkout"],
+    ],
+    [
+      "security writable paths",
+      [{ op: "security", writablePaths: ["/tmp", "/cache"] }],
+      APP,
+      ["+  security:", "+    writablePaths:", "+      - /tmp", "+      - /cache"],
+    ],
+  ])("%s", (_name, ops, text, lines) => {
+    const r = edit(text, ops);
+    expect(r.errors).toEqual([]);
+    expect(changed(r.diff)).toEqual(lines);
+    // Everything else is byte for byte the same.
+    expect(
+      r.text
+        .split("\n")
+        .filter((l) => !lines.some((x) => x.slice(1) === l))
+        .join("\n"),
+    ).toBe(
+      text
+        .split("\n")
+        .filter((l) => !lines.some((x) => x.slice(1) === l))
+        .join("\n"),
+    );
+  });
+
+  it("weighted canaries: start, weigh, promote; the list-of-steps form becomes a map", () => {
+    const start = edit(
+      WEIGHTED,
+      [
+        { op: "canary-image", tag: "1.27.4" },
+        { op: "canary-weight", weight: 10 },
+      ],
+      TRAEFIK,
+    );
+    expect(changed(start.diff)).toEqual(["+      image: nginx:1.27.4", "+      weight: 10"]);
+    expect(start.text).toContain("steps: [10%, 50%, 100%]   # the plan");
+    const promote = edit(start.text, [{ op: "canary-promote" }], TRAEFIK);
+    expect(changed(promote.diff)).toEqual([
+      "-  image: nginx:1.27.3",
+      "+  image: nginx:1.27.4",
+      "-      image: nginx:1.27.4",
+      "-      weight: 10",
+    ]);
+    const list = WEIGHTED.replace("      steps: [10%, 50%, 100%]   # the plan\n", "").replace(
+      "    canary:\n",
+      "    canary: [10%, 100%]\n",
+    );
+    expect(edit(list, [{ op: "canary-image", image: "nginx:1.27.4" }], TRAEFIK).text).toContain(
+      "    canary:\n      steps:\n        - 10%\n        - 100%\n      image: nginx:1.27.4\n",
+    );
+  });
+
+  it("a per-environment rollout edit starts from a copy of the app's rollout (environments replace it whole)", () => {
+    const r = edit(WEIGHTED, [{ op: "canary-image", tag: "1.27.4", env: "prod" }], TRAEFIK);
+    expect(r.errors).toEqual([]);
+    expect(r.text).toContain("  environments:\n    prod:\n      rollout:\n        canary:\n          steps:");
+    expect(r.text).toContain("          image: nginx:1.27.4\n");
+  });
+
+  it("removing the last key of an override removes the override", () => {
+    const withEnv = edit(APP, [{ op: "env", name: "X", value: "1", env: "dev" }]).text;
+    const back = edit(withEnv, [{ op: "unset-env", name: "X", env: "dev" }]);
+    expect(back.text).toBe(APP);
+  });
+
+  it.each<[string, unknown[], ApplyContext, string]>([
+    [
+      "unknown environment",
+      [{ op: "replicas", replicas: 2, env: "qa" }],
+      ARGO,
+      "unknown environment `qa` (the platform defines dev, prod)",
+    ],
+    [
+      "field that cannot differ per environment",
+      [{ op: "storage", name: "d", path: "/d", size: "1Gi" }].map((o) => ({ ...o })),
+      ARGO,
+      "",
+    ],
+    [
+      "replicas while autoscaling",
+      [{ op: "replicas", replicas: 5 }],
+      ARGO,
+      "replicas: autoscaling is on, so a fixed count would be ignored",
+    ],
+    [
+      "credential literal",
+      [{ op: "env", name: "GH_TOKEN", value: "ghp_0123456789abcdefghijABCDEFGHIJ012345" }],
+      ARGO,
+      "refusing a literal that looks like a credential",
+    ],
+    [
+      "two env sources",
+      [{ op: "env", name: "A", value: "1", fromConfigMap: { name: "c", key: "k" } }],
+      ARGO,
+      "give exactly one of value, fromSecret, fromConfigMap",
+    ],
+    [
+      "weight without a weighted engine",
+      [{ op: "canary-weight", weight: 10 }],
+      ARGO,
+      "the platform's progressive delivery is argo-rollouts",
+    ],
+    [
+      "weight without a running canary",
+      [{ op: "canary-weight", weight: 10 }],
+      TRAEFIK,
+      "no canary is running",
+    ],
+    [
+      "unset a variable set for every environment in one",
+      [{ op: "unset-env", name: "LOG_LEVEL", env: "dev" }],
+      ARGO,
+      "env LOG_LEVEL is set for every environment",
+    ],
+    ["min above max", [{ op: "autoscaling", min: 5, max: 2 }], ARGO, "min (5) is greater than max (2)"],
+    ["bad tag", [{ op: "image", tag: "not a tag" }], ARGO, "is not a valid tag"],
+    [
+      "a private key in a file",
+      [{ op: "file", path: "/k", content: "-----BEGIN RSA PRIVATE KEY-----\nabc\n" }],
+      ARGO,
+      "looks like a credential",
+    ],
+  ])("refuses %s, naming it, and changes nothing", (name, ops, ctx, message) => {
+    const text = name.startsWith("weight") ? WEIGHTED : APP;
+    const r = edit(text, ops, ctx);
+    if (message === "") {
+      expect(r.errors).toEqual([]);
+      return;
+    }
+    expect(r.errors.map((e) => e.message).join("; ")).toContain(message);
+    expect(r.text).toBe(text);
+    expect(r.diff).toBe("");
+  });
+
+  it("checks the result against the App schema", () => {
+    const r = edit(APP, [{ op: "gate", successRate: "95" }]);
+    expect(r.errors.map((e) => e.message).join()).toContain(
+      "the result is not a valid App: spec.rollout.gate.successRate: must look like `>= 95%`",
+    );
+  });
+
+  it("edits the App document of a multi-document file", () => {
+    const text = `apiVersion: kintent.dev/v1alpha1\nkind: Platform\nmetadata: {name: p}\nspec: {environments: {dev: {cluster: x}}}\n---\n${APP}`;
+    const parsed = parseOps([{ op: "port", port: 9090 }]);
+    const r = editIntentText(text, "all.yaml", parsed.ops, ARGO, 1);
+    expect(r.errors).toEqual([]);
+    expect(changed(r.diff)).toEqual(["-  port: 8080", "+  port: 9090"]);
+    expect(r.text.startsWith("apiVersion: kintent.dev/v1alpha1\nkind: Platform\n")).toBe(true);
+  });
+});
+
+describe("the op schema", () => {
+  it("parses every operation and names unknown ones and fields", () => {
+    const r = parseOps([
+      { op: "replicas", replicas: 2 },
+      { op: "nope" },
+      { op: "tier", tier: "gold" },
+      { op: "port", port: 80, host: "x" },
+    ]);
+    expect(r.ops).toHaveLength(1);
+    expect(r.errors.map((e) => [e.index, e.message])).toEqual([
+      [1, `unknown operation \`nope\` (known: ${OP_NAMES.join(", ")})`],
+      [2, expect.stringContaining("tier: Invalid option")],
+      [3, "unknown field(s) `host` for operation `port`"],
+    ]);
+    expect(parseOps({ op: "replicas" }).errors[0]?.message).toBe("operations must be a list");
+  });
+
+  it("is a JSON Schema with one closed object per operation", () => {
+    const s = opsJsonSchema() as {
+      type: string;
+      items: { oneOf?: { properties: { op: { const: string } }; additionalProperties: boolean }[] };
+    };
+    expect(s.type).toBe("array");
+    const variants = s.items.oneOf ?? [];
+    expect(variants.map((v) => v.properties.op.const)).toEqual(OP_NAMES);
+    expect(variants.every((v) => v.additionalProperties === false)).toBe(true);
+    expect(OP_NAMES.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it("describes operations in one line", () => {
+    expect(describeOp({ op: "replicas", replicas: 5, env: "prod" })).toBe("replicas replicas=5 (prod)");
+    expect(describeOp({ op: "file", path: "/a", content: "x\ny" })).toBe("file path=/a content=x…");
+  });
+});

@@ -1,0 +1,232 @@
+import { describe, expect, it } from "vitest";
+import { containsRedacted, Redactor } from "./redact.js";
+import { parseLlmSpec, resolveProviderConfig } from "./provider-config.js";
+import { estimateTokens, LlmError, toLlmError } from "./provider.js";
+import { diffLines, mergeNormalizedEdit, unifiedDiff } from "./text-diff.js";
+import { diffManifests, formatManifestDiff, summarizeManifestDiff } from "./manifest-diff.js";
+
+describe("Redactor.text: one rule per kind", () => {
+  it.each<[string, string, string, string]>([
+    [
+      "private-key",
+      "key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----\n",
+      "MIIEpAIBAAKCAQEA",
+      "[REDACTED:private-key]",
+    ],
+    [
+      "url-password",
+      "DB=postgres://app:s3cr3t@db:5432/app",
+      "s3cr3t",
+      "postgres://app:[REDACTED:url-password]@db",
+    ],
+    [
+      "aws-access-key-id",
+      "id AKIAIOSFODNN7EXAMPLE here",
+      "AKIAIOSFODNN7EXAMPLE",
+      "[REDACTED:aws-access-key-id]",
+    ],
+    [
+      "aws-secret-access-key",
+      "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+      "wJalrXUtnFEMI",
+      "aws_secret_access_key = [REDACTED:aws-secret-access-key]",
+    ],
+    ["github-token", "token ghp_A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8", "ghp_A1b2", "[REDACTED:github-token]"],
+    ["gitlab-token", "glpat-abcdefghij0123456789", "glpat-abc", "[REDACTED:gitlab-token]"],
+    ["api-key", "use sk-ant-api03-AbCdEfGhIjKlMnOpQrSt", "sk-ant-api03", "[REDACTED:api-key]"],
+    ["stripe-key", "sk_live_abcdefghijklmnop1234", "sk_live_abc", "[REDACTED:stripe-key]"],
+    ["google-api-key", "AIzaSyA-abcdefghijklmnopqrstuvwxyz01234", "AIzaSyA", "[REDACTED:google-api-key]"],
+    ["slack-token", "xoxb-123456789012-abcdefghij", "xoxb-1234", "[REDACTED:slack-token]"],
+    ["jwt", "t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlLWJ5dGVz", "eyJzdWIi", "[REDACTED:jwt]"],
+    [
+      "bearer-token",
+      "Authorization: Bearer abcdef0123456789abcdef",
+      "abcdef0123456789",
+      "Bearer [REDACTED:bearer-token]",
+    ],
+    [
+      "docker-auth",
+      '{"auths":{"r":{"auth":"dXNlcjpwYXNzd29yZA=="}}}',
+      "dXNlcjpw",
+      '"auth":"[REDACTED:docker-auth]"',
+    ],
+    [
+      "kubeconfig-credential",
+      "client-key-data: LS0tLS1CRUdJTiBSU0E=",
+      "LS0tLS1CRUdJ",
+      "client-key-data: [REDACTED:kubeconfig-credential]",
+    ],
+    [
+      "credential (assignment)",
+      "the admin password=hunter2hunter2 works",
+      "hunter2hunter2",
+      "password=[REDACTED:credential]",
+    ],
+    [
+      "credential-env",
+      "export SMTP_PASSWORD=ZmFsc2Vob29k",
+      "ZmFsc2Vob29k",
+      "SMTP_PASSWORD=[REDACTED:credential-env]",
+    ],
+  ])("%s", (_kind, input, secret, expected) => {
+    const r = new Redactor();
+    const out = r.text(input);
+    expect(out).not.toContain(secret);
+    expect(out).toContain(expected);
+    expect(r.total).toBeGreaterThan(0);
+  });
+
+  it("leaves references, booleans and ordinary text alone", () => {
+    const text =
+      "DB_PASSWORD: {secret: shop-db, key: password}\nserviceAccountToken: false\ntoken: true\nimage: ghcr.io/acme/shop:1.4.2 # sha256:abc";
+    const r = new Redactor();
+    expect(r.text(text)).toBe(text);
+    expect(r.total).toBe(0);
+  });
+
+  it("redacts the project's configured patterns", () => {
+    const r = new Redactor({ patterns: ["ACME-[0-9]{6}"] });
+    expect(r.text("ticket ACME-123456")).toBe("ticket [REDACTED:configured-pattern]");
+    expect(r.summary()).toBe("1 value(s) (1 configured-pattern)");
+  });
+});
+
+describe("Redactor.yaml: structure-aware", () => {
+  it("Secret data and stringData, env values by name, credential keys, embedded kubeconfigs; comments kept", () => {
+    const r = new Redactor();
+    const out = r.yaml(`# keep this comment
+apiVersion: v1
+kind: Secret
+metadata: {name: s}
+data:
+  password: aHVudGVyMg==
+stringData:
+  note: plain-words-but-secret
+---
+apiVersion: kintent.dev/v1alpha1
+kind: App
+metadata: {name: a}
+spec:
+  env:
+    API_TOKEN: "abc123def456"
+    LOG_LEVEL: debug
+    DB: {secret: a-db, key: url}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: k}
+data:
+  config: |
+    users:
+      - name: u
+        user:
+          password: kubeconfig-password-1
+`);
+    for (const s of ["aHVudGVyMg==", "plain-words-but-secret", "abc123def456", "kubeconfig-password-1"])
+      expect(out).not.toContain(s);
+    for (const kept of ["# keep this comment", "LOG_LEVEL: debug", "secret: a-db", "name: s"])
+      expect(out).toContain(kept);
+    expect(Object.fromEntries(r.counts)).toMatchObject({
+      "secret-data": 2,
+      "credential-env": 1,
+      "credential-field": 1,
+    });
+  });
+
+  it("falls back to the text pass for invalid YAML, and marks what a model must not echo", () => {
+    const r = new Redactor();
+    expect(r.yaml("a: [\npassword=hunter2hunter2")).not.toContain("hunter2hunter2");
+    expect(containsRedacted({ a: ["[REDACTED:x]"] })).toBe(true);
+    expect(containsRedacted({ a: "ok" })).toBe(false);
+  });
+});
+
+describe("provider configuration", () => {
+  it.each<[string, unknown]>([
+    ["anthropic:claude-sonnet-4-5", { kind: "anthropic", model: "claude-sonnet-4-5" }],
+    [
+      "openai:llama3.1@http://localhost:11434/v1",
+      { kind: "openai", model: "llama3.1", baseURL: "http://localhost:11434/v1" },
+    ],
+    ["gemini:pro", expect.stringContaining("must be anthropic:<model>")],
+    ["openai:x@ftp://h", expect.stringContaining("must be an http(s) URL")],
+  ])("parses %s", (spec, expected) => {
+    expect(parseLlmSpec(spec)).toEqual(expected);
+  });
+
+  it("resolves keys, defaults and limits from the given environment only", () => {
+    expect(resolveProviderConfig({ KINTENT_LLM: "anthropic:m", ANTHROPIC_API_KEY: "k" })).toMatchObject({
+      baseURL: "https://api.anthropic.com",
+      apiKey: "k",
+      keySource: "ANTHROPIC_API_KEY",
+      timeoutMs: 120_000,
+      maxRetries: 2,
+      maxTokens: 4096,
+    });
+    expect(resolveProviderConfig({ KINTENT_LLM: "openai:llama3@http://127.0.0.1:8080/v1" })).toMatchObject({
+      apiKey: "unused",
+      keySource: "none",
+    });
+    expect(resolveProviderConfig({ KINTENT_LLM: "openai:gpt-4o" })).toBe(
+      "no API key for openai: set OPENAI_API_KEY (or KINTENT_LLM_API_KEY)",
+    );
+    expect(
+      resolveProviderConfig({ KINTENT_LLM: "anthropic:m", ANTHROPIC_API_KEY: "k", KINTENT_LLM_TIMEOUT: "x" }),
+    ).toContain("KINTENT_LLM_TIMEOUT must be a number");
+    expect(resolveProviderConfig({}, "anthropic:m@http://127.0.0.1:9")).toContain("no API key");
+  });
+
+  it("maps SDK errors to kinds without echoing anything secret", () => {
+    const config = resolveProviderConfig({ KINTENT_LLM: "anthropic:m", KINTENT_LLM_API_KEY: "sk-secret" });
+    if (typeof config === "string") throw new Error(config);
+    const e = (status: number) => toLlmError(Object.assign(new Error("boom sk-secret"), { status }), config);
+    expect(e(401).kind).toBe("auth");
+    expect(e(401).message).toContain("check KINTENT_LLM_API_KEY");
+    expect(e(401).message).not.toContain("sk-secret");
+    expect(e(429).kind).toBe("rate-limit");
+    expect(e(503).kind).toBe("server");
+    expect(e(404).kind).toBe("not-found");
+    expect(toLlmError(new LlmError("bad-answer", "x"), config).kind).toBe("bad-answer");
+    expect(estimateTokens("12345678")).toBe(2);
+  });
+});
+
+describe("diffs", () => {
+  it("line diff, unified diff and the formatting-preserving merge", () => {
+    expect(diffLines(["a", "b", "c"], ["a", "x", "c"]).map((e) => e.op)).toEqual([
+      "equal",
+      "delete",
+      "insert",
+      "equal",
+    ]);
+    expect(unifiedDiff("a\nb\nc\n", "a\nx\nc\n", "f")).toBe(
+      "--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n+x\n c\n",
+    );
+    expect(unifiedDiff("a\n", "a\n", "f")).toBe("");
+    const original = "a: 1      # one\nb: {x: 1}\n";
+    expect(mergeNormalizedEdit(original, "a: 1 # one\nb: { x: 1 }\n", "a: 2 # one\nb: { x: 1 }\n")).toBe(
+      "a: 2      # one\nb: {x: 1}\n",
+    );
+    expect(mergeNormalizedEdit("a\n", "a\nb\n", "a\n")).toBeUndefined();
+  });
+
+  it("object-level manifest diff: added, removed, changed fields with named list items", () => {
+    const dep = (image: string, replicas: number) => ({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "shop", namespace: "shop" },
+      spec: { replicas, template: { spec: { containers: [{ name: "shop", image }] } } },
+    });
+    const svc = { apiVersion: "v1", kind: "Service", metadata: { name: "shop", namespace: "shop" } };
+    const hpa = {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "shop", namespace: "shop" },
+    };
+    const changes = diffManifests([dep("a:1", 3), svc], [dep("a:2", 5), hpa]);
+    expect(summarizeManifestDiff(changes)).toBe("1 added, 1 changed, 1 removed");
+    expect(formatManifestDiff(changes)).toBe(
+      "~ Deployment shop/shop\n    spec.replicas: 3 → 5\n    spec.template.spec.containers[shop].image: a:1 → a:2\n+ HorizontalPodAutoscaler shop/shop\n- Service shop/shop\n",
+    );
+  });
+});
