@@ -16,6 +16,8 @@ export interface YamlParseError {
 interface Parsed {
   doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** Lines before the parsed text in its file (when one document was parsed on its own). */
+  lineOffset?: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export class SourceDocument {
 
   position(offset: number): SourceLocation {
     const p = this.lineCounter.linePos(offset);
-    return { file: this.file, line: p.line, column: p.col };
+    return { file: this.file, line: p.line + (this.p.lineOffset ?? 0), column: p.col };
   }
 
   /**
@@ -154,12 +156,6 @@ export function parseYamlStream(text: string, file: string): ParsedStream {
  * from the \`yaml\` CST only when first asked for. Falls back to the positioned parser for syntax errors,
  * so every error still points at its line and column.
  */
-function lineCount(text: string, end: number): number {
-  let n = 0;
-  for (let i = text.indexOf("\n"); i >= 0 && i < end; i = text.indexOf("\n", i + 1)) n++;
-  return n;
-}
-
 export function parseManifestStream(text: string, file: string): ParsedStream {
   const values: unknown[] = [];
   try {
@@ -184,6 +180,22 @@ export function parseManifestStream(text: string, file: string): ParsedStream {
   const nonEmpty = segments.filter((g) =>
     /^(?!\s*(#.*)?$)(?!---\s*$)/m.test(text.slice(g.from, g.to).replace(/^---[ \t]*/, "")),
   );
+  // Line numbers of segment starts, from one pass over the text.
+  let lineStarts: number[] | undefined;
+  const lineCount = (offset: number): number => {
+    if (!lineStarts) {
+      lineStarts = [];
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lineStarts.push(i);
+    }
+    let lo = 0;
+    let hi = lineStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((lineStarts[mid] as number) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   let all: Parsed[] | undefined;
   const whole = (): Parsed[] => {
     if (!all) {
@@ -206,11 +218,10 @@ export function parseManifestStream(text: string, file: string): ParsedStream {
   const positioned = (index: number) => (): Parsed => {
     const seg = segmentFor.get(index);
     if (seg) {
-      // Parse the document alone, preceded by as many newlines as the file has before it: a segment starts
-      // at a line start, so lines and columns match the file.
+      // Parse the document alone; it starts at a line start, so columns match the file and lines are offset
+      // by the lines before it.
       const lineCounter = new LineCounter();
-      const padded = "\n".repeat(lineCount(text, seg.from)) + text.slice(seg.from, seg.to);
-      const docs = parseAllDocuments(padded, {
+      const docs = parseAllDocuments(text.slice(seg.from, seg.to), {
         lineCounter,
         prettyErrors: false,
         uniqueKeys: true,
@@ -219,7 +230,7 @@ export function parseManifestStream(text: string, file: string): ParsedStream {
       });
       const list = Array.isArray(docs) ? docs.filter((d) => d.contents !== null) : [];
       const doc = list[0];
-      if (doc && list.length === 1) return { doc, lineCounter };
+      if (doc && list.length === 1) return { doc, lineCounter, lineOffset: lineCount(seg.from) };
     }
     const p = whole()[index];
     if (!p) throw new Error(`internal: document ${index} of ${file} not found by the positioned parser`);

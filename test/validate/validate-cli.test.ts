@@ -448,3 +448,23 @@ describe("--policy", () => {
     rmSync(d, { recursive: true, force: true });
   });
 });
+
+describe("positions in multi-document files", () => {
+  it("points at the right line and column in any document (each document is located on its own)", async () => {
+    const cm = (name: string, extra = "") =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: shop\n${extra}data: {a: "1"}\n`;
+    const text = `# header comment\n${cm("one")}---\n# second\n${cm("two")}---\n\n---\n${cm("three", "  labels: {ok: yes}\nbogus: true\n")}...\n---\n${cm("four", "  wrong: 1\n")}`;
+    const d = dir({ "multi.yaml": text });
+    const r = await runCli(["validate", "multi.yaml", "-f", "json"], { cwd: d });
+    const f = (
+      JSON.parse(r.stdout) as { findings: { message: string; loc: { line: number; column: number } }[] }
+    ).findings;
+    const lines = text.split("\n");
+    const at = (needle: string) => lines.findIndex((l) => l.includes(needle)) + 1;
+    const bogus = f.find((x) => x.message.startsWith("unknown field `bogus`"));
+    expect(bogus?.loc).toEqual({ file: "multi.yaml", line: at("bogus: true"), column: 1 });
+    const wrong = f.find((x) => x.message.startsWith("unknown field `wrong`"));
+    expect(wrong?.loc).toEqual({ file: "multi.yaml", line: at("wrong: 1"), column: 3 });
+    rmSync(d, { recursive: true, force: true });
+  });
+});
