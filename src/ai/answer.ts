@@ -57,7 +57,11 @@ export type ExtraAnswer = z.infer<typeof extraSchema>;
 export function answerJsonSchema(): Record<string, unknown> {
   const s = z.toJSONSchema(answerSchema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
   delete s.$schema;
-  return s;
+  // zod spells "any integer" as ±MAX_SAFE_INTEGER bounds: tokens for nothing.
+  return JSON.parse(JSON.stringify(s).replace(/,"(maximum|minimum)":-?9007199254740991/g, "")) as Record<
+    string,
+    unknown
+  >;
 }
 
 export interface ParsedAnswer {

@@ -100,6 +100,19 @@ export function gateOps(
           flag: "--allow-security-relaxation",
         });
     }
+    if (op.op === "args" && op.args && EXFILTRATION.test(op.args.join(" ")))
+      out.push({
+        rule: "command",
+        message: `args \`${op.args.join(" ").slice(0, 80)}\` download, send or read credentials; a model may not add such commands`,
+      });
+    if (
+      op.op === "file" &&
+      /^\/(etc\/(passwd|shadow|sudoers|profile|cron)|root\/|var\/run\/secrets)/.test(op.path)
+    )
+      out.push({
+        rule: "command",
+        message: `file ${op.path}: a model may not write system or credential paths`,
+      });
     if (op.op === "label" && SUPPRESSION.test(op.key))
       out.push({
         rule: "suppress-check",

@@ -20,9 +20,7 @@ const envTarget = z
   .string()
   .min(1)
   .optional()
-  .describe(
-    "Only in this environment (an override under spec.environments.<env>). Omit to change the app for every environment.",
-  );
+  .describe("Only this environment (spec.environments.<env>); omit for all.");
 const imageRef = z
   .string()
   .min(1)
@@ -155,6 +153,14 @@ export const opSchemas = [
   z
     .strictObject({ op: z.literal("port"), port: z.number().int().min(1).max(65535) })
     .describe("The container port."),
+  z
+    .strictObject({
+      op: z.literal("args"),
+      args: z.array(z.string()).nullable().describe("null removes them"),
+    })
+    .describe(
+      "Arguments to the image's entrypoint (e.g. [redis-server, /etc/redis/redis.conf]). Never shell pipelines.",
+    ),
   z
     .strictObject({
       op: z.literal("label"),
@@ -649,6 +655,10 @@ function applyOp(doc: Document, op: IntentOp, ctx: ApplyContext): void {
       if (has(doc, ["spec", "ports"]))
         throw new OpFailure("port: the app declares `ports:`; edit them instead");
       set(doc, ["spec", "port"], op.port);
+      return;
+    case "args":
+      if (op.args === null) remove(doc, ["spec", "args"]);
+      else set(doc, ["spec", "args"], op.args);
       return;
     case "label": {
       const path: Path = env === undefined ? ["metadata", "labels", op.key] : [...at("labels"), op.key];

@@ -174,6 +174,8 @@ function anthropicProvider(config: ProviderConfig): Provider {
               name: req.toolName,
               description: req.toolDescription,
               input_schema: req.schema as { type: "object"; [k: string]: unknown },
+              // The schema and system prompt are the same on every call: cache them (repairs, evals).
+              cache_control: { type: "ephemeral" },
             },
           ],
           tool_choice: { type: "tool", name: req.toolName, disable_parallel_tool_use: true },
@@ -187,7 +189,13 @@ function anthropicProvider(config: ProviderConfig): Provider {
           `the answer was cut off at ${config.maxTokens} tokens (raise KINTENT_LLM_MAX_TOKENS)`,
         );
       const block = r.content.find((b) => b.type === "tool_use");
-      const usage: Usage = { input: r.usage.input_tokens, output: r.usage.output_tokens };
+      const usage: Usage = {
+        input:
+          r.usage.input_tokens +
+          (r.usage.cache_read_input_tokens ?? 0) +
+          (r.usage.cache_creation_input_tokens ?? 0),
+        output: r.usage.output_tokens,
+      };
       if (!block || block.type !== "tool_use" || block.name !== req.toolName) {
         const text = r.content.map((b) => (b.type === "text" ? b.text : "")).join("");
         return { output: text, raw: text, usage, model: r.model };
