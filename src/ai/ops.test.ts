@@ -329,3 +329,10 @@ describe("the op schema", () => {
     expect(describeOp({ op: "file", path: "/a", content: "x\ny" })).toBe("file path=/a content=x…");
   });
 });
+
+describe("docs/ai-operations.md", () => {
+  it("is generated from the schema", async () => {
+    const { opsMarkdown } = await import("./ops.js");
+    await expect(opsMarkdown()).toMatchFileSnapshot("../../docs/ai-operations.md");
+  });
+});

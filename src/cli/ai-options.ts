@@ -3,6 +3,8 @@ import { resolve } from "node:path";
 import type { CommandContext } from "./context.js";
 import { UsageError } from "./context.js";
 import type { BuildOptions } from "../build.js";
+import type { Finding } from "../validate/finding.js";
+import type { EnvPreview } from "../ai/preview.js";
 import { projectValidation } from "../validate/project.js";
 import { IntentReadError } from "../intent/load.js";
 import { UnknownEnvironmentError } from "../compile/index.js";
@@ -46,4 +48,24 @@ export async function wrapUsageAsync<T>(fn: () => Promise<T> | T): Promise<T> {
       throw new UsageError(e.message);
     throw e;
   }
+}
+
+/**
+ * Findings of every environment for printing: manifest findings name their environment; findings on the
+ * intent file itself (with a position) are the same in every environment and are printed once.
+ */
+export function findingsOfEnvironments(envs: readonly EnvPreview[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const e of envs) {
+    for (const f of e.findings) {
+      if (f.loc && !f.object) {
+        const key = `${f.loc.file}:${f.loc.line}:${f.loc.column}:${f.checkId}:${f.message}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(f);
+      } else out.push({ ...f, message: `${f.message} (env ${e.env})` });
+    }
+  }
+  return out;
 }

@@ -8,7 +8,7 @@ import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
 import { printFindings } from "../output.js";
-import { loadValidateOptions, wrapUsageAsync } from "../ai-options.js";
+import { findingsOfEnvironments, loadValidateOptions, wrapUsageAsync } from "../ai-options.js";
 import { ask } from "../../ai/ask.js";
 import type { AskOptions, AskResult } from "../../ai/ask.js";
 import { appendAudit, auditUser } from "../../ai/audit.js";
@@ -326,12 +326,7 @@ function printResult(ctx: CommandContext, abs: string, r: AskResult, flags: AskF
     io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeManifestDiff(e.changes)}\n`);
     io.stdout.write(formatManifestDiff(e.changes, "  "));
   }
-  printFindings(
-    ctx,
-    (r.preview?.envs ?? []).flatMap((e) =>
-      e.findings.map((f) => ({ ...f, message: `${f.message} (env ${e.env})` })),
-    ),
-  );
+  printFindings(ctx, findingsOfEnvironments(r.preview?.envs ?? []));
   return code;
 }
 

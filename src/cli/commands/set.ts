@@ -14,7 +14,7 @@ import { parseOps } from "../../ai/ops.js";
 import type { IntentOp } from "../../ai/ops.js";
 import { opProblem } from "../../ai/answer.js";
 import { formatManifestDiff, summarizeManifestDiff } from "../../ai/manifest-diff.js";
-import { loadValidateOptions, wrapUsageAsync } from "../ai-options.js";
+import { findingsOfEnvironments, loadValidateOptions, wrapUsageAsync } from "../ai-options.js";
 
 interface CommonFlags {
   dir: string;
@@ -298,6 +298,13 @@ export function registerSet(program: Command, ctx: CommandContext): void {
     { op: "tier", tier: t as "production", ...env(o) },
   ]);
   verb("port", "<port>", "the container port", ([p]) => [{ op: "port", port: int("port", p ?? "") }]);
+  verb(
+    "args",
+    "[args...]",
+    "arguments to the image's entrypoint (`--remove` to drop them)",
+    (args, o) => [{ op: "args", args: o.remove ? null : args }],
+    (c) => c.option("--remove", "remove the arguments"),
+  );
   verb("label", "<labels...>", "organisation labels: key=value, or key- to remove", (labels, o) =>
     labels.map((l): IntentOp => {
       if (l.endsWith("-") && !l.includes("="))
@@ -518,10 +525,7 @@ export function report(ctx: CommandContext, r: ApplyOpsResult, flags: { output: 
     io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeManifestDiff(e.changes)}\n`);
     io.stdout.write(formatManifestDiff(e.changes, "  "));
   }
-  const findings = (r.preview?.envs ?? []).flatMap((e) =>
-    e.findings.map((f) => ({ ...f, message: `${f.message} (env ${e.env})` })),
-  );
-  printFindings(ctx, findings);
+  printFindings(ctx, findingsOfEnvironments(r.preview?.envs ?? []));
   if (r.status === "invalid") io.stderr.write("kintent: refusing to write: the result has error findings\n");
   else if (r.status === "dry-run") io.stderr.write(`kintent: dry run; ${r.file ?? ""} not written\n`);
   else io.stderr.write(`kintent: wrote ${r.file ?? ""}\n`);
