@@ -8,7 +8,7 @@
  *   (GitHub is not open source; GitLab is a Rails monolith). The GitHub adapter is driven through Octokit.
  * - `startGitDaemon`: `git daemon` (git://) for the unauthenticated protocol.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { execFile, spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -208,7 +208,29 @@ export function createBareRepo(
   return bare;
 }
 
-/** Run git synchronously; throws with stderr on failure. */
+/**
+ * Run git without blocking the event loop — required when the server is in this process (startGitServer):
+ * a synchronous git talking to it would deadlock.
+ */
+export async function gitAsync(
+  cwd: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
+  return await new Promise<string>((resolve, reject) => {
+    execFile(
+      "git",
+      [...args],
+      { cwd, encoding: "utf8", timeout: 120_000, env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...env } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`git ${args.join(" ")} failed: ${stderr}`));
+        else resolve(stdout.trim());
+      },
+    );
+  });
+}
+
+/** Run git synchronously (local repositories only); throws with stderr on failure. */
 export function git(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): string {
   const r = spawnSync("git", args, {
     cwd,
