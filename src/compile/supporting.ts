@@ -206,7 +206,11 @@ export function pdb(
       canary ? `${app.name}-canary` : app.name,
       canary ? { namespace: canary.namespace, track } : {},
     ),
-    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(app, track) } },
+    spec: {
+      maxUnavailable: 1,
+      unhealthyPodEvictionPolicy: "AlwaysAllow",
+      selector: { matchLabels: selectorLabels(app, track) },
+    },
   };
   e.add(
     obj,
@@ -218,6 +222,11 @@ export function pdb(
     obj,
     "/spec/maxUnavailable",
     "maxUnavailable 1 (not minAvailable): drains always make progress, whatever the replica count",
+  );
+  e.why(
+    obj,
+    "/spec/unhealthyPodEvictionPolicy",
+    "AlwaysAllow: pods that are not ready (crash-looping, misconfigured) may always be evicted, so a broken rollout never blocks a node drain",
   );
   return obj;
 }
