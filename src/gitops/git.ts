@@ -51,14 +51,17 @@ const REPO_ENV = [
 
 export class Git {
   readonly cwd: string;
+  private readonly options: GitOptions;
   private readonly env: NodeJS.ProcessEnv;
   private readonly redactor: Redactor;
   private readonly timeoutMs: number;
   private readonly gitPath: string;
 
   constructor(options: GitOptions) {
+    this.options = options;
     this.cwd = options.cwd;
     this.redactor = options.redactor ?? new Redactor();
+    options.redactor ??= this.redactor;
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.gitPath = options.gitPath ?? "git";
     const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
@@ -81,9 +84,7 @@ export class Git {
 
   /** A Git bound to another directory, sharing environment and redactor. */
   at(cwd: string): Git {
-    const g = Object.create(Git.prototype) as Git;
-    Object.assign(g, this, { cwd });
-    return g;
+    return new Git({ ...this.options, cwd });
   }
 
   async run(args: readonly string[], options: GitRunOptions = {}): Promise<GitResult> {

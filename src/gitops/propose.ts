@@ -124,7 +124,9 @@ export async function propose(options: ProposeOptions): Promise<ProposeOutcome> 
     return { intentErrors: prepared.intentErrors, warnings: prepared.warnings, results: [] };
   const results: ProposeResult[] = [];
   const platformBase = prepared.intent?.platform?.value.spec.gitops?.revision;
-  const extraFiles = new Map(options.extraFiles ?? []);
+  const extraFiles = new Map(
+    [...(options.extraFiles ?? [])].map(([p, c]) => [safeRepoPath(p, "extra file"), c] as const),
+  );
   if (options.intentPath !== undefined && prepared.intent) {
     for (const [p, content] of intentFiles(prepared.intent, options.intentPath)) extraFiles.set(p, content);
   }
@@ -280,7 +282,9 @@ function chooseForge(
   options: ProposeOptions,
   env: NodeJS.ProcessEnv,
 ): ForgeKind | undefined {
-  const configured = options.forge ?? (env.KINTENT_FORGE as ForgeKind | "none" | undefined);
+  // KINTENT_FORGE describes the user's remotes; a local path has no forge, whatever it says.
+  const fromEnv = remote.local || !env.KINTENT_FORGE ? undefined : (env.KINTENT_FORGE as ForgeKind | "none");
+  const configured = options.forge ?? fromEnv;
   if (configured === "none") return undefined;
   if (configured !== undefined) {
     if (!FORGE_KINDS.includes(configured))
@@ -371,7 +375,7 @@ async function proposeInClone(
   let parentChanges: ObjectChange[];
   if (existing) {
     branch = existing.branch;
-    s.log(`updating the open proposal ${branch}`);
+    s.log(`found the open proposal ${branch}`);
     const prepared = await checkoutExisting(s, existing, app, options.extraFiles);
     lease = prepared.lease;
     parentChanges = prepared.parentChanges;
@@ -393,13 +397,14 @@ async function proposeInClone(
 
   await git.run(["add", "-A", "--", ...paths]);
   const message = commitMessage({ ...textBase, changes: parentChanges });
-  await git.run(["commit", "-q", "--no-gpg-sign", "-F", "-"], {
+  // The user's git configuration applies (commit signing, hooks): the proposal is their commit.
+  await git.run(["commit", "-q", "-F", "-"], {
     input: message,
     env: await identityEnv(git, options.author),
   });
   const commit = await git.out(["rev-parse", "HEAD"]);
   s.log(`pushing ${branch}${lease ? " (rebased onto " + s.base + ", with lease)" : ""}`);
-  const pushArgs = ["push", "--quiet", "--no-verify", "origin", `HEAD:refs/heads/${branch}`];
+  const pushArgs = ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`];
   if (lease) pushArgs.splice(1, 0, `--force-with-lease=refs/heads/${branch}:${lease}`);
   await git.run(pushArgs);
   result.pushed = true;
