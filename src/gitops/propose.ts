@@ -50,8 +50,8 @@ import {
 import type { ForgeKind, RemoteInfo } from "./remote.js";
 
 export interface ProposeOptions extends PrepareOptions {
-  /** The GitOps repository: a local path (bare or not) or a Git URL. */
-  repo: string;
+  /** The GitOps repository: a local path (bare or not) or a Git URL. @default platform.spec.gitops.repo */
+  repo?: string;
   /** Why the change is made: the commit body and the pull request's "Why". */
   message?: string;
   /** Branch the pull request targets. @default platform.spec.gitops.revision (main) */
@@ -124,6 +124,11 @@ export async function propose(options: ProposeOptions): Promise<ProposeOutcome> 
     return { intentErrors: prepared.intentErrors, warnings: prepared.warnings, results: [] };
   const results: ProposeResult[] = [];
   const platformBase = prepared.intent?.platform?.value.spec.gitops?.revision;
+  const repo = options.repo ?? prepared.intent?.platform?.value.spec.gitops?.repo;
+  if (repo === undefined)
+    throw new ProposeSetupError(
+      "no GitOps repository: pass --repo <path or URL>, or set platform.spec.gitops.repo",
+    );
   const extraFiles = new Map(
     [...(options.extraFiles ?? [])].map(([p, c]) => [safeRepoPath(p, "extra file"), c] as const),
   );
@@ -134,6 +139,7 @@ export async function propose(options: ProposeOptions): Promise<ProposeOutcome> 
     results.push(
       await proposeApp(app, prepared.intentHash, {
         ...options,
+        repo,
         base: options.base ?? platformBase ?? "main",
         ...(extraFiles.size > 0 ? { extraFiles } : {}),
       }),
@@ -177,7 +183,7 @@ const DEFAULT_AUTHOR = { name: "kintent", email: "kintent@users.noreply.kintent.
 async function proposeApp(
   app: PreparedApp,
   intentHash: string,
-  options: ProposeOptions & { base: string },
+  options: ProposeOptions & { base: string; repo: string },
 ): Promise<ProposeResult> {
   const env = options.env ?? process.env;
   const redactor = new Redactor(TOKEN_ENV_VARS.map((k) => env[k]));

@@ -342,6 +342,29 @@ describe("kintent propose (bare repository on disk, no forge)", () => {
     expect(bad.stderr).toContain("must be a path inside the repository");
   });
 
+  it("defaults --repo to platform.spec.gitops.repo, and says so when there is none", async () => {
+    const platform = join(f.intent, "platform.yaml");
+    writeFileSync(
+      platform,
+      readFileSync(platform, "utf8").replace("https://git.acme.io/platform/gitops.git", `file://${f.bare}`),
+    );
+    const r = await runCli(["propose", f.intent, "-m", "from the platform"], {
+      cwd: f.root,
+      env: { TMPDIR: f.tmp, HOME: f.root, PATH: process.env.PATH },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const branch = kintentBranch(f.bare);
+    expect(git(f.bare, ["show", `${branch}:argocd/my-service-prod.yaml`])).toContain(
+      `repoURL: file://${f.bare}`,
+    );
+    const quick = fixture("quickstart");
+    const none = await runCli(["propose", quick.intent], { cwd: quick.root, env: { TMPDIR: quick.tmp } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(
+      "no GitOps repository: pass --repo <path or URL>, or set platform.spec.gitops.repo",
+    );
+  });
+
   it("exits 2 with a usage message for an unknown environment, a missing repository, a missing base branch", async () => {
     const env = await propose(["--env", "prdo"]);
     expect(env.code).toBe(2);

@@ -12,7 +12,7 @@ import type { ProposeOutcome, ProposeResult } from "../../gitops/propose.js";
 
 interface ProposeFlags {
   env: string[];
-  repo: string;
+  repo?: string;
   message?: string;
   base?: string;
   forge?: ForgeKind | "none";
@@ -48,7 +48,10 @@ export function registerPropose(program: Command, ctx: CommandContext): void {
       collect,
       [],
     )
-    .requiredOption("--repo <path-or-url>", "the GitOps repository: a local path (bare or not) or a Git URL")
+    .option(
+      "--repo <path-or-url>",
+      "the GitOps repository: a local path (bare or not) or a Git URL (default: platform.spec.gitops.repo)",
+    )
     .option("-m, --message <why>", "why the change is made (commit body and pull request)")
     .option("--base <branch>", "branch to propose against (default: platform.spec.gitops.revision, main)")
     .addOption(
@@ -92,7 +95,7 @@ async function runPropose(ctx: CommandContext, dir: string, flags: ProposeFlags)
     outcome = await propose({
       dir,
       cwd: io.cwd,
-      repo: flags.repo,
+      ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
       envs: flags.env,
       env: io.env,
       tmpDir: io.env.TMPDIR ?? tmpdir(),
