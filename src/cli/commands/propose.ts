@@ -11,7 +11,7 @@ import type { ForgeKind } from "../../gitops/remote.js";
 import type { ProposeOutcome, ProposeResult } from "../../gitops/propose.js";
 
 interface ProposeFlags {
-  env: string[];
+  env?: string[];
   repo?: string;
   message?: string;
   base?: string;
@@ -27,8 +27,8 @@ interface ProposeFlags {
   output: "text" | "json";
 }
 
-const collect = (v: string, prev: string[]) => [
-  ...prev,
+const collect = (v: string, prev: string[] | undefined) => [
+  ...(prev ?? []),
   ...v
     .split(",")
     .map((s) => s.trim())
@@ -46,7 +46,6 @@ export function registerPropose(program: Command, ctx: CommandContext): void {
       "-e, --env <env>",
       "environment to propose (repeatable, or comma-separated; default: every environment)",
       collect,
-      [],
     )
     .option(
       "--repo <path-or-url>",
@@ -96,7 +95,7 @@ async function runPropose(ctx: CommandContext, dir: string, flags: ProposeFlags)
       dir,
       cwd: io.cwd,
       ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
-      envs: flags.env,
+      ...(flags.env !== undefined ? { envs: flags.env } : {}),
       env: io.env,
       tmpDir: io.env.TMPDIR ?? tmpdir(),
       log: (line) => io.stderr.write(`kintent: ${line}\n`),
