@@ -14,7 +14,7 @@ import type { WrittenApp } from "../intent/schema.js";
 import { EXTRA_DIR, loadIntent } from "../intent/load.js";
 import type { LoadedIntent } from "../intent/load.js";
 import { environmentNames } from "../intent/resolve.js";
-import type { Finding } from "../validate/finding.js";
+import type { Finding, Fix } from "../validate/finding.js";
 import { answerJsonSchema, opProblem, parseAnswer, TOOL_NAME } from "./answer.js";
 import type { ExtraAnswer, ParsedAnswer } from "./answer.js";
 import { applyFix, extractManifests, renderExtraFile } from "./extra.js";
@@ -380,8 +380,9 @@ function evaluate(
       .filter((f) => f.fix && f.loc?.file && resolve(options.cwd, f.loc.file) === extraFile);
     if (fixes.length > 0) {
       const fixed = extraObjects.map((o) => {
-        let out = o;
         const md = o.metadata as { name?: unknown };
+        // The same finding comes from every environment: each fix once, removals from the last index back.
+        const own = new Map<string, Fix>();
         for (const f of fixes)
           if (
             f.fix &&
@@ -389,8 +390,11 @@ function evaluate(
             f.object?.name === md.name &&
             !f.fix.path.startsWith("/metadata/namespace")
           )
-            out = applyFix(out, f.fix);
-        return out;
+            own.set(`${f.fix.op} ${f.fix.path}`, f.fix);
+        const ordered = [...own.values()].sort((a, b) =>
+          b.path.localeCompare(a.path, "en", { numeric: true }),
+        );
+        return ordered.reduce((out, fix) => applyFix(out, fix), o);
       });
       if (JSON.stringify(fixed) !== JSON.stringify(extraObjects)) {
         extraObjects = fixed;

@@ -364,6 +364,23 @@ describe("kintent ask (provider-independent)", () => {
     expect(r.stderr).toContain("[REDACTED:…] placeholder");
   });
 
+  it("extra manifests get only safe fixes (a duplicated env var), never suggestions", async () => {
+    const duplicated = REDIS.replace(
+      "          command: [redis-server, /etc/redis/redis.conf]\n",
+      "          command: [redis-server, /etc/redis/redis.conf]\n          env:\n            - {name: MODE, value: a}\n            - {name: MODE, value: b}\n",
+    );
+    const s = await server([
+      { answer: { ...REDIS_ANSWER, extra: { ...REDIS_ANSWER.extra, manifests: duplicated } } },
+    ]);
+    const dir = tempIntent();
+    const r = await ask(dir, s, "anthropic", ["add redis", "."]);
+    expect(r.code, r.stderr).toBe(0);
+    const extra = readFileSync(join(dir, "extra", "redis.yaml"), "utf8");
+    expect(extra).toContain("value: b");
+    expect(extra).not.toContain("value: a");
+    expect(s.requests).toHaveLength(1);
+  });
+
   it("a new image repository needs a person's approval", async () => {
     const swap = { explanation: "x", operations: [{ op: "image", image: "docker.io/evil/miner:1.0" }] };
     const s = await server([{ answer: swap }]);
