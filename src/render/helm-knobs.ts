@@ -13,6 +13,7 @@ import { compile } from "../compile/compile.js";
 import { sortObjects } from "../compile/order.js";
 import type { ResolvedApp } from "../intent/types.js";
 import { deepEqual, isPlainObject } from "./_tree.js";
+import { splitImage as splitRef } from "../util/image.js";
 
 /** A placeholder the compiler carries through unchanged. */
 export interface Token {
@@ -53,25 +54,13 @@ export interface ImageParts {
   digest?: string;
 }
 
-/** `registry/path:tag@digest` → its parts, split the way the image reference grammar does. */
+/** `registry/path:tag@digest` → its parts (the repository here includes the registry). */
 export function splitImage(image: string): ImageParts {
-  let rest = image;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const colon = rest.lastIndexOf(":");
-  if (colon > rest.lastIndexOf("/")) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
+  const p = splitRef(image);
   return {
-    repository: rest,
-    ...(tag !== undefined ? { tag } : {}),
-    ...(digest !== undefined ? { digest } : {}),
+    repository: p.registry !== undefined ? `${p.registry}/${p.repository}` : p.repository,
+    ...(p.tag !== undefined ? { tag: p.tag } : {}),
+    ...(p.digest !== undefined ? { digest: p.digest } : {}),
   };
 }
 

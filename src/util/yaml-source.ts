@@ -118,15 +118,12 @@ export interface ParsedStream {
  * Parse a (multi-document) YAML or JSON text. Empty documents (e.g. a trailing `---`) are dropped.
  * Syntax errors are returned, not thrown. Duplicate keys are errors, as the API server treats them.
  */
+/** Parser options for every positioned parse: duplicate keys are errors, no merge keys, no warnings on stderr. */
+const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, merge: false, logLevel: "error" } as const;
+
 export function parseYamlStream(text: string, file: string): ParsedStream {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    merge: false,
-    logLevel: "error",
-  });
+  const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
   const documents: SourceDocument[] = [];
   const errors: YamlParseError[] = [];
   const list = Array.isArray(docs) ? docs : [];
@@ -200,13 +197,7 @@ export function parseManifestStream(text: string, file: string): ParsedStream {
   const whole = (): Parsed[] => {
     if (!all) {
       const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text, {
-        lineCounter,
-        prettyErrors: false,
-        uniqueKeys: true,
-        merge: false,
-        logLevel: "error",
-      });
+      const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
       all = (Array.isArray(docs) ? docs : []).map((doc) => ({ doc, lineCounter }));
     }
     return all;
@@ -221,13 +212,7 @@ export function parseManifestStream(text: string, file: string): ParsedStream {
       // Parse the document alone; it starts at a line start, so columns match the file and lines are offset
       // by the lines before it.
       const lineCounter = new LineCounter();
-      const docs = parseAllDocuments(text.slice(seg.from, seg.to), {
-        lineCounter,
-        prettyErrors: false,
-        uniqueKeys: true,
-        merge: false,
-        logLevel: "error",
-      });
+      const docs = parseAllDocuments(text.slice(seg.from, seg.to), { ...PARSE_OPTIONS, lineCounter });
       const list = Array.isArray(docs) ? docs.filter((d) => d.contents !== null) : [];
       const doc = list[0];
       if (doc && list.length === 1) return { doc, lineCounter, lineOffset: lineCount(seg.from) };

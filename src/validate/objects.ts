@@ -182,37 +182,4 @@ export function* strings(v: unknown, path = ""): Generator<[string, string]> {
 }
 
 /** Image reference parts enough for checks: registry host, tag, digest. */
-export function imageParts(image: string): {
-  registry?: string;
-  repository: string;
-  tag?: string;
-  digest?: string;
-} {
-  let rest = image;
-  let digest: string | undefined;
-  const at = rest.indexOf("@");
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const slash = rest.lastIndexOf("/");
-  const colon = rest.lastIndexOf(":");
-  if (colon > slash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const parts = rest.split("/");
-  let registry: string | undefined;
-  const first = parts[0] ?? "";
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) {
-    registry = first;
-    parts.shift();
-  }
-  return {
-    repository: parts.join("/"),
-    ...(registry ? { registry } : {}),
-    ...(tag ? { tag } : {}),
-    ...(digest ? { digest } : {}),
-  };
-}
+export { splitImage as imageParts } from "../util/image.js";

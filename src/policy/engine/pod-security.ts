@@ -5,6 +5,11 @@
 import { isObject } from "../json.js";
 import { wildcardMatch } from "../wildcard.js";
 import type { RuleResponse } from "./kyverno-policy.js";
+import {
+  BASELINE_CAPABILITIES as BASELINE_CAPABILITIES_LIST,
+  RESTRICTED_VOLUME_TYPES,
+  SAFE_SYSCTLS as SAFE_SYSCTLS_LIST,
+} from "../../util/pod-security.js";
 
 type Obj = Record<string, unknown>;
 
@@ -16,45 +21,11 @@ interface Violation {
   value: string;
 }
 
-const BASELINE_CAPABILITIES = new Set([
-  "AUDIT_WRITE",
-  "CHOWN",
-  "DAC_OVERRIDE",
-  "FOWNER",
-  "FSETID",
-  "KILL",
-  "MKNOD",
-  "NET_BIND_SERVICE",
-  "SETFCAP",
-  "SETGID",
-  "SETPCAP",
-  "SETUID",
-  "SYS_CHROOT",
-]);
+const BASELINE_CAPABILITIES = new Set<string>(BASELINE_CAPABILITIES_LIST);
 
-const SAFE_SYSCTLS = new Set([
-  "kernel.shm_rmid_forced",
-  "net.ipv4.ip_local_port_range",
-  "net.ipv4.ip_unprivileged_port_start",
-  "net.ipv4.tcp_syncookies",
-  "net.ipv4.ping_group_range",
-  "net.ipv4.ip_local_reserved_ports",
-  "net.ipv4.tcp_keepalive_time",
-  "net.ipv4.tcp_fin_timeout",
-  "net.ipv4.tcp_keepalive_intvl",
-  "net.ipv4.tcp_keepalive_probes",
-]);
+const SAFE_SYSCTLS = new Set<string>(SAFE_SYSCTLS_LIST);
 
-const RESTRICTED_VOLUMES = new Set([
-  "configMap",
-  "csi",
-  "downwardAPI",
-  "emptyDir",
-  "ephemeral",
-  "persistentVolumeClaim",
-  "projected",
-  "secret",
-]);
+const RESTRICTED_VOLUMES = new Set<string>(RESTRICTED_VOLUME_TYPES);
 
 const SELINUX_TYPES = new Set([
   "",

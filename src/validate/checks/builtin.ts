@@ -3,7 +3,7 @@
  * renders docs/checks.md from this list.
  */
 import type { CheckDefinition } from "./types.js";
-import { BASELINE_CAPABILITIES } from "./templates/security.js";
+import { BASELINE_CAPABILITIES, RESTRICTED_VOLUME_TYPES, SAFE_SYSCTLS } from "../../util/pod-security.js";
 
 const PSS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
 const DOCS = "https://github.com/kintent-dev/kintent/blob/main/docs/checks.md";
@@ -61,7 +61,7 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     profile: "baseline",
     severity: "error",
     template: "capabilities",
-    params: { allowed: BASELINE_CAPABILITIES, requireDropAll: false },
+    params: { allowed: [...BASELINE_CAPABILITIES], requireDropAll: false },
     scope: { kinds: ["DeploymentLike"] },
     description: "Containers may add only the capabilities the baseline profile allows.",
     remediation: "Remove capabilities such as SYS_ADMIN or NET_RAW from capabilities.add.",
@@ -86,18 +86,7 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     severity: "error",
     template: "proc-mount-sysctls",
     params: {
-      safeSysctls: [
-        "kernel.shm_rmid_forced",
-        "net.ipv4.ip_local_port_range",
-        "net.ipv4.ip_unprivileged_port_start",
-        "net.ipv4.tcp_syncookies",
-        "net.ipv4.ping_group_range",
-        "net.ipv4.ip_local_reserved_ports",
-        "net.ipv4.tcp_keepalive_time",
-        "net.ipv4.tcp_fin_timeout",
-        "net.ipv4.tcp_keepalive_intvl",
-        "net.ipv4.tcp_keepalive_probes",
-      ],
+      safeSysctls: [...SAFE_SYSCTLS],
     },
     scope: { kinds: ["DeploymentLike"] },
     description: "The /proc mount must be Default and only safe sysctls may be set.",
@@ -158,16 +147,7 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     severity: "error",
     template: "volume-types",
     params: {
-      allowed: [
-        "configMap",
-        "csi",
-        "downwardAPI",
-        "emptyDir",
-        "ephemeral",
-        "persistentVolumeClaim",
-        "projected",
-        "secret",
-      ],
+      allowed: [...RESTRICTED_VOLUME_TYPES],
     },
     scope: { kinds: ["DeploymentLike"] },
     description:

@@ -9,22 +9,7 @@ import { looksLikeSecret } from "../../../util/secrets.js";
 
 const none = z.object({}).strict();
 
-/** Capabilities the baseline profile allows to add. */
-export const BASELINE_CAPABILITIES = [
-  "AUDIT_WRITE",
-  "CHOWN",
-  "DAC_OVERRIDE",
-  "FOWNER",
-  "FSETID",
-  "KILL",
-  "MKNOD",
-  "NET_BIND_SERVICE",
-  "SETFCAP",
-  "SETGID",
-  "SETPCAP",
-  "SETUID",
-  "SYS_CHROOT",
-];
+export { BASELINE_CAPABILITIES } from "../../../util/pod-security.js";
 
 export const privileged: Template<Record<string, never>> = {
   key: "privileged",
