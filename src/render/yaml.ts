@@ -47,14 +47,20 @@ function annotate(doc: Document, decisions: readonly Decision[]): void {
   }
   for (const [path, texts] of byPath) {
     const comment = texts.join("\n");
-    if (path === "") {
+    // The object as a whole: above its first key (a document comment would be followed by a blank line).
+    const target = path === "" ? firstKey(doc) : findCommentTarget(doc, path);
+    if (!target && path === "") {
       doc.commentBefore = doc.commentBefore ? `${doc.commentBefore}\n${comment}` : comment;
       continue;
     }
-    const target = findCommentTarget(doc, path);
     if (!target) continue;
     target.commentBefore = target.commentBefore ? `${target.commentBefore}\n${comment}` : comment;
   }
+}
+
+function firstKey(doc: Document): Node | undefined {
+  const root = doc.contents;
+  return isMap(root) ? ((root.items[0]?.key as Node | undefined) ?? undefined) : undefined;
 }
 
 /** The node to hang a comment on: the key of a map entry, or the item of a sequence. */
