@@ -3,7 +3,7 @@ import type { CliIO } from "./io.js";
 import { ExitCode } from "./io.js";
 import { UsageError } from "./context.js";
 import type { CommandContext } from "./context.js";
-import { commands } from "./commands/index.js";
+import { commandsFor } from "./commands/index.js";
 import { VERSION } from "../version.js";
 
 /**
@@ -22,7 +22,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const register of commands) register(program, ctx);
+  for (const register of await commandsFor(argv)) register(program, ctx);
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (err) {
