@@ -253,11 +253,16 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
   }
 
   if (apps.length === 0 && errors.length === 0) {
+    const main = isDir ? join(abs, "kintent.yaml") : abs;
+    const empty = existsSync(main) && readFileSync(main, "utf8").replace(/#.*$/gm, "").trim() === "";
     errors.push({
       checkId: "intent",
       messageId: "no-app",
       severity: "error",
-      message: `no App found in ${displayPath(abs, cwd)}: expected a kintent.yaml with \`apiVersion: ${API_VERSION}\` and \`kind: App\` (or a Score file). Run \`kintent init\` to create one.`,
+      message: empty
+        ? `${displayPath(main, cwd)} is empty: it needs an \`apiVersion: ${API_VERSION}\` / \`kind: App\` document. Run \`kintent init\` to create one.`
+        : `no App found in ${displayPath(abs, cwd)}: expected a kintent.yaml with \`apiVersion: ${API_VERSION}\` and \`kind: App\` (or a Score file). Run \`kintent init\` to create one.`,
+      ...(empty ? { loc: { file: displayPath(main, cwd), line: 1, column: 1 } } : {}),
     });
   }
 

@@ -22,7 +22,7 @@ export function formatStylish(findings: readonly Finding[], options: StylishOpti
   const sorted = [...findings].sort(compareFindings);
   const groups = new Map<string, Finding[]>();
   for (const f of sorted) {
-    const key = f.loc?.file ?? (f.object ? "(manifests)" : "(intent)");
+    const key = f.loc?.file ?? (f.object ? "(manifests)" : `(${f.checkId})`);
     const list = groups.get(key) ?? [];
     list.push(f);
     groups.set(key, list);

@@ -177,6 +177,14 @@ const cases: Case[] = [
     column: 3,
   },
   {
+    name: "empty intent file",
+    intent: "# nothing here yet\n",
+    message:
+      /kintent\.yaml is empty: it needs an `apiVersion: kintent\.dev\/v1alpha1` \/ `kind: App` document/,
+    line: 1,
+    column: 1,
+  },
+  {
     name: "required label missing",
     intent: app(""),
     platform: PLATFORM.replace("spec:\n", "spec:\n  requiredLabels: [team]\n"),

@@ -208,6 +208,16 @@ items:
     rmSync(d, { recursive: true, force: true });
   });
 
+  it("warns when there is nothing to validate", async () => {
+    const d = dir({ "empty.yaml": "# rendered nothing\n" });
+    const r = await runCli(["validate", "empty.yaml"], { cwd: d });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^\(input\)\n\s+warning\s+no Kubernetes objects in empty\.yaml: nothing was validated/,
+    );
+    rmSync(d, { recursive: true, force: true });
+  });
+
   it("keeps tool failures (exit 2) apart from invalid manifests (exit 1)", async () => {
     const d = dir({ "ok.yaml": GOOD, "broken.yaml": "a: [1, 2\n" });
     expect((await runCli(["validate", "ok.yaml"], { cwd: d })).code).toBe(0);

@@ -190,6 +190,14 @@ async function runValidate(ctx: CommandContext, paths: string[], flags: Validate
     }
   }
 
+  if (objects === 0 && !findings.some((f) => f.severity === "error")) {
+    findings.push({
+      checkId: "input",
+      messageId: "empty",
+      severity: "warning",
+      message: `no Kubernetes objects in ${paths.join(", ")}: nothing was validated`,
+    });
+  }
   const report = {
     findings,
     summary: { files: loaded.files.length + loaded.intentDirs.length, objects, valid, invalid, skipped },
