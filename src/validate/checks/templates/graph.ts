@@ -325,37 +325,17 @@ export const ingressBackends: Template<Record<string, never>> = {
             });
         }),
       );
-    } else if (kind === "IngressRoute") {
-      asArr(spec.routes).forEach((r, i) =>
-        asArr(asObj(r).services).forEach((s, j) => {
-          const o = asObj(s);
-          const name = asStr(o.name);
-          if (!name) return;
-          const k = o.kind === "TraefikService" ? "TraefikService" : "Service";
-          refs.push({
-            name,
-            namespace: asStr(o.namespace) ?? ns,
-            kind: k,
-            path: `/spec/routes/${i}/services/${j}`,
-            ...(typeof o.port === "number" || typeof o.port === "string" ? { port: o.port } : {}),
-          });
-        }),
-      );
-    } else if (kind === "TraefikService") {
-      const w = asObj(spec.weighted);
-      asArr(w.services).forEach((s, j) => {
-        const o = asObj(s);
-        const name = asStr(o.name);
-        if (!name) return;
-        const k = o.kind === "TraefikService" ? "TraefikService" : "Service";
+    } else if (kind === "IngressRoute" || kind === "TraefikService") {
+      for (const r of traefikServiceRefs(object)) {
+        if (r.kind === "Middleware" || r.path === "/spec/mirroring") continue;
         refs.push({
-          name,
-          namespace: asStr(o.namespace) ?? ns,
-          kind: k,
-          path: `/spec/weighted/services/${j}`,
-          ...(typeof o.port === "number" || typeof o.port === "string" ? { port: o.port } : {}),
+          name: r.name,
+          namespace: r.namespace ?? ns,
+          kind: r.kind === "TraefikService" ? "TraefikService" : "Service",
+          path: r.path,
+          ...(r.port !== undefined ? { port: r.port } : {}),
         });
-      });
+      }
     }
     for (const ref of refs) checkServiceBackend(bundle, ref, report);
   },
@@ -552,51 +532,37 @@ export const targetsSomething: Template<Record<string, never>> = {
   },
 };
 
-function traefikServiceRefs(
-  object: Obj,
-): { namespace?: string; name: string; path: string; kind?: string }[] {
+interface TraefikRef {
+  name: string;
+  namespace?: string;
+  path: string;
+  kind?: string;
+  port?: number | string;
+}
+
+/** The services (and namespaced middlewares) an IngressRoute or TraefikService refers to. */
+function traefikServiceRefs(object: Obj): TraefikRef[] {
   const spec = asObj(object.spec);
-  const out: { namespace?: string; name: string; path: string; kind?: string }[] = [];
-  if (kindOf(object) === "TraefikService") {
-    asArr(asObj(spec.weighted).services).forEach((s, j) => {
-      const o = asObj(s);
-      if (asStr(o.name))
-        out.push({
-          name: o.name as string,
-          path: `/spec/weighted/services/${j}`,
-          ...(asStr(o.namespace) ? { namespace: o.namespace as string } : {}),
-          ...(asStr(o.kind) ? { kind: o.kind as string } : {}),
-        });
+  const out: TraefikRef[] = [];
+  const push = (v: unknown, path: string, kind?: string) => {
+    const o = asObj(v);
+    if (!asStr(o.name)) return;
+    out.push({
+      name: o.name as string,
+      path,
+      ...(asStr(o.namespace) ? { namespace: o.namespace as string } : {}),
+      ...(kind ? { kind } : asStr(o.kind) ? { kind: o.kind as string } : {}),
+      ...(typeof o.port === "number" || typeof o.port === "string" ? { port: o.port } : {}),
     });
-    const m = asObj(spec.mirroring);
-    if (asStr(m.name))
-      out.push({
-        name: m.name as string,
-        path: "/spec/mirroring",
-        ...(asStr(m.namespace) ? { namespace: m.namespace as string } : {}),
-        ...(asStr(m.kind) ? { kind: m.kind as string } : {}),
-      });
+  };
+  if (kindOf(object) === "TraefikService") {
+    asArr(asObj(spec.weighted).services).forEach((s, j) => push(s, `/spec/weighted/services/${j}`));
+    push(spec.mirroring, "/spec/mirroring");
   } else {
     asArr(spec.routes).forEach((r, i) => {
-      asArr(asObj(r).services).forEach((s, j) => {
-        const o = asObj(s);
-        if (asStr(o.name))
-          out.push({
-            name: o.name as string,
-            path: `/spec/routes/${i}/services/${j}`,
-            ...(asStr(o.namespace) ? { namespace: o.namespace as string } : {}),
-            ...(asStr(o.kind) ? { kind: o.kind as string } : {}),
-          });
-      });
-      asArr(asObj(r).middlewares).forEach((s, j) => {
-        const o = asObj(s);
-        if (asStr(o.name) && asStr(o.namespace))
-          out.push({
-            name: o.name as string,
-            namespace: o.namespace as string,
-            path: `/spec/routes/${i}/middlewares/${j}`,
-            kind: "Middleware",
-          });
+      asArr(asObj(r).services).forEach((s, j) => push(s, `/spec/routes/${i}/services/${j}`));
+      asArr(asObj(r).middlewares).forEach((m, j) => {
+        if (asStr(asObj(m).namespace)) push(m, `/spec/routes/${i}/middlewares/${j}`, "Middleware");
       });
     });
   }
