@@ -206,11 +206,14 @@ export function validateObjects(
     checkFindings.push(...policyFindings);
   }
   // An object with an error-severity check finding is invalid too.
+  // Check findings carry their subject's ref (identity); policy findings carry an equal ref, matched by value.
   const key = (r: { kind: string; namespace?: string; name: string }) =>
     `${r.kind}\u0000${r.namespace ?? ""}\u0000${r.name}`;
-  const indexOfRef = new Map(subjects.map((s) => [key(s.ref), s.index]));
+  const bySubject = new Map<unknown, number>(subjects.map((s) => [s.ref, s.index]));
+  const byKey = new Map(subjects.map((s) => [key(s.ref), s.index]));
   for (const c of checkFindings) {
-    const i = c.severity === "error" && c.object ? indexOfRef.get(key(c.object)) : undefined;
+    if (c.severity !== "error" || !c.object) continue;
+    const i = bySubject.get(c.object) ?? byKey.get(key(c.object));
     if (i !== undefined && statuses[i] === "valid") statuses[i] = "invalid";
   }
   const summary = { valid: 0, invalid: 0, skipped: 0, total: 0 };

@@ -208,6 +208,19 @@ items:
     rmSync(d, { recursive: true, force: true });
   });
 
+  it("counts each object's status, also when two files hold objects of the same name", async () => {
+    const bad = DEPLOY().replace("ghcr.io/acme/web:1.0.0", "nginx:latest");
+    const d = dir({ "a/d.yaml": bad, "b/d.yaml": bad, "c/ok.yaml": GOOD });
+    const r = await runCli(["validate", ".", "-f", "json"], { cwd: d });
+    expect((JSON.parse(r.stdout) as { summary: unknown }).summary).toMatchObject({
+      objects: 3,
+      valid: 1,
+      invalid: 2,
+      skipped: 0,
+    });
+    rmSync(d, { recursive: true, force: true });
+  });
+
   it("warns when there is nothing to validate", async () => {
     const d = dir({ "empty.yaml": "# rendered nothing\n" });
     const r = await runCli(["validate", "empty.yaml"], { cwd: d });
