@@ -3,6 +3,7 @@
  * renders docs/checks.md from this list.
  */
 import type { CheckDefinition } from "./types.js";
+import { namespaceAlignment } from "./templates/gitops.js";
 import { BASELINE_CAPABILITIES, RESTRICTED_VOLUME_TYPES, SAFE_SYSCTLS } from "../../util/pod-security.js";
 
 const PSS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
@@ -506,19 +507,7 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     category: "gitops",
     severity: "warning",
     template: "namespace-alignment",
-    scope: {
-      kinds: [
-        "DeploymentLike",
-        "Service",
-        "Ingress",
-        "HTTPRoute",
-        "IngressRoute",
-        "ConfigMap",
-        "HorizontalPodAutoscaler",
-        "PodDisruptionBudget",
-        "NetworkPolicy",
-      ],
-    },
+    scope: { kinds: [...namespaceAlignment.kinds] },
     description: "Objects of one app should live in one namespace.",
     remediation: "Move the object to the app's namespace.",
     docs: DOCS,
