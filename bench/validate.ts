@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { compile } from "../src/compile/index.js";
 import { resolveApp } from "../src/intent/resolve.js";
-import { parseYamlStream } from "../src/util/yaml-source.js";
+import { parseYamlStream } from "../src/core/yaml-source.js";
 import { toYamlStream } from "../src/render/yaml.js";
 import type { LoadedPlatform } from "../src/intent/load.js";
 import type { WrittenApp, WrittenPlatform } from "../src/intent/schema.js";

@@ -20,7 +20,7 @@ import type { AskResult } from "../src/ai/ask.js";
 import { findInstructionFiles } from "../src/ai/lock.js";
 import { createProvider, LlmError, resolveProviderConfig } from "../src/ai/provider.js";
 import type { Provider } from "../src/ai/provider.js";
-import { parsePointer } from "../src/util/json-pointer.js";
+import { parsePointer } from "../src/core/json-pointer.js";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const SUITE = join(ROOT, "eval/ai/requests.yaml");

@@ -2,17 +2,17 @@
  * The library facade for "intent directory → manifests", shared by the CLI, the Argo CD plugin, `propose`
  * and the MCP server. Effects: reading the intent. Everything after loading is pure.
  */
+import type { KObject } from "./core/object.js";
 import { loadIntent } from "./intent/load.js";
 import type { LoadOptions, LoadedIntent } from "./intent/load.js";
 import { buildEnvironment, pickEnvironment } from "./compile/index.js";
 import type { BuildResult } from "./compile/index.js";
-import type { Finding } from "./validate/finding.js";
-import type { KObject } from "./compile/types.js";
+import type { Finding } from "./core/finding.js";
 import type { ResolvedApp } from "./intent/types.js";
 import { validateObjects } from "./validate/index.js";
 import type { ValidateOptions, ValidationContext } from "./validate/index.js";
 import { placeExtras } from "./ai/extra.js";
-import type { SourceDocument } from "./util/yaml-source.js";
+import type { SourceDocument } from "./core/yaml-source.js";
 
 export interface BuildOptions extends LoadOptions {
   env?: string;

@@ -6,4 +6,4 @@ export type {
   Fix,
   Suggestion,
   ValidationStatus,
-} from "./validate/finding.js";
+} from "./core/finding.js";

@@ -1,3 +1,4 @@
+import type { KObject } from "../src/core/object.js";
 import { readdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -5,7 +6,6 @@ import { buildIntent, allObjects } from "../src/build.js";
 import type { IntentBuild } from "../src/build.js";
 import { loadIntent } from "../src/intent/load.js";
 import { environmentNames } from "../src/intent/resolve.js";
-import type { KObject } from "../src/compile/types.js";
 import { main } from "../src/cli/main.js";
 import { Readable } from "node:stream";
 

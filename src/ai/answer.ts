@@ -6,7 +6,7 @@
 import * as z from "zod";
 import { intentOp, parseOps } from "./ops.js";
 import type { IntentOp, OpError } from "./ops.js";
-import { containsRedacted } from "./redact.js";
+import { containsRedacted } from "../core/redact.js";
 
 /** Name of the tool the model is forced to call (Anthropic) / of the JSON schema (OpenAI-compatible). */
 export const TOOL_NAME = "propose_intent_changes";

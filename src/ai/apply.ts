@@ -3,12 +3,13 @@
  * scripts): load, edit the App's file in memory, preview every environment, and — only when the result
  * compiles without error findings — write atomically. Effects: reading the intent, writing files.
  */
+import { UsageError } from "../core/errors.js";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { readFileSync } from "node:fs";
 import { loadIntent } from "../intent/load.js";
 import { environmentNames } from "../intent/resolve.js";
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 import { editIntentText } from "./ops.js";
 import type { IntentOp, OpError } from "./ops.js";
 import { previewChange } from "./preview.js";
@@ -33,7 +34,7 @@ export interface ApplyOpsResult {
 }
 
 /** Thrown for mistakes in how the command was called (no such app, a Score file): usage errors. */
-export class ApplySetupError extends Error {
+export class ApplySetupError extends UsageError {
   override name = "ApplySetupError";
 }
 

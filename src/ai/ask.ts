@@ -6,6 +6,7 @@
  * environment → on problems, feed them back (at most `maxRepairs` rounds) → a result the caller may write.
  * Nothing here writes files: the caller writes `writes` only when `status` is `ok`.
  */
+import { UsageError } from "../core/errors.js";
 import { createHash } from "node:crypto";
 import { basename, join, relative, resolve } from "node:path";
 import { readFileSync, existsSync } from "node:fs";
@@ -14,7 +15,7 @@ import type { WrittenApp } from "../intent/schema.js";
 import { EXTRA_DIR, loadIntent } from "../intent/load.js";
 import type { LoadedIntent } from "../intent/load.js";
 import { environmentNames } from "../intent/resolve.js";
-import type { Finding, Fix } from "../validate/finding.js";
+import type { Finding, Fix } from "../core/finding.js";
 import { answerJsonSchema, opProblem, parseAnswer, TOOL_NAME } from "./answer.js";
 import type { ExtraAnswer, ParsedAnswer } from "./answer.js";
 import { applyFix, extractManifests, renderExtraFile } from "./extra.js";
@@ -27,8 +28,8 @@ import type { Preview, PreviewOptions } from "./preview.js";
 import { buildFeedback, buildUserMessage, SYSTEM_PROMPT } from "./prompt.js";
 import type { PromptFile } from "./prompt.js";
 import type { Provider, Turn, Usage } from "./provider.js";
-import { Redactor } from "./redact.js";
-import type { RedactOptions } from "./redact.js";
+import { Redactor } from "../core/redact.js";
+import type { RedactOptions } from "../core/redact.js";
 import type { InstructionFile } from "./lock.js";
 import { unifiedDiff } from "./text-diff.js";
 
@@ -272,7 +273,7 @@ export async function ask(options: AskOptions): Promise<AskResult> {
 }
 
 /** Setup problems before any model call (a usage error). */
-export class AskSetupError extends Error {
+export class AskSetupError extends UsageError {
   override name = "AskSetupError";
 }
 

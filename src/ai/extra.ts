@@ -8,52 +8,22 @@
  * - `renderExtraFile` writes them for review, with their reason as a header comment.
  * Pure; no SDKs here (the build and the Argo CD plugin import this module).
  */
+import type { KObject } from "../core/object.js";
 import { Document, parseAllDocuments } from "yaml";
-import type { CompileResult, Decision, KObject } from "../compile/types.js";
+import type { CompileResult, Decision } from "../compile/types.js";
 import { canonicalize, sortObjects } from "../compile/order.js";
 import type { ExtraManifest } from "../intent/load.js";
 import type { ResolvedApp } from "../intent/types.js";
-import type { Finding, Fix } from "../validate/finding.js";
-import type { SourceDocument } from "../util/yaml-source.js";
-import { parsePointer } from "../util/json-pointer.js";
+import type { Finding, Fix } from "../core/finding.js";
+import type { SourceDocument } from "../core/yaml-source.js";
+import { parsePointer } from "../core/json-pointer.js";
 import { LABELS } from "../intent/defaults.js";
 import { sortKeys } from "../intent/resolve.js";
 import { YAML_OPTIONS } from "../render/yaml.js";
+import { isClusterScoped } from "../core/k8s-resources.js";
 
 /** Annotation carrying an extra object's reason (`kintent explain`, `--explain`). */
 export const WHY_ANNOTATION = "kintent.dev/why";
-
-/** Kinds that are not namespaced (kept as written; they get no namespace). */
-export const CLUSTER_SCOPED_KINDS = new Set([
-  "Namespace",
-  "Node",
-  "PersistentVolume",
-  "StorageClass",
-  "CSIDriver",
-  "CSINode",
-  "VolumeAttachment",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "CustomResourceDefinition",
-  "APIService",
-  "MutatingWebhookConfiguration",
-  "ValidatingWebhookConfiguration",
-  "ValidatingAdmissionPolicy",
-  "ValidatingAdmissionPolicyBinding",
-  "MutatingAdmissionPolicy",
-  "MutatingAdmissionPolicyBinding",
-  "PriorityClass",
-  "RuntimeClass",
-  "IngressClass",
-  "GatewayClass",
-  "ClusterIssuer",
-  "ClusterPolicy",
-  "ClusterPolicyException",
-  "ClusterCleanupPolicy",
-  "ValidatingPolicy",
-  "ImageValidatingPolicy",
-  "ClusterRoleTemplate",
-]);
 
 // ---------------------------------------------------------------------------------------------
 // Parsing a model's manifests
@@ -298,7 +268,7 @@ export function placeExtras(
     const kind = String(extra.object.kind);
     const copy = structuredClone(extra.object) as KObject;
     const md = copy.metadata;
-    if (!CLUSTER_SCOPED_KINDS.has(kind) && md.namespace === undefined)
+    if (!isClusterScoped(copy.apiVersion, kind) && md.namespace === undefined)
       md.namespace = app.environment.namespace;
     md.labels = sortKeys({
       ...app.labels,

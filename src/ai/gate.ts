@@ -7,7 +7,7 @@
 import type { WrittenApp } from "../intent/schema.js";
 import { parseImage } from "../intent/values.js";
 import type { IntentOp } from "./ops.js";
-import { CLUSTER_SCOPED_KINDS } from "./extra.js";
+import { isClusterScopedKind } from "../core/k8s-resources.js";
 
 export interface GateOptions {
   /** A human approved security relaxations (`--allow-security-relaxation`). */
@@ -156,7 +156,7 @@ export function gateExtras(objects: readonly Record<string, unknown>[]): GateVio
     const md = isRecord(o.metadata) ? o.metadata : {};
     const name = typeof md.name === "string" ? md.name : "?";
     const what = `${kind} ${name}`;
-    if (FORBIDDEN_KINDS.has(kind) || CLUSTER_SCOPED_KINDS.has(kind)) {
+    if (FORBIDDEN_KINDS.has(kind) || isClusterScopedKind(kind)) {
       out.push({
         rule: kind === "Secret" ? "secret-value" : "forbidden-kind",
         message:

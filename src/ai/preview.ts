@@ -7,9 +7,9 @@ import { buildIntent, allObjects } from "../build.js";
 import type { BuildOptions } from "../build.js";
 import { loadIntent } from "../intent/load.js";
 import { environmentNames } from "../intent/resolve.js";
-import type { Finding } from "../validate/finding.js";
-import { diffManifests } from "./manifest-diff.js";
-import type { ObjectChange } from "./manifest-diff.js";
+import type { Finding } from "../core/finding.js";
+import { diffObjects } from "../core/diff.js";
+import type { ObjectChange } from "../core/diff.js";
 
 export interface PreviewOptions {
   cwd: string;
@@ -96,7 +96,7 @@ export function previewChange(
     const findings = [...b.warnings, ...b.validation];
     envs.push({
       env,
-      changes: diffManifests(beforeObjects, allObjects(b.build)),
+      changes: diffObjects(beforeObjects, allObjects(b.build)),
       findings,
       errors: b.validation.filter((f) => f.severity === "error"),
     });

@@ -6,8 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import type { WrittenPlatform } from "../intent/schema.js";
-import type { Finding } from "../validate/finding.js";
-import type { Redactor } from "./redact.js";
+import type { Finding } from "../core/finding.js";
+import type { Redactor } from "../core/redact.js";
 
 export const SYSTEM_PROMPT = `You are kintent's change planner. kintent compiles short intent files (kind App, kintent.dev/v1alpha1) into validated Kubernetes manifests. You turn a person's request into a list of intent operations, answering only through the ${"`"}propose_intent_changes${"`"} schema.
 

@@ -6,6 +6,7 @@
  * are the SDKs', configured here. Errors become one `LlmError` with a kind and a message that never holds
  * the key. The SDKs are imported lazily: nothing else in kintent pays for them.
  */
+import { ToolError } from "../core/errors.js";
 import type { ApiKeySource } from "./provider-config.js";
 
 export { parseLlmSpec, resolveProviderConfig } from "./provider-config.js";
@@ -68,10 +69,10 @@ export type LlmErrorKind =
   | "bad-answer";
 
 /** A provider failure (a tool failure: exit 2), with a message safe to print. */
-export class LlmError extends Error {
+export class LlmError extends ToolError {
   override name = "LlmError";
   constructor(
-    readonly kind: LlmErrorKind,
+    readonly reason: LlmErrorKind,
     message: string,
   ) {
     super(message);

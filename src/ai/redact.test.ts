@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { containsRedacted, Redactor } from "./redact.js";
+import { containsRedacted, Redactor } from "../core/redact.js";
 import { parseLlmSpec, resolveProviderConfig } from "./provider-config.js";
 import { estimateTokens, LlmError, toLlmError } from "./provider.js";
 import { diffLines, mergeNormalizedEdit, unifiedDiff } from "./text-diff.js";
-import { diffManifests, formatManifestDiff, summarizeManifestDiff } from "./manifest-diff.js";
+import { diffObjects, formatChanges, summarizeChanges } from "../core/diff.js";
 
 describe("Redactor.text: one rule per kind", () => {
   it.each<[string, string, string, string]>([
@@ -180,13 +180,13 @@ describe("provider configuration", () => {
     const config = resolveProviderConfig({ KINTENT_LLM: "anthropic:m", KINTENT_LLM_API_KEY: "sk-secret" });
     if (typeof config === "string") throw new Error(config);
     const e = (status: number) => toLlmError(Object.assign(new Error("boom sk-secret"), { status }), config);
-    expect(e(401).kind).toBe("auth");
+    expect(e(401).reason).toBe("auth");
     expect(e(401).message).toContain("check KINTENT_LLM_API_KEY");
     expect(e(401).message).not.toContain("sk-secret");
-    expect(e(429).kind).toBe("rate-limit");
-    expect(e(503).kind).toBe("server");
-    expect(e(404).kind).toBe("not-found");
-    expect(toLlmError(new LlmError("bad-answer", "x"), config).kind).toBe("bad-answer");
+    expect(e(429).reason).toBe("rate-limit");
+    expect(e(503).reason).toBe("server");
+    expect(e(404).reason).toBe("not-found");
+    expect(toLlmError(new LlmError("bad-answer", "x"), config).reason).toBe("bad-answer");
     expect(estimateTokens("12345678")).toBe(2);
   });
 });
@@ -223,9 +223,9 @@ describe("diffs", () => {
       kind: "HorizontalPodAutoscaler",
       metadata: { name: "shop", namespace: "shop" },
     };
-    const changes = diffManifests([dep("a:1", 3), svc], [dep("a:2", 5), hpa]);
-    expect(summarizeManifestDiff(changes)).toBe("1 added, 1 changed, 1 removed");
-    expect(formatManifestDiff(changes)).toBe(
+    const changes = diffObjects([dep("a:1", 3), svc], [dep("a:2", 5), hpa]);
+    expect(summarizeChanges(changes)).toBe("1 added, 1 changed, 1 removed");
+    expect(formatChanges(changes)).toBe(
       "~ Deployment shop/shop\n    spec.replicas: 3 → 5\n    spec.template.spec.containers[shop].image: a:1 → a:2\n+ HorizontalPodAutoscaler shop/shop\n- Service shop/shop\n",
     );
   });

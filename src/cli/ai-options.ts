@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { CommandContext } from "./context.js";
 import { UsageError } from "./context.js";
 import type { BuildOptions } from "../build.js";
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 import type { EnvPreview } from "../ai/preview.js";
 import { projectValidation } from "../validate/project.js";
 import { IntentReadError } from "../intent/load.js";

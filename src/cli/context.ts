@@ -7,6 +7,4 @@ export interface CommandContext {
 }
 
 /** A user mistake (bad flag, missing file, bad config): printed without a stack trace, exit 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError } from "../core/errors.js";

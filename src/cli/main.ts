@@ -1,10 +1,10 @@
 import { Command, CommanderError } from "commander";
 import type { CliIO } from "./io.js";
 import { ExitCode } from "./io.js";
-import { UsageError } from "./context.js";
+import { isKintentError } from "../core/errors.js";
 import type { CommandContext } from "./context.js";
 import { commandsFor } from "./commands/index.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../core/version.js";
 
 /**
  * kintent's CLI entry point: argv → exit code. Never calls process.exit; all output goes through `io`.
@@ -30,7 +30,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       // --help and --version exit 0; every other parse error is a usage error.
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Failure;
     }
-    if (err instanceof UsageError) {
+    // Usage and tool failures (any named kintent error) print their message, never a stack: exit 2.
+    if (isKintentError(err)) {
       io.stderr.write(`kintent: ${err.message}\n`);
       return ExitCode.Failure;
     }

@@ -1,6 +1,6 @@
 import type { CommandContext } from "./context.js";
 import { UsageError } from "./context.js";
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 import { formatStylish } from "../report/stylish.js";
 import { IntentReadError } from "../intent/load.js";
 import { UnknownEnvironmentError } from "../compile/index.js";

@@ -9,7 +9,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 import { CmpRequestError, inferEnvironment, readCmpRequest } from "./request.js";
 
 /** What the plugin may touch: output streams, its directory and environment. */

@@ -7,6 +7,7 @@
  *   (only what the Application sets; announced defaults are not sent), mirrored as `PARAM_<NAME>`.
  * Pure.
  */
+import { UsageError } from "../core/errors.js";
 import { CMP_ENV_VAR } from "../render/argocd.js";
 
 /** Parameters the plugin announces in plugin.yaml and accepts. */
@@ -28,7 +29,7 @@ export interface CmpRequest {
 }
 
 /** The Application's plugin settings are unusable (bad parameters). The message is one line, without values. */
-export class CmpRequestError extends Error {
+export class CmpRequestError extends UsageError {
   override name = "CmpRequestError";
 }
 

@@ -2,10 +2,11 @@
  * The compiler: (App, Platform, environment) → ordered Kubernetes objects + the reason for each decision.
  * Pure: no I/O, no clock, no randomness. Same input → same output.
  */
+import type { KObject } from "../core/object.js";
 import type { ResolvedApp } from "../intent/types.js";
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 import { Emitter } from "./emitter.js";
-import type { CompileResult, KObject } from "./types.js";
+import type { CompileResult } from "./types.js";
 import { canonicalize, sortObjects } from "./order.js";
 import { deployment, stableVariant } from "./workload.js";
 import type { PodVariant } from "./workload.js";

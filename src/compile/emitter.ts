@@ -1,6 +1,7 @@
+import { refOf } from "../core/object.js";
+import type { KObject } from "../core/object.js";
 import type { Origin } from "../intent/types.js";
-import type { Decision, KObject } from "./types.js";
-import { refOf } from "./types.js";
+import type { Decision } from "./types.js";
 
 /** Collects objects and the decisions behind them while the compiler runs. */
 export class Emitter {

@@ -1,16 +1,17 @@
 /**
  * The compile stage's entry point: loaded intent + environment → objects and decisions for every app.
  */
-import type { Finding } from "../validate/finding.js";
+import { UsageError } from "../core/errors.js";
+import type { Finding } from "../core/finding.js";
 import type { LoadedIntent } from "../intent/load.js";
 import { environmentNames, resolveApp } from "../intent/resolve.js";
 import type { ResolvedApp } from "../intent/types.js";
-import { didYouMean } from "../util/suggest.js";
+import { didYouMean } from "../core/suggest.js";
 import { compile } from "./compile.js";
 import type { CompileResult } from "./types.js";
 
 export { compile } from "./compile.js";
-export type { CompileResult, Decision, KObject } from "./types.js";
+export type { CompileResult, Decision } from "./types.js";
 export { sortObjects, canonicalize, compareObjects, KIND_ORDER } from "./order.js";
 
 export interface BuildResult {
@@ -21,7 +22,7 @@ export interface BuildResult {
 }
 
 /** Thrown for an environment the platform does not define (a usage error). */
-export class UnknownEnvironmentError extends Error {
+export class UnknownEnvironmentError extends UsageError {
   override name = "UnknownEnvironmentError";
 }
 

@@ -1,8 +1,8 @@
+import type { KObject } from "../core/object.js";
 /**
  * Deterministic output: objects in apply order (what others depend on first), keys with
  * apiVersion/kind/metadata first. Nothing here depends on input order.
  */
-import type { KObject } from "./types.js";
 
 /** Apply order, after Helm's install order: namespaces and identities, config, services, workloads, policy, routing. */
 export const KIND_ORDER = [

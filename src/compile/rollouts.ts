@@ -1,9 +1,9 @@
 /**
  * Argo Rollouts: the Rollout (canary with traffic routing) and the AnalysisTemplate of its metric gate.
  */
+import type { KObject } from "../core/object.js";
 import type { ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
-import type { KObject } from "./types.js";
 import { meta, podLabels, selectorLabels } from "./labels.js";
 import { podTemplate } from "./workload.js";
 import type { PodVariant } from "./workload.js";

@@ -2,9 +2,9 @@
  * Exposure: the platform's ingress flavour (Ingress, Gateway API HTTPRoute, Traefik v3 IngressRoute),
  * certificates, HTTP→HTTPS redirects, and weighted backends for canaries.
  */
+import type { KObject } from "../core/object.js";
 import type { ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
-import type { KObject } from "./types.js";
 import { meta } from "./labels.js";
 
 /** One backend of the route. `weight` undefined = not weighted (or managed by a controller). */

@@ -1,10 +1,10 @@
 /**
  * The objects around the workload: Namespace, ServiceAccount, ConfigMap, Services, HPA, PDB, NetworkPolicy.
  */
+import type { KObject } from "../core/object.js";
 import { sortKeys } from "../intent/resolve.js";
 import type { ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
-import type { KObject } from "./types.js";
 import type { Track } from "./labels.js";
 import { commonLabels, meta, selectorLabels } from "./labels.js";
 import { LABELS } from "../intent/defaults.js";

@@ -1,19 +1,7 @@
-import type { ObjectRef, SourceLocation } from "../validate/finding.js";
-import type { Origin } from "../intent/types.js";
+import type { ObjectRef, SourceLocation } from "../core/finding.js";
+import type { KObject } from "../core/object.js";
 
-/** A Kubernetes object as plain data. */
-export interface KObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-}
+import type { Origin } from "../intent/types.js";
 
 /** Why one object, or one field of it, is the way it is. */
 export interface Decision {
@@ -30,22 +18,4 @@ export interface CompileResult {
   environment: string;
   objects: KObject[];
   decisions: Decision[];
-}
-
-export function refOf(o: KObject): ObjectRef {
-  return {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    name: o.metadata.name,
-    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
-  };
-}
-
-export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
-  return (
-    a.kind === b.kind &&
-    a.name === b.name &&
-    (a.namespace ?? "") === (b.namespace ?? "") &&
-    a.apiVersion === b.apiVersion
-  );
 }

@@ -1,15 +1,15 @@
 /**
  * The pod template and the workload that runs it: Deployment, StatefulSet, or Argo Rollouts Rollout.
  */
+import type { KObject } from "../core/object.js";
 import { createHash } from "node:crypto";
 import { ANNOTATIONS } from "../intent/defaults.js";
 import { sortKeys } from "../intent/resolve.js";
 import type { EnvVar, FileSpec, ProbeSpec, ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
-import type { KObject } from "./types.js";
 import type { Track } from "./labels.js";
 import { meta, podLabels, selectorLabels } from "./labels.js";
-import { escapeSegment } from "../util/json-pointer.js";
+import { escapeSegment } from "../core/json-pointer.js";
 
 export interface PodVariant {
   track?: Track;

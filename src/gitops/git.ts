@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { GitError } from "./errors.js";
-import { Redactor } from "./redact.js";
+import { Redactor } from "../core/redact.js";
 
 export interface GitOptions {
   /** Working directory of every command. */

@@ -3,8 +3,8 @@
  * manifests (the platform's `gitops.path`, default `apps/{app}/{env}`, one file per object plus the
  * `.kintent-generated` marker) and the Argo CD Application that syncs it. Pure: compiled intent in, files out.
  */
+import type { KObject } from "../core/object.js";
 import { posix } from "node:path";
-import type { KObject } from "../compile/types.js";
 import type { AppEnvironments } from "../render/app-environments.js";
 import { gitopsPath, renderApplication, applicationName } from "../render/argocd.js";
 import { OUTPUT_MARKER, objectFiles } from "../render/files.js";

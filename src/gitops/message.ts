@@ -2,8 +2,9 @@
  * The words of a proposal: the conventional commit message with its trailers, and the pull-request title and
  * body (why, object changes, validation report). Pure.
  */
-import type { ObjectChange } from "./diff.js";
-import { countChanges, describeObject } from "./diff.js";
+import type { FieldChange, ObjectChange } from "../core/diff.js";
+import { summarizeChanges } from "../core/diff.js";
+import { describeObject } from "../core/object.js";
 
 /** Commit trailers kintent writes and reads. */
 export const TRAILERS = {
@@ -59,14 +60,16 @@ function changeLine(c: ObjectChange): string {
   return `${sign} ${c.scope}: ${describeObject(c.object)}${fields}`;
 }
 
-function shortFields(fields: readonly string[], max: number): string {
-  const shown = fields.slice(0, max).join(", ");
+function shortFields(fields: readonly FieldChange[], max: number): string {
+  const shown = fields
+    .slice(0, max)
+    .map((f) => f.path)
+    .join(", ");
   return fields.length > max ? `${shown}, +${fields.length - max} more` : shown;
 }
 
 export function countLine(changes: readonly ObjectChange[]): string {
-  const c = countChanges(changes);
-  return `${c.added} added, ${c.changed} changed, ${c.removed} removed`;
+  return summarizeChanges(changes);
 }
 
 /** The commit message: title, why, the object changes, and the trailers as the last paragraph. */
@@ -115,11 +118,13 @@ export function pullRequestBody(t: ProposalText & { base: string; validationRepo
         c.fields.length > 0
           ? c.fields
               .slice(0, 20)
-              .map((f) => `\`${cell(f)}\``)
+              .map((f) => `\`${cell(f.path)}\``)
               .join(", ")
           : "";
       const more = c.fields.length > 20 ? ` and ${c.fields.length - 20} more` : "";
-      out.push(`| ${icon} | ${cell(describeObject(c.object))} | \`${cell(c.scope)}\` | ${fields}${more} |`);
+      out.push(
+        `| ${icon} | ${cell(describeObject(c.object))} | \`${cell(c.scope ?? "")}\` | ${fields}${more} |`,
+      );
     }
   }
   out.push("", t.validationReport.trimEnd(), "", "---", "");

@@ -5,6 +5,7 @@
  * force-pushes a branch that carries someone else's commits, never resolves a conflict by guessing, and never
  * touches the caller's working tree: all work happens in a temporary clone that is always removed.
  */
+import type { KObject } from "../core/object.js";
 import {
   existsSync,
   mkdirSync,
@@ -18,15 +19,14 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, posix, resolve, sep } from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { KObject } from "../compile/types.js";
 import { formatMarkdown } from "../report/markdown.js";
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 import { LABELS } from "../intent/defaults.js";
 import { OUTPUT_MARKER } from "../render/files.js";
 import { objectToYaml } from "../render/yaml.js";
-import { VERSION } from "../version.js";
-import { diffScopes } from "./diff.js";
-import type { ObjectChange } from "./diff.js";
+import { VERSION } from "../core/version.js";
+import { diffScopes } from "../core/diff.js";
+import type { ObjectChange } from "../core/diff.js";
 import { ForgeError, GitError, ProposeConflictError, ProposeSetupError } from "./errors.js";
 import { createForge } from "./forge/index.js";
 import type { Forge, PullRequest } from "./forge/index.js";
@@ -37,7 +37,7 @@ import type { LoadedIntent } from "../intent/load.js";
 import { commitMessage, proposalTitle, pullRequestBody, targetOf, TRAILERS } from "./message.js";
 import { prepare } from "./prepare.js";
 import type { PreparedApp, PrepareOptions } from "./prepare.js";
-import { Redactor, TOKEN_ENV_VARS } from "./redact.js";
+import { Redactor } from "../core/redact.js";
 import {
   apiBaseUrl,
   basicAuthUser,
@@ -45,6 +45,7 @@ import {
   FORGE_KINDS,
   parseRemoteUrl,
   tokenFor,
+  TOKEN_ENV_VARS,
   webBaseUrl,
 } from "./remote.js";
 import type { ForgeKind, RemoteInfo } from "./remote.js";
@@ -186,7 +187,7 @@ async function proposeApp(
   options: ProposeOptions & { base: string; repo: string },
 ): Promise<ProposeResult> {
   const env = options.env ?? process.env;
-  const redactor = new Redactor(TOKEN_ENV_VARS.map((k) => env[k]));
+  const redactor = new Redactor({ known: TOKEN_ENV_VARS.map((k) => env[k]) });
   const log = (line: string) => options.log?.(redactor.redact(line));
   const result: ProposeResult = {
     status: "refused",

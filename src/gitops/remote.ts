@@ -3,6 +3,9 @@
  * (the caller says whether a path exists).
  */
 
+/** Forge token variables kintent reads. Their values are never printed. */
+export const TOKEN_ENV_VARS = ["GITHUB_TOKEN", "GITEA_TOKEN", "FORGEJO_TOKEN", "GITLAB_TOKEN"] as const;
+
 export type ForgeKind = "github" | "gitea" | "gitlab";
 
 export const FORGE_KINDS: readonly ForgeKind[] = ["github", "gitea", "gitlab"];

@@ -2,10 +2,10 @@
  * Turn zod issues into kintent Findings that point at file:line:column, name the field, and suggest a fix.
  */
 import type * as z from "zod";
-import type { Finding } from "../validate/finding.js";
-import type { SourceDocument } from "../util/yaml-source.js";
-import { getAt, toPointer } from "../util/json-pointer.js";
-import { didYouMean } from "../util/suggest.js";
+import type { Finding } from "../core/finding.js";
+import type { SourceDocument } from "../core/yaml-source.js";
+import { getAt, toPointer } from "../core/json-pointer.js";
+import { didYouMean } from "../core/suggest.js";
 
 type JsonSchema = Record<string, unknown>;
 type Issue = z.core.$ZodIssue;

@@ -2,11 +2,12 @@
  * Loading intents from disk: the only I/O of the intent stage. Returns data and findings; throws only
  * for bugs and for unreadable inputs (IntentReadError), never for user mistakes in file content.
  */
+import { UsageError } from "../core/errors.js";
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, isAbsolute } from "node:path";
-import type { Finding } from "../validate/finding.js";
-import { parseYamlStream } from "../util/yaml-source.js";
-import type { SourceDocument } from "../util/yaml-source.js";
+import type { Finding } from "../core/finding.js";
+import { parseYamlStream } from "../core/yaml-source.js";
+import type { SourceDocument } from "../core/yaml-source.js";
 import { API_VERSION, appIntent, platformIntent } from "./schema.js";
 import type { WrittenApp, WrittenPlatform } from "./schema.js";
 import { issuesToFindings } from "./issues.js";
@@ -49,7 +50,7 @@ export interface LoadResult {
 }
 
 /** An input could not be read at all (missing directory, permissions). A usage error, exit 2. */
-export class IntentReadError extends Error {
+export class IntentReadError extends UsageError {
   override name = "IntentReadError";
 }
 

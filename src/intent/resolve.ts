@@ -3,11 +3,11 @@
  * (defaults → tier preset → App → Platform environment → App's per-environment override),
  * and check what the schema alone cannot (cross-field and cross-file rules). Pure.
  */
-import type { Finding, SourceLocation } from "../validate/finding.js";
-import type { SourceDocument } from "../util/yaml-source.js";
-import { toPointer } from "../util/json-pointer.js";
-import { didYouMean } from "../util/suggest.js";
-import { looksLikeSecret } from "../util/secrets.js";
+import type { Finding, SourceLocation } from "../core/finding.js";
+import type { SourceDocument } from "../core/yaml-source.js";
+import { toPointer } from "../core/json-pointer.js";
+import { didYouMean } from "../core/suggest.js";
+import { looksLikeSecret } from "../core/secrets.js";
 import {
   DEFAULT_CPU_TARGET,
   DEFAULT_PROFILE,
@@ -69,7 +69,7 @@ export function environmentNames(platform: LoadedPlatform | undefined): string[]
   return platform ? Object.keys(platform.value.spec.environments) : [IMPLICIT_ENVIRONMENT];
 }
 
-export { looksLikeSecret } from "../util/secrets.js";
+export { looksLikeSecret } from "../core/secrets.js";
 
 export function resolveApp(
   loaded: LoadedApp,

@@ -4,6 +4,7 @@
  * reference in docs. Normalized types with every default applied live in `types.ts`; defaults in `defaults.ts`.
  */
 import * as z from "zod";
+import { isQuantity, QUANTITY_PATTERN, quantityHint } from "../core/quantity.js";
 
 export const API_VERSION = "kintent.dev/v1alpha1";
 
@@ -12,7 +13,6 @@ export const API_VERSION = "kintent.dev/v1alpha1";
 // ---------------------------------------------------------------------------------------------
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+|[KMGTPE]i?|[munk])?$/i;
 const DURATION = /^(\d+(ms|s|m|h))+$/;
 const PERCENT = /^\d{1,3}%$/;
 
@@ -26,7 +26,13 @@ export const dnsLabel = z
 
 export const quantity = z
   .union([
-    z.string().regex(QUANTITY, "must be a Kubernetes quantity such as 500m, 1, 512Mi or 1Gi"),
+    z
+      .string()
+      .refine(isQuantity, {
+        error: (issue) =>
+          `must be a Kubernetes quantity such as 500m, 1, 512Mi or 1Gi${quantityHint(String(issue.input))}`,
+      })
+      .meta({ pattern: QUANTITY_PATTERN.source }),
     z.number(),
   ])
   .describe("A Kubernetes quantity: `500m`, `1`, `512Mi`, `1Gi`.");

@@ -10,12 +10,12 @@
  * - `resources.limits/requests` → explicit resources; `livenessProbe`/`readinessProbe` → probes
  * - a resource of type `route` with `params.host` → expose
  */
-import type { Finding } from "../validate/finding.js";
-import type { SourceDocument } from "../util/yaml-source.js";
+import type { Finding } from "../core/finding.js";
+import type { SourceDocument } from "../core/yaml-source.js";
 import { API_VERSION } from "./schema.js";
 import type { WrittenApp, WrittenAppSpec, WrittenEnvValue } from "./schema.js";
 import { appIntent } from "./schema.js";
-import { toPointer } from "../util/json-pointer.js";
+import { toPointer } from "../core/json-pointer.js";
 
 export const SCORE_API_VERSION = "score.dev/v1b1";
 

@@ -2,7 +2,7 @@
  * The normalized intent: one App resolved for one environment, every default applied, every value
  * carrying where it came from. The compiler reads only this.
  */
-import type { SourceLocation } from "../validate/finding.js";
+import type { SourceLocation } from "../core/finding.js";
 import type { ProfileName, ResourceValues, Tier } from "./defaults.js";
 
 /** Where a resolved value came from; the runbook and `# why:` comments are built from these. */

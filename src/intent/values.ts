@@ -1,7 +1,7 @@
 /** Parsing of small value types used in intents: image references and durations. */
 
-import { splitImage } from "../util/image.js";
-import type { ImageParts } from "../util/image.js";
+import { splitImage } from "../core/image.js";
+import type { ImageParts } from "../core/image.js";
 
 /** A parsed image reference; `registry` may carry a path prefix when a platform sets it. */
 export type ImageRef = ImageParts;

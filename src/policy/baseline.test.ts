@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { parseYamlStream } from "../util/yaml-source.js";
+import { parseYamlStream } from "../core/yaml-source.js";
 import { evaluatePolicies, loadPolicies } from "./index.js";
 
 const BASELINE = fileURLToPath(new URL("../../examples/policies/baseline.yaml", import.meta.url));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseYamlStream } from "../util/yaml-source.js";
+import { parseYamlStream } from "../core/yaml-source.js";
 import { evaluatePolicies, toJsonPointer } from "./index.js";
 import type { LoadedPolicy } from "./index.js";
 

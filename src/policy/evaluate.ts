@@ -20,10 +20,10 @@ import {
   ruleValues,
 } from "./values.js";
 import type { ValuesSpec } from "./values.js";
-import { normalizeResource } from "./k8s-resources.js";
+import { normalizeResource } from "./normalize.js";
 import { toFindings, toJsonPointer } from "./findings.js";
-import type { Finding } from "../validate/finding.js";
-import type { SourceDocument } from "../util/yaml-source.js";
+import type { Finding } from "../core/finding.js";
+import type { SourceDocument } from "../core/yaml-source.js";
 
 export interface EvaluateOptions {
   /** Admission operation to simulate; by default CREATE (or what the values say). */

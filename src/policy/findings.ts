@@ -1,6 +1,6 @@
 /** Turning policy results into kintent findings. */
-import type { Finding, Severity } from "../validate/finding.js";
-import type { SourceDocument } from "../util/yaml-source.js";
+import type { Finding, Severity } from "../core/finding.js";
+import type { SourceDocument } from "../core/yaml-source.js";
 import type { RuleResult } from "./types.js";
 import { isObject } from "./json.js";
 

@@ -4,7 +4,7 @@
  */
 import { loadPolicies } from "./load.js";
 import { evaluatePolicies } from "./evaluate.js";
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 import type { ManifestInput } from "../validate/index.js";
 
 export interface PolicyGate {

@@ -18,7 +18,7 @@ export type {
 export { toFindings, toJsonPointer } from "./findings.js";
 export { classifyPolicy } from "./policy-kind.js";
 export type { PolicyClass } from "./policy-kind.js";
-export { normalizeResource } from "./k8s-resources.js";
+export { normalizeResource } from "./normalize.js";
 export { toValuesSpec } from "./values.js";
 export type { ValuesSpec } from "./values.js";
 export type {

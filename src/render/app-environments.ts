@@ -2,13 +2,14 @@
  * Every environment of an intent, compiled and grouped by app: the input of the renderings that span
  * environments (Helm chart, Kustomize overlays, Argo CD Applications). Pure given the loaded intent.
  */
+import type { KObject } from "../core/object.js";
 import type { LoadedIntent } from "../intent/load.js";
 import { environmentNames } from "../intent/resolve.js";
 import { buildEnvironment } from "../compile/index.js";
 import type { BuildResult } from "../compile/index.js";
-import type { CompileResult, KObject } from "../compile/types.js";
+import type { CompileResult } from "../compile/types.js";
 import type { ResolvedApp } from "../intent/types.js";
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 
 /** One app compiled for one environment. */
 export interface AppEnvironment {

@@ -3,7 +3,8 @@
  * Pure: resolved intent in, objects out. The runbook reads {@link applicationFacts} so it names the same
  * Application, path and sync policy as the objects do.
  */
-import type { KObject } from "../compile/types.js";
+import { UsageError } from "../core/errors.js";
+import type { KObject } from "../core/object.js";
 import type { EnvironmentFacts, ResolvedApp } from "../intent/types.js";
 import { LABELS } from "../intent/defaults.js";
 import type { AppEnvironments } from "./app-environments.js";
@@ -46,7 +47,7 @@ export interface ArgoOptions {
 }
 
 /** The repository is unknown: neither the platform nor the caller names it. A usage error. */
-export class ArgoSourceError extends Error {
+export class ArgoSourceError extends UsageError {
   override name = "ArgoSourceError";
 }
 

@@ -1,11 +1,13 @@
 /**
  * Objects → one file per object, and the atomic directory write every output path uses.
  */
+import { UsageError } from "../core/errors.js";
+import { refOf, sameObject } from "../core/object.js";
+import type { KObject } from "../core/object.js";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import type { Decision, KObject } from "../compile/types.js";
-import { refOf, sameRef } from "../compile/types.js";
+import type { Decision } from "../compile/types.js";
 import { objectToYaml } from "./yaml.js";
 
 /** Marks a directory as kintent's output, which a later build may replace wholesale. */
@@ -37,7 +39,7 @@ export function objectFiles(
       names[i] as string,
       objectToYaml(
         o,
-        decisions.filter((d) => sameRef(d.object, ref)),
+        decisions.filter((d) => sameObject(d.object, ref)),
       ),
     );
   });
@@ -45,7 +47,7 @@ export function objectFiles(
 }
 
 /** Refused: the target exists and is not kintent's. A usage error. */
-export class OutputDirError extends Error {
+export class OutputDirError extends UsageError {
   override name = "OutputDirError";
 }
 

@@ -14,11 +14,12 @@
  *   Object names and `app.kubernetes.io/instance` stay the app's name whatever the release is called, for the
  *   same reason.
  */
+import { objectKey, refOf, sameObject } from "../core/object.js";
+import type { KObject } from "../core/object.js";
 import { createHash } from "node:crypto";
 import { Document, isMap, isScalar } from "yaml";
 import type { Node, Pair } from "yaml";
-import type { Decision, KObject } from "../compile/types.js";
-import { refOf, sameRef } from "../compile/types.js";
+import type { Decision } from "../compile/types.js";
 import { LABELS } from "../intent/defaults.js";
 import { sortKeys } from "../intent/resolve.js";
 import type { AppEnvironments } from "./app-environments.js";
@@ -95,10 +96,6 @@ export function chartVersion(tag: string | undefined, contentHash: string): stri
     if (short) core = `${short[1]}.${short[2] ?? "0"}.0`;
   }
   return `${core}+k${contentHash.slice(0, 8)}`;
-}
-
-function objectKey(o: KObject): string {
-  return `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ""}|${o.metadata.name}`;
 }
 
 /** managed-by → the release service wherever kintent wrote its own name; helm.sh/chart on object metadata. */
@@ -624,7 +621,7 @@ function readme(
         const obj = x.result.objects.find((y) => y.kind === o.kind && y.metadata.name === o.metadata.name);
         if (!obj) continue;
         const ref = refOf(obj);
-        for (const d of x.result.decisions.filter((dd: Decision) => sameRef(dd.object, ref))) {
+        for (const d of x.result.decisions.filter((dd: Decision) => sameObject(dd.object, ref))) {
           const text = d.path === "" ? d.why : `- ${code(pointerText(d.path))}: ${d.why}`;
           const existing = lines.find((l) => l.text === text);
           if (existing) existing.envs.push(x.env);

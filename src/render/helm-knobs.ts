@@ -8,12 +8,12 @@
  * environment is checked by a round trip: the token build with the real values put back must equal the real
  * build. A value that fails the round trip is not offered as a knob (the chart then fixes it per environment).
  */
-import type { KObject } from "../compile/types.js";
+import type { KObject } from "../core/object.js";
 import { compile } from "../compile/compile.js";
 import { sortObjects } from "../compile/order.js";
 import type { ResolvedApp } from "../intent/types.js";
 import { deepEqual, isPlainObject } from "./_tree.js";
-import { splitImage as splitRef } from "../util/image.js";
+import { splitImage as splitRef } from "../core/image.js";
 
 /** A placeholder the compiler carries through unchanged. */
 export interface Token {

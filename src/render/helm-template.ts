@@ -10,10 +10,11 @@
  * - An object or field only some environments have is guarded by a boolean value (`podDisruptionBudget.enabled`).
  * The result renders, with `values-<env>.yaml`, exactly the objects `kintent build --env <env>` writes.
  */
+import type { KObject } from "../core/object.js";
+import { objectKey } from "../core/object.js";
 import { Document } from "yaml";
-import type { KObject } from "../compile/types.js";
 import { LABELS } from "../intent/defaults.js";
-import { escapeSegment, parsePointer } from "../util/json-pointer.js";
+import { escapeSegment, parsePointer } from "../core/json-pointer.js";
 import { YAML_OPTIONS } from "./yaml.js";
 import type { Token } from "./helm-knobs.js";
 import { containsToken, detokenize, valuesExpr } from "./helm-knobs.js";
@@ -191,10 +192,6 @@ export function pointerText(pointer: string): string {
     .map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`))
     .join("")
     .replace(/^\./, "");
-}
-
-function objectKey(o: KObject): string {
-  return `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ""}|${o.metadata.name}`;
 }
 
 /** The result of merging: one template tree per object plus the values they read. */

@@ -14,10 +14,11 @@
  * not set that way (Namespace objects, pod-template labels of custom workloads, selectors), so a patch is the
  * only way to say "exactly this field differs".
  */
+import { refOf, sameObject } from "../core/object.js";
+import type { KObject } from "../core/object.js";
 import { Document, isSeq } from "yaml";
-import type { Decision, KObject } from "../compile/types.js";
-import { refOf, sameRef } from "../compile/types.js";
-import { escapeSegment } from "../util/json-pointer.js";
+import type { Decision } from "../compile/types.js";
+import { escapeSegment } from "../core/json-pointer.js";
 import type { AppEnvironments } from "./app-environments.js";
 import { objectFileNames } from "./files.js";
 import { YAML_OPTIONS, objectToYaml } from "./yaml.js";
@@ -65,7 +66,7 @@ function placed(apps: readonly AppEnvironments[], env: string): Placed[] {
       out.push({
         key: `${a.name}|${o.apiVersion}|${o.kind}|${role}|${o.metadata.name}`,
         object: o,
-        decisions: e.result.decisions.filter((d) => sameRef(d.object, ref)),
+        decisions: e.result.decisions.filter((d) => sameObject(d.object, ref)),
       });
     }
   }

@@ -2,8 +2,9 @@
  * The runbook: a markdown page per app and environment, regenerated from the intent so it never drifts —
  * what exists and why, the platform's notes, how to deploy, verify and roll back.
  */
-import type { CompileResult, Decision, KObject } from "../compile/types.js";
-import { refOf, sameRef } from "../compile/types.js";
+import { refOf, sameObject } from "../core/object.js";
+import type { KObject } from "../core/object.js";
+import type { CompileResult, Decision } from "../compile/types.js";
 import type { ResolvedApp } from "../intent/types.js";
 import { SYNC_OPTIONS, applicationFacts } from "./argocd.js";
 
@@ -103,7 +104,7 @@ export function renderRunbook(input: RunbookInput): string {
   out.push("");
   for (const obj of result.objects) {
     const ref = refOf(obj);
-    const own = result.decisions.filter((d) => sameRef(d.object, ref));
+    const own = result.decisions.filter((d) => sameObject(d.object, ref));
     out.push(
       `### ${obj.kind} ${code(`${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ""}${obj.metadata.name}`)}`,
     );

@@ -2,11 +2,12 @@
  * Objects → YAML text. Deterministic: fixed options, no line folding, no anchors.
  * With decisions, each explained field gets a `# why:` comment above it.
  */
+import { refOf, sameObject } from "../core/object.js";
+import type { KObject } from "../core/object.js";
 import { Document, isMap, isScalar, isSeq } from "yaml";
 import type { Node, Pair, ToStringOptions } from "yaml";
-import type { Decision, KObject } from "../compile/types.js";
-import { refOf, sameRef } from "../compile/types.js";
-import { parsePointer } from "../util/json-pointer.js";
+import type { Decision } from "../compile/types.js";
+import { parsePointer } from "../core/json-pointer.js";
 
 export const YAML_OPTIONS: ToStringOptions = { lineWidth: 0, minContentWidth: 0, indentSeq: true };
 
@@ -26,7 +27,7 @@ export function toYamlStream(objects: readonly KObject[], decisions: readonly De
   return objects
     .map((o) => {
       const ref = refOf(o);
-      const own = decisions.filter((d) => sameRef(d.object, ref));
+      const own = decisions.filter((d) => sameObject(d.object, ref));
       return `---\n${objectToYaml(o, own)}`;
     })
     .join("");

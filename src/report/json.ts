@@ -1,5 +1,5 @@
 import type { Report } from "./types.js";
-import { compareFindings, countBySeverity } from "../validate/finding.js";
+import { compareFindings, countBySeverity } from "../core/finding.js";
 
 export function formatJson(r: Report): string {
   const counts = countBySeverity(r.findings);

@@ -1,7 +1,7 @@
 /** JUnit XML: one test suite per file, one test case per object; error findings are failures. */
 import type { Report } from "./types.js";
-import type { Finding } from "../validate/finding.js";
-import { compareFindings } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
+import { compareFindings } from "../core/finding.js";
 
 const esc = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");

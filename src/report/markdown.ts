@@ -1,6 +1,6 @@
 /** Markdown for pull-request comments and bodies: a summary line and a findings table. */
 import type { Report } from "./types.js";
-import { compareFindings, countBySeverity } from "../validate/finding.js";
+import { compareFindings, countBySeverity } from "../core/finding.js";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 

@@ -3,8 +3,8 @@
  * results with physical locations (findings without a file position point at the first input file).
  */
 import type { Report } from "./types.js";
-import type { Severity } from "../validate/finding.js";
-import { compareFindings } from "../validate/finding.js";
+import type { Severity } from "../core/finding.js";
+import { compareFindings } from "../core/finding.js";
 
 const level = (s: Severity) => (s === "error" ? "error" : s === "warning" ? "warning" : "note");
 

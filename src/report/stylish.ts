@@ -1,8 +1,8 @@
 /**
  * Human-readable findings, grouped by file (ESLint's "stylish"). Colours only on a TTY without NO_COLOR.
  */
-import type { Finding } from "../validate/finding.js";
-import { compareFindings, countBySeverity } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
+import { compareFindings, countBySeverity } from "../core/finding.js";
 
 export interface StylishOptions {
   color?: boolean;

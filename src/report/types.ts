@@ -1,4 +1,4 @@
-import type { Finding } from "../validate/finding.js";
+import type { Finding } from "../core/finding.js";
 import type { CheckDefinition } from "../validate/checks/types.js";
 
 /** Everything a reporter may show about one validation run. */

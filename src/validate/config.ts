@@ -5,14 +5,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import * as z from "zod";
-import type { Finding } from "./finding.js";
-import { parseYamlStream } from "../util/yaml-source.js";
+import type { Finding } from "../core/finding.js";
+import { parseYamlStream } from "../core/yaml-source.js";
 import { issuesToFindings } from "../intent/issues.js";
 import type { CheckSetting } from "./checks/run.js";
 import { checkParamsError } from "./checks/run.js";
 import type { CheckDefinition, ValidationContext } from "./checks/types.js";
 import { BUILTIN_CHECKS } from "./checks/builtin.js";
-import { didYouMean } from "../util/suggest.js";
+import { didYouMean } from "../core/suggest.js";
 
 export const CONFIG_FILE = ".kintent.yaml";
 

@@ -2,14 +2,14 @@
  * `--fix`: apply the safe (behaviour-preserving) fixes of findings to the source files, with comments and
  * formatting preserved by the `yaml` Document API. Suggestions are never applied.
  */
+import { sameObject } from "../core/object.js";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { Finding, Fix } from "./finding.js";
+import type { Finding, Fix } from "../core/finding.js";
 import type { ManifestInput } from "./index.js";
 import { refOf } from "./objects.js";
-import { sameRef } from "../compile/types.js";
-import { parsePointer } from "../util/json-pointer.js";
+import { parsePointer } from "../core/json-pointer.js";
 
 export interface FixResult {
   /** Files rewritten. */
@@ -47,7 +47,7 @@ export function applyFixes(
       (i) =>
         i.source &&
         i.source.file === f.loc?.file &&
-        sameRef(refOf(i.object), f.object as NonNullable<Finding["object"]>),
+        sameObject(refOf(i.object), f.object as NonNullable<Finding["object"]>),
     );
     if (!input?.source || input.source.file === "<stdin>") continue;
     const docs = perFile.get(input.source.file) ?? new Map<number, Fix[]>();

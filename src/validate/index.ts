@@ -3,8 +3,8 @@
  * manifests. Every output path (build, Helm/Kustomize/Argo CD renderings, propose, the CMP) calls
  * `validateObjects` before writing and refuses on error findings unless told otherwise.
  */
-import type { Finding } from "./finding.js";
-import type { SourceDocument } from "../util/yaml-source.js";
+import type { Finding } from "../core/finding.js";
+import type { SourceDocument } from "../core/yaml-source.js";
 import { SchemaRegistry, defaultBundleDir } from "./schema/registry.js";
 import { validateAgainstSchema } from "./schema/validate.js";
 import { BUILTIN_CHECKS } from "./checks/builtin.js";
@@ -12,9 +12,9 @@ import { BundleIndex, runChecks } from "./checks/run.js";
 import type { CheckSetting } from "./checks/run.js";
 import type { CheckDefinition, Subject, ValidationContext } from "./checks/types.js";
 import { apiVersionOf, isObj, kindOf, refOf } from "./objects.js";
-import { didYouMean } from "../util/suggest.js";
+import { didYouMean } from "../core/suggest.js";
 
-export type { Finding } from "./finding.js";
+export type { Finding } from "../core/finding.js";
 export type { ValidationContext, CheckDefinition } from "./checks/types.js";
 export { BUILTIN_CHECKS } from "./checks/builtin.js";
 export { SchemaRegistry } from "./schema/registry.js";

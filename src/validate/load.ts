@@ -3,10 +3,11 @@
  * multi-document streams and `List` kinds, keeping source positions. Intent directories are reported
  * separately so the caller can compile them per environment.
  */
+import { UsageError } from "../core/errors.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, isAbsolute } from "node:path";
-import type { Finding } from "./finding.js";
-import { parseManifestStream } from "../util/yaml-source.js";
+import type { Finding } from "../core/finding.js";
+import { parseManifestStream } from "../core/yaml-source.js";
 import { asArr, isObj } from "./objects.js";
 import type { ManifestInput } from "./index.js";
 
@@ -21,7 +22,7 @@ export interface LoadedManifests {
 }
 
 /** A path could not be read at all: a usage error (exit 2), not an invalid manifest. */
-export class ManifestReadError extends Error {
+export class ManifestReadError extends UsageError {
   override name = "ManifestReadError";
 }
 

@@ -1,8 +1,7 @@
 /**
  * Reading Kubernetes objects generically: kinds, references, pod specs and their containers.
  */
-import type { ObjectRef } from "./finding.js";
-import { escapeSegment } from "../util/json-pointer.js";
+import { escapeSegment } from "../core/json-pointer.js";
 
 export type Obj = Record<string, unknown>;
 
@@ -39,10 +38,7 @@ export function annotationsOf(o: Obj): Record<string, string> {
   return asObj(asObj(o.metadata).annotations) as Record<string, string>;
 }
 
-export function refOf(o: Obj): ObjectRef {
-  const ns = namespaceOf(o);
-  return { apiVersion: apiVersionOf(o), kind: kindOf(o), name: nameOf(o), ...(ns ? { namespace: ns } : {}) };
-}
+export { refOf } from "../core/object.js";
 
 /** Workload kinds that hold a pod template, and where it is. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -182,4 +178,4 @@ export function* strings(v: unknown, path = ""): Generator<[string, string]> {
 }
 
 /** Image reference parts enough for checks: registry host, tag, digest. */
-export { splitImage as imageParts } from "../util/image.js";
+export { splitImage as imageParts } from "../core/image.js";

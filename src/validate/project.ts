@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { relative } from "node:path";
-import type { Finding } from "./finding.js";
+import type { Finding } from "../core/finding.js";
 import type { ValidateOptions } from "./index.js";
 import { findConfig, loadConfig } from "./config.js";
 

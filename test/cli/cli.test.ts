@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { runCli, ROOT } from "../helpers.js";
-import { VERSION } from "../../src/version.js";
+import { VERSION } from "../../src/core/version.js";
 
 describe("kintent build", () => {
   it("prints a YAML stream of the quickstart with exit 0 and nothing on stderr", async () => {

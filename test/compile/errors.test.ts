@@ -84,9 +84,23 @@ const cases: Case[] = [
   {
     name: "bad quantity",
     intent: app("  resources: {limits: {memory: 1GB}}\n"),
-    message: /`spec.resources.limits.memory` must be a Kubernetes quantity/,
+    message: /`spec.resources.limits.memory`: must be a Kubernetes quantity .* — did you mean `1Gi`\?/,
     line: 8,
     column: 32,
+  },
+  {
+    name: "quantity suffix in the wrong case (one finding at the intent line, not one per generated object)",
+    intent: app("  resources: {requests: {memory: 512mi}}\n"),
+    message: /`spec.resources.requests.memory`: must be a Kubernetes quantity .* — did you mean `512Mi`\?/,
+    line: 8,
+    column: 34,
+  },
+  {
+    name: "decimal quantity suffix in lower case",
+    intent: app("  storage: [{name: data, path: /data, size: 1g}]\n"),
+    message: /`spec.storage\[0\].size`: must be a Kubernetes quantity .* — did you mean `1Gi`\?/,
+    line: 8,
+    column: 45,
   },
   {
     name: "unknown environment override",

@@ -1,10 +1,10 @@
 /**
  * What the examples must mean, asserted field by field (the goldens hold the full text).
  */
+import type { KObject } from "../../src/core/object.js";
 import { describe, expect, it } from "vitest";
 import { buildExample, find } from "../helpers.js";
-import { getAt } from "../../src/util/json-pointer.js";
-import type { KObject } from "../../src/compile/types.js";
+import { getAt } from "../../src/core/json-pointer.js";
 
 const at = (o: KObject, p: string) => getAt(o, p);
 const container = (o: KObject) => at(o, "/spec/template/spec/containers/0") as Record<string, unknown>;

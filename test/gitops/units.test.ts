@@ -1,11 +1,13 @@
 /** The pure parts of `kintent propose`: remotes and forges, redaction, object diffs, layout, words. */
+import type { KObject } from "../../src/core/object.js";
 import { describe, expect, it } from "vitest";
-import type { KObject } from "../../src/compile/types.js";
-import { changedFields, diffScopes } from "../../src/gitops/diff.js";
+import { diffScopes, fieldChanges } from "../../src/core/diff.js";
+
+const changedFields = (a: unknown, b: unknown, path?: string) => fieldChanges(a, b, path).map((f) => f.path);
 import { ProposeSetupError } from "../../src/gitops/errors.js";
 import { safeRepoPath } from "../../src/gitops/layout.js";
 import { commitMessage, proposalTitle, pullRequestBody, targetOf } from "../../src/gitops/message.js";
-import { Redactor, stripUrlCredentials } from "../../src/gitops/redact.js";
+import { Redactor, stripUrlCredentials } from "../../src/core/redact.js";
 import { apiBaseUrl, detectForge, parseRemoteUrl, tokenFor, webBaseUrl } from "../../src/gitops/remote.js";
 
 describe("remotes", () => {
@@ -83,17 +85,20 @@ describe("remotes", () => {
 describe("redaction", () => {
   it("masks tokens in plain, base64 and URL-encoded form, and credentials in URLs", () => {
     const token = "glpat-Abc/123+xyz=secret";
-    const r = new Redactor([token, undefined, "ab"]);
+    const r = new Redactor({ known: [token, undefined, "ab"] });
     const basic = Buffer.from(token).toString("base64");
     const text = `fatal: auth ${token} header Basic ${basic} url https://u:${encodeURIComponent(token)}@h/x ab`;
     const out = r.redact(text);
     expect(out).not.toContain(token);
     expect(out).not.toContain(basic);
     expect(out).not.toContain(encodeURIComponent(token));
-    expect(out).toContain("https://***@h/x");
+    expect(out).toContain("https://u:[REDACTED:url-password]@h/x");
     expect(out.endsWith(" ab")).toBe(true); // too short to be a secret: left alone
     expect(stripUrlCredentials("see http://a:b@host:3000/r.git now")).toBe(
-      "see http://***@host:3000/r.git now",
+      "see http://a:[REDACTED:url-password]@host:3000/r.git now",
+    );
+    expect(stripUrlCredentials("see https://ghp_tokenonly@host/r.git now")).toBe(
+      "see https://[REDACTED:url-credential]@host/r.git now",
     );
   });
 });
@@ -136,7 +141,10 @@ describe("object changes", () => {
         change: "changed",
         object: { apiVersion: "apps/v1", kind: "Deployment", name: "shop", namespace: "prod" },
         scope: "apps/shop/prod",
-        fields: ["spec.replicas", "spec.template.spec.containers[shop].image"],
+        fields: [
+          { path: "spec.replicas", before: 2, after: 3 },
+          { path: "spec.template.spec.containers[shop].image", before: "shop:1", after: "shop:2" },
+        ],
       },
       {
         change: "added",
@@ -158,7 +166,7 @@ describe("object changes", () => {
       kind: "X",
       metadata: { name: "a", labels: { "app.kubernetes.io/name": "b" } },
     };
-    expect(diffScopes(new Map([["s", [a]]]), new Map([["s", [b]]]))[0]?.fields).toEqual([
+    expect(diffScopes(new Map([["s", [a]]]), new Map([["s", [b]]]))[0]?.fields.map((f) => f.path)).toEqual([
       "apiVersion",
       'metadata.labels["app.kubernetes.io/name"]',
     ]);

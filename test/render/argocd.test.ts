@@ -3,10 +3,10 @@
  * plugin), the ApplicationSet expanded by a real Go template engine (helm's `tpl`), the GitOps checklist of the
  * validator, and the real API server with the Argo CD CRDs (server-side dry run).
  */
+import type { KObject } from "../../src/core/object.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { loadIntent } from "../../src/intent/load.js";
-import type { KObject } from "../../src/compile/types.js";
 import { compileEnvironments } from "../../src/render/app-environments.js";
 import type { AppEnvironments } from "../../src/render/app-environments.js";
 import {

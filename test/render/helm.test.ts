@@ -2,12 +2,12 @@
  * The Helm chart against real helm: lint --strict, semantic equality with `kintent build` for every example and
  * environment, and `--set` of every documented value changing exactly what the chart says it changes.
  */
+import type { KObject } from "../../src/core/object.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import { loadIntent } from "../../src/intent/load.js";
 import { compile } from "../../src/compile/compile.js";
-import type { KObject } from "../../src/compile/types.js";
 import type { ResolvedApp } from "../../src/intent/types.js";
 import { compileEnvironments } from "../../src/render/app-environments.js";
 import type { AppEnvironments } from "../../src/render/app-environments.js";

@@ -1,10 +1,10 @@
 /** Real helm and kubectl for the rendering tests; a missing binary fails the test with how to get it. */
+import type { KObject } from "../../src/core/object.js";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import type { KObject } from "../../src/compile/types.js";
 import { requireTools } from "../harness/tools.js";
 
 /** Path of the helm binary scripts/tools.sh builds; throws ToolsMissingError (with the fix) when absent. */

@@ -1,9 +1,9 @@
+import type { KObject } from "../../src/core/object.js";
 import { describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { objectFileNames, writeDirAtomic, OutputDirError, OUTPUT_MARKER } from "../../src/render/files.js";
-import type { KObject } from "../../src/compile/types.js";
 
 const obj = (kind: string, name: string, namespace?: string): KObject => ({
   apiVersion: "v1",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseImage, formatImage, durationSeconds } from "../../src/intent/values.js";
-import { didYouMean, editDistance } from "../../src/util/suggest.js";
+import { didYouMean, editDistance } from "../../src/core/suggest.js";
 import { looksLikeSecret } from "../../src/intent/resolve.js";
-import { getAt, parsePointer, toPointer } from "../../src/util/json-pointer.js";
+import { getAt, parsePointer, toPointer } from "../../src/core/json-pointer.js";
 
 describe("parseImage", () => {
   it.each([

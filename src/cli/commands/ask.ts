@@ -24,12 +24,12 @@ import {
   upsertEntry,
 } from "../../ai/lock.js";
 import type { InstructionFile, Lock } from "../../ai/lock.js";
-import { formatManifestDiff, summarizeManifestDiff } from "../../ai/manifest-diff.js";
+import { formatChanges, summarizeChanges } from "../../core/diff.js";
 import { describeOp } from "../../ai/ops.js";
 import { createProvider, LlmError, resolveProviderConfig } from "../../ai/provider.js";
 import type { Provider } from "../../ai/provider.js";
 import { loadIntent } from "../../intent/load.js";
-import { VERSION } from "../../version.js";
+import { VERSION } from "../../core/version.js";
 
 interface AskFlags {
   env?: string;
@@ -218,7 +218,7 @@ async function runModel(
       outcome: "error",
       files: [],
       redacted: {},
-      error: `${e.kind}: ${e.message}`,
+      error: `${e.reason}: ${e.message}`,
     });
     return undefined;
   }
@@ -323,8 +323,8 @@ function printResult(ctx: CommandContext, abs: string, r: AskResult, flags: AskF
   }
   io.stdout.write(r.intentDiff);
   for (const e of r.preview?.envs ?? []) {
-    io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeManifestDiff(e.changes)}\n`);
-    io.stdout.write(formatManifestDiff(e.changes, "  "));
+    io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeChanges(e.changes)}\n`);
+    io.stdout.write(formatChanges(e.changes, "  "));
   }
   printFindings(ctx, findingsOfEnvironments(r.preview?.envs ?? []));
   return code;

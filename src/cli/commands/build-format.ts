@@ -3,6 +3,7 @@
  * compiled and validated before anything is written; error findings refuse the write (exit 1) unless
  * `--allow-invalid`.
  */
+import type { KObject } from "../../core/object.js";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import type { CommandContext } from "../context.js";
@@ -13,11 +14,10 @@ import { loadIntent } from "../../intent/load.js";
 import type { LoadedIntent } from "../../intent/load.js";
 import { environmentNames } from "../../intent/resolve.js";
 import { pickEnvironment } from "../../compile/index.js";
-import type { KObject } from "../../compile/types.js";
 import { validationContext } from "../../build.js";
 import { validateObjects } from "../../validate/index.js";
 import type { ValidateOptions } from "../../validate/index.js";
-import type { Finding } from "../../validate/finding.js";
+import type { Finding } from "../../core/finding.js";
 import { compileEnvironments } from "../../render/app-environments.js";
 import type { AppEnvironments } from "../../render/app-environments.js";
 import { renderHelmChart } from "../../render/helm-chart.js";

@@ -8,7 +8,7 @@ import { buildEnvironment, pickEnvironment } from "../../compile/index.js";
 import { renderRunbook } from "../../render/runbook.js";
 import { writeDirAtomic, OutputDirError } from "../../render/files.js";
 import { printFindings, wrapUsage } from "../output.js";
-import type { Finding } from "../../validate/finding.js";
+import type { Finding } from "../../core/finding.js";
 
 interface ExplainFlags {
   env?: string;

@@ -13,7 +13,7 @@ import type { ApplyOpsResult } from "../../ai/apply.js";
 import { parseOps } from "../../ai/ops.js";
 import type { IntentOp } from "../../ai/ops.js";
 import { opProblem } from "../../ai/answer.js";
-import { formatManifestDiff, summarizeManifestDiff } from "../../ai/manifest-diff.js";
+import { formatChanges, summarizeChanges } from "../../core/diff.js";
 import { findingsOfEnvironments, loadValidateOptions, wrapUsageAsync } from "../ai-options.js";
 
 interface CommonFlags {
@@ -522,8 +522,8 @@ export function report(ctx: CommandContext, r: ApplyOpsResult, flags: { output: 
   }
   io.stdout.write(r.diff);
   for (const e of r.preview?.envs ?? []) {
-    io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeManifestDiff(e.changes)}\n`);
-    io.stdout.write(formatManifestDiff(e.changes, "  "));
+    io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeChanges(e.changes)}\n`);
+    io.stdout.write(formatChanges(e.changes, "  "));
   }
   printFindings(ctx, findingsOfEnvironments(r.preview?.envs ?? []));
   if (r.status === "invalid") io.stderr.write("kintent: refusing to write: the result has error findings\n");

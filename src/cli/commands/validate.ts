@@ -14,13 +14,13 @@ import { SchemaLoadError, SchemaRegistry, defaultBundleDir } from "../../validat
 import { EMPTY_CONFIG, findConfig, loadConfig } from "../../validate/config.js";
 import type { KintentConfig } from "../../validate/config.js";
 import { applyFixes } from "../../validate/fix.js";
-import type { Finding } from "../../validate/finding.js";
+import type { Finding } from "../../core/finding.js";
 import { formatReport, REPORTERS } from "../../report/index.js";
 import type { ReporterName } from "../../report/index.js";
 import { buildIntent } from "../../build.js";
 import { loadIntent, IntentReadError } from "../../intent/load.js";
 import { environmentNames } from "../../intent/resolve.js";
-import { VERSION } from "../../version.js";
+import { VERSION } from "../../core/version.js";
 
 interface ValidateFlags {
   format: ReporterName;

@@ -5,7 +5,7 @@
  * - `PATCH /repos/{owner}/{repo}/pulls/{index}` — `{title, body}`
  * Authentication: `Authorization: token <GITEA_TOKEN>`.
  */
-import { Redactor } from "../redact.js";
+import { Redactor } from "../../core/redact.js";
 import { JsonClient } from "./http.js";
 import type { Forge, ForgeOptions, PullRequest, PullRequestInput } from "./types.js";
 
@@ -28,7 +28,7 @@ export class GiteaForge implements Forge {
   private readonly client: JsonClient;
   private readonly repo: string;
 
-  constructor(options: ForgeOptions, redactor = new Redactor([options.token])) {
+  constructor(options: ForgeOptions, redactor = new Redactor({ known: [options.token] })) {
     this.repo = `/repos/${segments(options.repoPath)}`;
     this.client = new JsonClient({
       forge: "gitea",

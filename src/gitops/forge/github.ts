@@ -4,7 +4,7 @@
  */
 import { Octokit } from "@octokit/rest";
 import { ForgeError } from "../errors.js";
-import { Redactor } from "../redact.js";
+import { Redactor } from "../../core/redact.js";
 import type { Forge, ForgeOptions, PullRequest, PullRequestInput } from "./types.js";
 
 interface GithubPull {

@@ -5,7 +5,7 @@
  * - `PUT  /projects/{id}/merge_requests/{iid}` — `{title, description}`
  * `{id}` is the URL-encoded project path (`group%2Fsub%2Fproject`). Authentication: `PRIVATE-TOKEN`.
  */
-import { Redactor } from "../redact.js";
+import { Redactor } from "../../core/redact.js";
 import { JsonClient } from "./http.js";
 import type { Forge, ForgeOptions, PullRequest, PullRequestInput } from "./types.js";
 
@@ -25,7 +25,7 @@ export class GitlabForge implements Forge {
   private readonly client: JsonClient;
   private readonly project: string;
 
-  constructor(options: ForgeOptions, redactor = new Redactor([options.token])) {
+  constructor(options: ForgeOptions, redactor = new Redactor({ known: [options.token] })) {
     this.project = `/projects/${encodeURIComponent(options.repoPath)}`;
     this.client = new JsonClient({
       forge: "gitlab",

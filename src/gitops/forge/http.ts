@@ -1,6 +1,6 @@
 /** A small JSON client over `fetch` for the Gitea and GitLab REST APIs: timeouts, redacted errors. */
 import { ForgeError } from "../errors.js";
-import type { Redactor } from "../redact.js";
+import type { Redactor } from "../../core/redact.js";
 
 export interface JsonRequest {
   method?: "GET" | "POST" | "PATCH" | "PUT";

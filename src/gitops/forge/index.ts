@@ -3,7 +3,7 @@
  * talks to a forge, so no other command pays for them.
  */
 import type { ForgeKind } from "../remote.js";
-import type { Redactor } from "../redact.js";
+import type { Redactor } from "../../core/redact.js";
 import type { Forge, ForgeOptions } from "./types.js";
 
 export type { Forge, ForgeOptions, PullRequest, PullRequestInput, PullRequestState } from "./types.js";

@@ -5,7 +5,7 @@
  */
 import { celError, isCelError } from "@bufbuild/cel";
 import { isObject } from "../json.js";
-import { pluralOf } from "../k8s-resources.js";
+import { pluralOf } from "../../core/k8s-resources.js";
 import { matchLabelSelector } from "../engine/label-selector.js";
 import { gvkOf, resourceLabels, resourceName, resourceNamespace } from "../engine/match.js";
 import type { RequestInfo } from "../engine/match.js";

@@ -20,10 +20,10 @@ import { strings } from "@bufbuild/cel/ext";
 import { create } from "@bufbuild/protobuf";
 import { TimestampSchema } from "@bufbuild/protobuf/wkt";
 import { isObject } from "../json.js";
-import { compareQuantity, parseQuantity, quantityToNumber } from "../quantity.js";
+import { compareQuantity, parseQuantity, quantityToNumber } from "../../core/quantity.js";
 import { goRegexp } from "../go-regexp.js";
 import { parseImage } from "../engine/images.js";
-import { pluralOf } from "../k8s-resources.js";
+import { pluralOf } from "../../core/k8s-resources.js";
 import { parseCel } from "./parser.js";
 import { fromCel, toCelInput } from "./values.js";
 

@@ -2,7 +2,7 @@
 import { isObject } from "../json.js";
 import { admissionBindings, evaluateValidations, namedExpressions, validationsOf } from "../cel/admission.js";
 import type { AdmissionAttributes } from "../cel/admission.js";
-import { pluralOf } from "../k8s-resources.js";
+import { pluralOf } from "../../core/k8s-resources.js";
 import type { RuleResponse } from "./kyverno-policy.js";
 import { gvkOf, resourceName, resourceNamespace } from "./match.js";
 import type { RequestInfo } from "./match.js";

@@ -6,7 +6,7 @@
 import { deepEqual, goSprint } from "../json.js";
 import { wildcardMatch } from "../wildcard.js";
 import { durationSeconds, parseGoDuration } from "../go-duration.js";
-import { compareQuantity, parseQuantity } from "../quantity.js";
+import { compareQuantity, parseQuantity } from "../../core/quantity.js";
 import { compareSemver, parseSemver } from "../semver.js";
 import { validateScalarPattern } from "./pattern-value.js";
 import { goParseFloat, goParseInt } from "../go-strconv.js";

@@ -6,7 +6,7 @@
 import { isObject } from "../json.js";
 import { wildcardMatch } from "../wildcard.js";
 import { durationSeconds, parseGoDuration } from "../go-duration.js";
-import { compareQuantity, parseQuantity } from "../quantity.js";
+import { compareQuantity, parseQuantity } from "../../core/quantity.js";
 import { goParseFloat } from "../go-strconv.js";
 
 const IN_RANGE = /^([-|+]?\d+(?:\.\d+)?[A-Za-z]*)-([-|+]?\d+(?:\.\d+)?[A-Za-z]*)$/;

@@ -9,7 +9,7 @@ import {
   BASELINE_CAPABILITIES as BASELINE_CAPABILITIES_LIST,
   RESTRICTED_VOLUME_TYPES,
   SAFE_SYSCTLS as SAFE_SYSCTLS_LIST,
-} from "../../util/pod-security.js";
+} from "../../core/pod-security.js";
 
 type Obj = Record<string, unknown>;
 

@@ -13,8 +13,8 @@ import {
   parseQuantity,
   quantityToNumber,
   subQuantity,
-} from "../quantity.js";
-import type { Quantity } from "../quantity.js";
+} from "../../core/quantity.js";
+import type { Quantity } from "../../core/quantity.js";
 import { parseSemver, parseSemverRange } from "../semver.js";
 import { goRegexp } from "../go-regexp.js";
 import { parseYamlValue } from "../yaml-value.js";

@@ -6,7 +6,7 @@ import { classifyPolicy } from "../policy-kind.js";
 import type { LoadedPolicy } from "../types.js";
 import { listYamlFiles, readYamlFile } from "../load.js";
 import { toValuesSpec } from "../values.js";
-import { normalizeResource } from "../k8s-resources.js";
+import { normalizeResource } from "../normalize.js";
 import { parseYamlDocuments } from "../yaml-value.js";
 import type { LoadedTest } from "./run.js";
 import { parseTestSpec, parseUserInfo } from "./test-file.js";

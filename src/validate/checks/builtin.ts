@@ -4,7 +4,7 @@
  */
 import type { CheckDefinition } from "./types.js";
 import { namespaceAlignment } from "./templates/gitops.js";
-import { BASELINE_CAPABILITIES, RESTRICTED_VOLUME_TYPES, SAFE_SYSCTLS } from "../../util/pod-security.js";
+import { BASELINE_CAPABILITIES, RESTRICTED_VOLUME_TYPES, SAFE_SYSCTLS } from "../../core/pod-security.js";
 
 const PSS = "https://kubernetes.io/docs/concepts/security/pod-security-standards/";
 const DOCS = "https://github.com/kintent-dev/kintent/blob/main/docs/checks.md";

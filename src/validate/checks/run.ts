@@ -2,7 +2,7 @@
  * The check runner: applies scope, configuration and suppressions, formats messages, attaches
  * remediation and source positions. Checks themselves only report diagnostics.
  */
-import type { Finding, Severity } from "../finding.js";
+import type { Finding, Severity } from "../../core/finding.js";
 import type { Bundle, CheckDefinition, Diagnostic, Subject, ValidationContext } from "./types.js";
 import { TEMPLATES } from "./templates/index.js";
 import { annotationsOf, kindOf, namespaceOf, POD_KINDS } from "../objects.js";

@@ -3,8 +3,8 @@
  * (code). Users add checks in `.kintent.yaml` by naming a template and its params. After kube-linter.
  */
 import type * as z from "zod";
-import type { Fix, ObjectRef, Severity, Suggestion } from "../finding.js";
-import type { SourceDocument } from "../../util/yaml-source.js";
+import type { Fix, ObjectRef, Severity, Suggestion } from "../../core/finding.js";
+import type { SourceDocument } from "../../core/yaml-source.js";
 import type { Obj } from "../objects.js";
 
 /** One object under validation. */

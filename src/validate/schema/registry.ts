@@ -3,6 +3,7 @@
  * API server's /openapi/v3 by scripts/gen-schemas.ts) and the user's own CRDs (`--schemas DIR`).
  * Group-version files load lazily, on first use.
  */
+import { UsageError } from "../../core/errors.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,7 +54,7 @@ export function defaultBundleDir(root = defaultSchemasRoot()): string | undefine
 }
 
 /** A schema source could not be read (tool failure, not invalid input). */
-export class SchemaLoadError extends Error {
+export class SchemaLoadError extends UsageError {
   override name = "SchemaLoadError";
 }
 

@@ -4,9 +4,9 @@
  * Semantics follow the API server with fieldValidation=Strict.
  */
 import type { Schema, SchemaEntry } from "./registry.js";
-import { didYouMean } from "../../util/suggest.js";
-import { escapeSegment } from "../../util/json-pointer.js";
-import { parseQuantity } from "../quantity.js";
+import { didYouMean } from "../../core/suggest.js";
+import { escapeSegment } from "../../core/json-pointer.js";
+import { isQuantity, quantityHint } from "../../core/quantity.js";
 
 export interface SchemaError {
   messageId:
@@ -90,12 +90,10 @@ class Validator {
     const { schema, ref } = this.resolve(schema0);
     if (value === null || value === undefined) return; // the server treats null as unset
     if (ref && QUANTITY_REFS.has(ref)) {
-      if (parseQuantity(value) === undefined) {
+      if (!isQuantity(value)) {
         const s =
           typeof value === "string" || typeof value === "number" ? String(value) : JSON.stringify(value);
-        const hint = /^\d+(\.\d+)?[kKmMgGtT][bB]$/.test(s)
-          ? ` — did you mean \`${s.slice(0, -2)}${s.slice(-2, -1).toUpperCase()}i\`?`
-          : "";
+        const hint = quantityHint(s);
         this.push(
           "quantity",
           `\`${field(path)}\`: ${show(value)} is not a valid quantity (e.g. 500m, 1, 512Mi, 1Gi)${hint}`,

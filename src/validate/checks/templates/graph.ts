@@ -18,7 +18,7 @@ import {
   POD_KINDS,
 } from "../../objects.js";
 import type { Obj } from "../../objects.js";
-import { didYouMean } from "../../../util/suggest.js";
+import { didYouMean } from "../../../core/suggest.js";
 
 const none = z.object({}).strict();
 

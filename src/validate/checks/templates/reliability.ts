@@ -17,7 +17,7 @@ import {
   scalarText,
   SERVICE_WORKLOADS,
 } from "../../objects.js";
-import { compareQuantities, parseQuantity } from "../../quantity.js";
+import { compareQuantities, isQuantity, quantityHint } from "../../../core/quantity.js";
 import { matchingPods } from "./graph.js";
 
 /** Is this object meant for production? Context first, then labels, then the namespace name. */
@@ -374,11 +374,9 @@ export const quantities: Template<Record<string, never>> = {
       const res = asObj(c.container.resources);
       for (const kind of ["requests", "limits"]) {
         for (const [k, v] of Object.entries(asObj(res[kind]))) {
-          if (parseQuantity(v) === undefined) {
+          if (!isQuantity(v)) {
             const s = scalarText(v);
-            const hint = /^\d+(\.\d+)?[kKmMgGtT][bB]$/.test(s)
-              ? ` — did you mean \`${s.slice(0, -2)}${s.slice(-2, -1).toUpperCase()}i\`?`
-              : "";
+            const hint = quantityHint(s);
             report({ messageId: "bad", data: { value: s, hint }, path: `${c.path}/resources/${kind}/${k}` });
           }
         }

@@ -5,11 +5,11 @@
 import * as z from "zod";
 import type { Template } from "../types.js";
 import { asArr, asObj, asStr, containersOf, podSpecOf } from "../../objects.js";
-import { looksLikeSecret } from "../../../util/secrets.js";
+import { looksLikeSecret } from "../../../core/secrets.js";
 
 const none = z.object({}).strict();
 
-export { BASELINE_CAPABILITIES } from "../../../util/pod-security.js";
+export { BASELINE_CAPABILITIES } from "../../../core/pod-security.js";
 
 export const privileged: Template<Record<string, never>> = {
   key: "privileged",

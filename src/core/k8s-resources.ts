@@ -1,9 +1,9 @@
 /**
- * Facts about built-in Kubernetes resources that an offline engine needs: which kinds are cluster-scoped
- * and the plural resource name of a kind (for admission `resourceRules`). From the API discovery data of
- * a current Kubernetes release plus Kyverno's own CRDs.
+ * Facts about Kubernetes resources that every offline stage needs: which kinds are cluster-scoped (the one
+ * list: the compiler's extra manifests, the validator, the policy engine, the AI gate) and the plural resource
+ * name of a kind (for admission `resourceRules`). From the API discovery data of a current Kubernetes release,
+ * Kyverno's own CRDs and the CRDs kintent emits or meets (cert-manager, Gateway API).
  */
-import { isObject } from "./json.js";
 
 const CLUSTER_SCOPED: Record<string, string[]> = {
   "": ["ComponentStatus", "Namespace", "Node", "PersistentVolume"],
@@ -27,7 +27,10 @@ const CLUSTER_SCOPED: Record<string, string[]> = {
   "resource.k8s.io": ["DeviceClass", "ResourceSlice"],
   "scheduling.k8s.io": ["PriorityClass"],
   "storage.k8s.io": ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "VolumeAttributesClass"],
-  "kyverno.io": ["ClusterPolicy", "ClusterCleanupPolicy", "ClusterPolicyReport"],
+  "kyverno.io": ["ClusterPolicy", "ClusterCleanupPolicy", "ClusterPolicyReport", "ClusterPolicyException"],
+  "cert-manager.io": ["ClusterIssuer"],
+  "gateway.networking.k8s.io": ["GatewayClass"],
+  "management.cattle.io": ["ClusterRoleTemplate"],
   "policies.kyverno.io": [
     "ValidatingPolicy",
     "ImageValidatingPolicy",
@@ -83,6 +86,14 @@ export function isClusterScoped(apiVersion: string, kind: string): boolean {
   return CLUSTER_SCOPED[group]?.includes(kind) ?? false;
 }
 
+/** Every cluster-scoped kind by name, whatever its group (for places that know only the kind). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(Object.values(CLUSTER_SCOPED).flat());
+
+/** Whether a kind name is cluster-scoped in any group kintent knows. */
+export function isClusterScopedKind(kind: string): boolean {
+  return CLUSTER_SCOPED_KINDS.has(kind);
+}
+
 /** The plural resource name of a kind (`Deployment` → `deployments`), guessing for unknown kinds. */
 export function pluralOf(kind: string): string {
   const known = PLURALS[kind];
@@ -92,41 +103,4 @@ export function pluralOf(kind: string): string {
     return `${lower}es`;
   if (lower.endsWith("y") && !/[aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
   return `${lower}s`;
-}
-
-const NIL_MAP_FIELDS = new Set([
-  "annotations",
-  "labels",
-  "matchLabels",
-  "nodeSelector",
-  "data",
-  "stringData",
-]);
-
-function normalizeNilMaps(obj: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(obj)) {
-    if (v === null && NIL_MAP_FIELDS.has(k)) {
-      obj[k] = {};
-      continue;
-    }
-    if (isObject(v)) normalizeNilMaps(v);
-    else if (Array.isArray(v)) for (const item of v) if (isObject(item)) normalizeNilMaps(item);
-  }
-}
-
-/**
- * Prepares a manifest the way the Kyverno CLI loads it: namespaced kinds without a namespace go to `default`,
- * and null `labels`/`annotations`/… become empty maps. Mutates and returns the object.
- */
-export function normalizeResource(resource: Record<string, unknown>): Record<string, unknown> {
-  const apiVersion = typeof resource.apiVersion === "string" ? resource.apiVersion : "";
-  const kind = typeof resource.kind === "string" ? resource.kind : "";
-  const md = isObject(resource.metadata) ? resource.metadata : undefined;
-  const ns = md && typeof md.namespace === "string" ? md.namespace : "";
-  if (ns === "" && !isClusterScoped(apiVersion, kind)) {
-    if (md) md.namespace = "default";
-    else resource.metadata = { namespace: "default" };
-  }
-  normalizeNilMaps(resource);
-  return resource;
 }

@@ -1,7 +1,22 @@
 /**
  * Kubernetes `resource.Quantity` (k8s.io/apimachinery): parsing, exact comparison, arithmetic and the
  * canonical string form. A value is `mantissa * 10^exp` (BigInt mantissa), so comparisons are exact.
+ *
+ * The one quantity parser of kintent: the intent schema, the validator and the policy engine all use it, so
+ * `512mi` or `1g` is refused the same way everywhere (suffixes are case-sensitive, as in Kubernetes).
+ * Written by hand because no npm package implements apimachinery's grammar exactly (BinarySI vs DecimalSI,
+ * rounding up below nano units, canonical formatting).
  */
+
+/**
+ * The grammar {@link parseQuantity} accepts, as a regular expression (for JSON Schema `pattern`s in editors);
+ * the parser stays the authority. `test/unit/quantity.test.ts` keeps the two in agreement.
+ */
+export const QUANTITY_PATTERN = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
+
+/** Longest quantity string and largest exponent accepted: keeps BigInt arithmetic bounded on hostile input. */
+const MAX_QUANTITY_LENGTH = 128;
+const MAX_EXPONENT = 1000;
 
 export type QuantityFormat = "DecimalSI" | "BinarySI" | "DecimalExponent";
 
@@ -30,7 +45,7 @@ const QUANTITY_RE = /^([+-]?)(\d*)(?:\.(\d*))?(.*)$/;
 /** `resource.ParseQuantity`; undefined when Kubernetes would reject the string. */
 export function parseQuantity(input: string): Quantity | undefined {
   const str = input;
-  if (str.length === 0) return undefined;
+  if (str.length === 0 || str.length > MAX_QUANTITY_LENGTH) return undefined;
   const m = QUANTITY_RE.exec(str);
   if (!m) return undefined;
   const sign = m[1] === "-" ? -1n : 1n;
@@ -52,6 +67,7 @@ export function parseQuantity(input: string): Quantity | undefined {
     const e = /^[eE]([+-]?\d+)$/.exec(suffix);
     if (!e) return undefined;
     format = "DecimalExponent";
+    if (Math.abs(Number(e[1])) > MAX_EXPONENT) return undefined;
     exp += Number(e[1]);
   }
   // Kubernetes rounds up anything more precise than nano units.
@@ -155,4 +171,45 @@ export function mulQuantity(q: Quantity, f: number): Quantity | undefined {
   const s = parseQuantity(String(f));
   if (!s) return undefined;
   return normalize({ mantissa: q.mantissa * s.mantissa, exp: q.exp + s.exp, format: q.format });
+}
+
+/** Whether a value is a valid quantity: a string Kubernetes parses, or a finite number. */
+export function isQuantity(v: unknown): boolean {
+  if (typeof v === "number") return Number.isFinite(v);
+  return typeof v === "string" && parseQuantity(v) !== undefined;
+}
+
+/** A quantity (string or number) as a parsed value, or undefined when it is not one. */
+export function toQuantity(v: unknown): Quantity | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? parseQuantity(String(v)) : undefined;
+  return typeof v === "string" ? parseQuantity(v) : undefined;
+}
+
+/** The quantity's value as a (possibly rounded) number, or undefined when it is not a quantity. */
+export function quantityValue(v: unknown): number | undefined {
+  const q = toQuantity(v);
+  return q === undefined ? undefined : quantityToNumber(q);
+}
+
+/** Exact comparison of two quantities (strings or numbers): -1, 0, 1, or undefined when either does not parse. */
+export function compareQuantities(a: unknown, b: unknown): -1 | 0 | 1 | undefined {
+  const x = toQuantity(a);
+  const y = toQuantity(b);
+  return x === undefined || y === undefined ? undefined : compareQuantity(x, y);
+}
+
+/**
+ * ` — did you mean \`512Mi\`?` for the usual mistakes (suffixes in the wrong case, `MB`/`GB`), or "" when
+ * there is nothing better to say.
+ */
+export function quantityHint(text: string): string {
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*([a-zA-Z]{1,3})$/.exec(text.trim());
+  if (!m) return "";
+  const [, num, suffix = ""] = m;
+  const binary = /^([kmgtpe])(i|ib|b)?$/i.exec(suffix);
+  if (!binary) return "";
+  const letter = (binary[1] ?? "").toUpperCase();
+  const guess = binary[2] || letter !== "M" ? `${num}${letter}i` : undefined;
+  const out = guess ?? `${num}Mi`;
+  return parseQuantity(out) !== undefined && out !== text ? ` — did you mean \`${out}\`?` : "";
 }

@@ -4,7 +4,7 @@
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments } from "yaml";
 import type { Document, Node, Pair } from "yaml";
-import type { SourceLocation } from "../validate/finding.js";
+import type { SourceLocation } from "./finding.js";
 import { parsePointer } from "./json-pointer.js";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
 

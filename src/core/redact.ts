@@ -1,5 +1,9 @@
 /**
- * Secret redaction before anything is sent to a model. Two passes:
+ * The one redactor for every way out of kintent: model requests, reports, diffs, pull-request bodies, logs, git
+ * and forge error messages, MCP answers. Three kinds of knowledge:
+ *
+ * 0. known values: tokens kintent holds (forge tokens, API keys) — masked wherever they appear, also in their
+ *    base64 (HTTP Basic auth) and URL-encoded forms;
  *
  * 1. structure-aware, on YAML (intent files, manifests, kubeconfigs): every value of a Secret's `data` and
  *    `stringData`, env values that look like credentials by name or shape (intent `env:` maps and Kubernetes
@@ -14,7 +18,7 @@
  */
 import { isMap, isScalar, isSeq, parseAllDocuments, visit } from "yaml";
 import type { Node, Pair } from "yaml";
-import { looksLikeSecret } from "../intent/resolve.js";
+import { looksLikeSecret } from "./secrets.js";
 
 export const REDACTED_PREFIX = "[REDACTED:";
 
@@ -90,18 +94,45 @@ const TEXT_RULES: TextRule[] = [
   },
 ];
 
+/** `scheme://userinfo@` in free text (a token alone as the user name, as forges accept). */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@]+)@/gi;
+
+/** `https://user:secret@host/x` → `https://[REDACTED:url-credential]@host/x` in free text. */
+export function stripUrlCredentials(text: string): string {
+  return new Redactor().text(text);
+}
+
 export interface RedactOptions {
   /** The project's own patterns (regular expression sources); every match is redacted. */
   patterns?: readonly string[];
+  /** Values known to be secret (tokens kintent was given); `undefined` and values under 4 characters are ignored. */
+  known?: Iterable<string | undefined>;
 }
 
 /** Counts redactions by kind; holds no values. */
 export class Redactor {
   private readonly custom: RegExp[];
+  private readonly known = new Set<string>();
   readonly counts = new Map<string, number>();
 
   constructor(options: RedactOptions = {}) {
     this.custom = (options.patterns ?? []).map((p) => new RegExp(p, "g"));
+    for (const k of options.known ?? []) this.add(k);
+  }
+
+  /** Remember a secret value; very short values are ignored (masking "a" would mangle every message). */
+  add(secret: string | undefined): this {
+    if (secret === undefined || secret.length < 4) return this;
+    this.known.add(secret);
+    // The Basic-auth header git sends carries it base64-encoded; a URL carries it percent-encoded.
+    this.known.add(Buffer.from(secret).toString("base64"));
+    this.known.add(encodeURIComponent(secret));
+    return this;
+  }
+
+  /** The textual pass (an alias of {@link text}, for log lines and error messages). */
+  redact(input: string): string {
+    return this.text(input);
   }
 
   private count(kind: string, n = 1): void {
@@ -115,9 +146,17 @@ export class Redactor {
     return n;
   }
 
-  /** The textual pass: every rule, then the configured patterns. */
+  /** The textual pass: known values, every rule, credentials in URLs, then the configured patterns. */
   text(input: string): string {
     let out = input;
+    // Longest first, so a secret containing another is masked whole.
+    for (const k of [...this.known].sort((a, b) => b.length - a.length)) {
+      const parts = out.split(k);
+      if (parts.length > 1) {
+        this.count("token", parts.length - 1);
+        out = parts.join(marker("token"));
+      }
+    }
     for (const rule of TEXT_RULES) {
       out = out.replace(rule.re, (m: string, ...rest: unknown[]) => {
         const groups = rest.slice(0, -2).map((g) => (typeof g === "string" ? g : ""));
@@ -126,6 +165,11 @@ export class Redactor {
         return r;
       });
     }
+    out = out.replace(URL_USERINFO, (m: string, scheme: string, userinfo: string) => {
+      if (userinfo.includes(REDACTED_PREFIX) || userinfo === "git") return m;
+      this.count("url-credential");
+      return `${scheme}${marker("url-credential")}@`;
+    });
     for (const re of this.custom) {
       out = out.replace(re, (m: string) => {
         if (m === "") return m;
