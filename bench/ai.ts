@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { ask } from "../src/ai/ask.js";
 import { findInstructionFiles } from "../src/ai/lock.js";
 import { createProvider, resolveProviderConfig } from "../src/ai/provider.js";
-import { allObjects, buildIntent } from "../src/build.js";
+import { openProject } from "../src/project/index.js";
 import { environmentNames } from "../src/intent/resolve.js";
 import { loadIntent } from "../src/intent/load.js";
 import { toYamlStream } from "../src/render/yaml.js";
@@ -81,9 +81,11 @@ async function measure(): Promise<Row[]> {
         });
         if (result.status !== "ok") throw new Error(`${c.id}: reference answer is ${result.status}`);
         const env = targetEnv(c, dir);
-        const b = buildIntent(dir, { cwd: dir, env, overlay: result.writes, validate: false });
-        if (!b.build) throw new Error(`${c.id}: does not build`);
-        const yaml = toYamlStream(allObjects(b.build));
+        const b = (await openProject(dir, { cwd: dir, overlay: result.writes })).build(env, {
+          validate: false,
+        });
+        if (b.errors.length > 0) throw new Error(`${c.id}: does not build`);
+        const yaml = toYamlStream(b.objects);
         const answer = referenceAnswer(c);
         // What the model writes for the change: operations and extra manifests (the explanation is prose both
         // kinds of tool may add, so it is left out on both sides).

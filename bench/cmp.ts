@@ -100,10 +100,10 @@ await import("zod"); lap("zod");
 await import(dist + "/intent/load.js"); lap("intent loader + schema (js-yaml, positions)");
 await import(dist + "/compile/index.js"); lap("compiler");
 await import(dist + "/validate/index.js"); lap("validator (checks, schema registry)");
-const { buildIntent, allObjects } = await import(dist + "/build.js");
+const { openProject } = await import(dist + "/project/index.js");
 const { toYamlStream } = await import(dist + "/render/yaml.js"); lap("build facade + YAML renderer");
-const b = buildIntent(".", { cwd: process.cwd(), env: "prod" }); lap("load + compile + validate (first call)");
-toYamlStream(allObjects(b.build)); lap("YAML stream");
+const b = (await openProject(".", { cwd: process.cwd() })).build("prod"); lap("load + compile + validate (first call)");
+toYamlStream(b.objects); lap("YAML stream");
 console.log(JSON.stringify(out));
 `;
 const phaseRuns = Array.from({ length: 5 }, () => {

@@ -2,10 +2,10 @@ import type { KObject } from "../src/core/object.js";
 import { readdirSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildIntent, allObjects } from "../src/build.js";
-import type { IntentBuild } from "../src/build.js";
 import { loadIntent } from "../src/intent/load.js";
 import { environmentNames } from "../src/intent/resolve.js";
+import { openProject } from "../src/project/index.js";
+import type { EnvironmentBuild, Project, ProjectBuild } from "../src/project/index.js";
 import { main } from "../src/cli/main.js";
 import { Readable } from "node:stream";
 
@@ -26,11 +26,36 @@ export function exampleEnvironments(name: string): string[] {
   return environmentNames(r.intent.platform);
 }
 
-export function buildExample(name: string, env?: string): IntentBuild & { objects: KObject[] } {
-  const b = buildIntent(join(EXAMPLES, name), { cwd: ROOT, ...(env ? { env } : {}) });
-  if (b.errors.length > 0 || !b.build)
+/** An example opened by the engine. */
+export function openExample(name: string): Promise<Project> {
+  return openProject(join(EXAMPLES, name), { cwd: ROOT });
+}
+
+/** One environment of an example, built and validated by the engine (throws on intent errors). */
+export async function buildExample(
+  name: string,
+  env?: string,
+): Promise<EnvironmentBuild & { objects: KObject[] }> {
+  const b = (await openExample(name)).build(env);
+  if (b.errors.length > 0)
     throw new Error(`example ${name} (${env}) fails: ${JSON.stringify(b.errors, null, 2)}`);
-  return { ...b, objects: allObjects(b.build) };
+  return b;
+}
+
+/** Every environment of an example, built by the engine (throws on intent errors). */
+export async function buildAllExample(name: string): Promise<ProjectBuild> {
+  const all = (await openExample(name)).buildAll();
+  if (all.errors.length > 0) throw new Error(`example ${name} fails: ${JSON.stringify(all.errors, null, 2)}`);
+  return all;
+}
+
+let builtExamples: Promise<Map<string, ProjectBuild>> | undefined;
+
+/** Every example built for every environment, once per test file (for tests that need them synchronously). */
+export function exampleBuilds(): Promise<Map<string, ProjectBuild>> {
+  return (builtExamples ??= Promise.all(
+    exampleNames().map(async (n) => [n, await buildAllExample(n)] as const),
+  ).then((entries) => new Map(entries)));
 }
 
 export function find(objects: KObject[], kind: string, name: string, namespace?: string): KObject {

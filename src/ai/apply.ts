@@ -3,19 +3,25 @@
  * scripts): load, edit the App's file in memory, preview every environment, and — only when the result
  * compiles without error findings — write atomically. Effects: reading the intent, writing files.
  */
-import { UsageError } from "../core/errors.js";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
-import { readFileSync } from "node:fs";
-import { loadIntent } from "../intent/load.js";
-import { environmentNames } from "../intent/resolve.js";
+import { UsageError } from "../core/errors.js";
 import type { Finding } from "../core/finding.js";
+import { openProject } from "../project/index.js";
+import type { OpenProjectOptions } from "../project/index.js";
 import { editIntentText } from "./ops.js";
 import type { IntentOp, OpError } from "./ops.js";
 import { previewChange } from "./preview.js";
 import type { Preview, PreviewOptions } from "./preview.js";
 
 export interface ApplyOpsOptions extends PreviewOptions {
+  /** Where relative paths are resolved (and shown from). */
+  cwd: string;
+  platformFile?: string;
+  /** An explicit validation configuration (`--config`). */
+  configFile?: string;
+  /** The app, when the directory holds several. */
+  app?: string;
   /** Compute and report, but write nothing. */
   dryRun?: boolean;
 }
@@ -31,6 +37,8 @@ export interface ApplyOpsResult {
   errors: OpError[];
   intentErrors: Finding[];
   preview?: Preview;
+  /** The intent directory (paths in findings are relative to it). */
+  dir: string;
 }
 
 /** Thrown for mistakes in how the command was called (no such app, a Score file): usage errors. */
@@ -38,19 +46,28 @@ export class ApplySetupError extends UsageError {
   override name = "ApplySetupError";
 }
 
-export function applyOpsToDir(
+export async function applyOpsToDir(
   dir: string,
   ops: readonly IntentOp[],
   options: ApplyOpsOptions,
-): ApplyOpsResult {
-  const abs = resolve(options.cwd, dir);
-  const loaded = loadIntent(abs, {
+): Promise<ApplyOpsResult> {
+  const open: OpenProjectOptions = {
     cwd: options.cwd,
     ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
-  });
-  if (!loaded.intent)
-    return { status: "failed", diff: "", applied: [], errors: [], intentErrors: loaded.errors };
-  const apps = loaded.intent.apps;
+    ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
+  };
+  const project = await openProject(dir, open);
+  const intent = project.intent;
+  if (!intent)
+    return {
+      status: "failed",
+      diff: "",
+      applied: [],
+      errors: [],
+      intentErrors: [...project.errors],
+      dir: project.dir,
+    };
+  const apps = intent.apps;
   const target =
     options.app !== undefined
       ? apps.find((a) => a.value.metadata.name === options.app)
@@ -67,7 +84,7 @@ export function applyOpsToDir(
     throw new ApplySetupError(
       `${target.source.file} is a Score workload: edit it directly (kintent set edits kintent App files)`,
     );
-  const file = resolve(options.cwd, target.source.file);
+  const file = resolve(project.dir, target.source.file);
   const rel = relative(options.cwd, file) || file;
   const original = readFileSync(file, "utf8");
   const edit = editIntentText(
@@ -75,8 +92,8 @@ export function applyOpsToDir(
     rel,
     ops,
     {
-      environments: environmentNames(loaded.intent.platform),
-      engine: loaded.intent.platform?.value.spec.progressiveDelivery ?? "none",
+      environments: [...project.environments],
+      engine: project.platform?.value.spec.progressiveDelivery ?? "none",
     },
     target.source.index,
   );
@@ -86,13 +103,19 @@ export function applyOpsToDir(
     diff: edit.diff,
     applied: edit.applied,
     errors: edit.errors,
+    dir: project.dir,
   };
   if (edit.errors.length > 0) return { ...base, status: "failed", intentErrors: [] };
   if (edit.text === original) return { ...base, status: "unchanged", intentErrors: [] };
-  const preview = previewChange(abs, new Map([[file, edit.text]]), {
-    ...options,
-    app: target.value.metadata.name,
-  });
+  const scoped =
+    options.app !== undefined || apps.length > 1
+      ? await openProject(dir, { ...open, app: target.value.metadata.name })
+      : project;
+  const preview = previewChange(
+    scoped,
+    new Map([[file, edit.text]]),
+    options.envs ? { envs: options.envs } : {},
+  );
   if (preview.intentErrors.length > 0)
     return { ...base, status: "failed", intentErrors: preview.intentErrors, preview };
   if (preview.envs.some((e) => e.errors.length > 0))

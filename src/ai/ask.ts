@@ -12,7 +12,7 @@ import { basename, join, relative, resolve } from "node:path";
 import { readFileSync, existsSync } from "node:fs";
 import { API_VERSION } from "../intent/schema.js";
 import type { WrittenApp } from "../intent/schema.js";
-import { EXTRA_DIR, loadIntent } from "../intent/load.js";
+import { EXTRA_DIR } from "../intent/load.js";
 import type { LoadedIntent } from "../intent/load.js";
 import { environmentNames } from "../intent/resolve.js";
 import type { Finding, Fix } from "../core/finding.js";
@@ -24,7 +24,9 @@ import type { GateOptions } from "./gate.js";
 import { editIntentText } from "./ops.js";
 import type { ApplyContext, IntentOp } from "./ops.js";
 import { currentFindings, previewChange } from "./preview.js";
-import type { Preview, PreviewOptions } from "./preview.js";
+import type { Preview } from "./preview.js";
+import { openProject } from "../project/index.js";
+import type { Project } from "../project/index.js";
 import { buildFeedback, buildUserMessage, SYSTEM_PROMPT } from "./prompt.js";
 import type { PromptFile } from "./prompt.js";
 import type { Provider, Turn, Usage } from "./provider.js";
@@ -47,7 +49,8 @@ export interface AskOptions {
   /** Repair rounds after the first answer. @default 3 */
   maxRepairs?: number;
   gate?: GateOptions;
-  validateOptions?: PreviewOptions["validateOptions"];
+  /** An explicit validation configuration instead of `.kintent.yaml` from the intent directory up. */
+  configFile?: string;
   /** Generate from a claudernetes instruction file (`--lock`): the request is the file's instructions. */
   instructions?: InstructionFile;
   /** Progress lines for stderr (never secrets). */
@@ -90,6 +93,7 @@ const TOOL_DESCRIPTION =
 
 interface Context {
   dir: string;
+  project: Project;
   intent?: LoadedIntent;
   environments: string[];
   engine: ApplyContext["engine"];
@@ -125,25 +129,23 @@ export async function ask(options: AskOptions): Promise<AskResult> {
   const dir = resolve(options.cwd, options.dir);
   const log = options.log ?? (() => undefined);
   const redactor = new Redactor(options.redact ?? {});
-  const loaded = loadIntent(dir, {
+  // The same engine as `kintent build`: the answer is validated with the project's checks and policies.
+  const project = await openProject(dir, {
     cwd: options.cwd,
     ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
+    ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
   });
-  const previewOptions: PreviewOptions = {
-    cwd: options.cwd,
-    ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
-    ...(options.validateOptions ? { validateOptions: options.validateOptions } : {}),
-  };
-  const intent = loaded.intent;
+  const intent = project.intent;
   const creating = options.instructions !== undefined && (!intent || intent.apps.length === 0);
   if (!intent && !creating) {
     throw new AskSetupError(
-      `the intent does not load: ${loaded.errors.map((e) => `${e.loc ? `${e.loc.file}:${e.loc.line}: ` : ""}${e.message}`).join("; ")}`,
+      `the intent does not load: ${project.errors.map((e) => `${e.loc ? `${e.loc.file}:${e.loc.line}: ` : ""}${e.message}`).join("; ")}`,
     );
   }
-  const platform = intent?.platform ?? loadPlatformOnly(dir, options);
+  const platform = intent?.platform ?? loadPlatformOnly(project);
   const ctx: Context = {
     dir,
+    project,
     ...(intent ? { intent } : {}),
     environments: environmentNames(platform),
     engine: platform?.value.spec.progressiveDelivery ?? "none",
@@ -159,15 +161,15 @@ export async function ask(options: AskOptions): Promise<AskResult> {
       );
 
   const files: PromptFile[] = (intent?.apps ?? []).map((a) => ({
-    path: relative(dir, resolve(options.cwd, a.source.file)),
-    text: readFileSync(resolve(options.cwd, a.source.file), "utf8"),
+    path: a.source.file,
+    text: intent?.contents.get(a.source.file) ?? readFileSync(resolve(dir, a.source.file), "utf8"),
   }));
   const uniqueFiles = files.filter((f, i) => files.findIndex((g) => g.path === f.path) === i);
   const extraFiles: PromptFile[] = [...new Set((intent?.extra ?? []).map((e) => e.source.file))].map((f) => ({
-    path: relative(dir, resolve(options.cwd, f)),
-    text: readFileSync(resolve(options.cwd, f), "utf8"),
+    path: f,
+    text: intent?.contents.get(f) ?? readFileSync(resolve(dir, f), "utf8"),
   }));
-  const findings = intent ? currentFindings(dir, previewOptions) : [];
+  const findings = intent ? currentFindings(project) : [];
   const userMessage = buildUserMessage(
     {
       request: options.request,
@@ -227,7 +229,7 @@ export async function ask(options: AskOptions): Promise<AskResult> {
         redactions: Object.fromEntries(redactor.counts),
       };
     }
-    last = evaluate(parsed, ctx, options, previewOptions, creating);
+    last = evaluate(parsed, ctx, options, creating);
     const feedback = [...last.problems, ...last.blocked];
     if (feedback.length === 0) break;
     log(`  ${feedback.length} problem(s): ${feedback[0] ?? ""}${feedback.length > 1 ? " …" : ""}`);
@@ -277,15 +279,12 @@ export class AskSetupError extends UsageError {
   override name = "AskSetupError";
 }
 
-function loadPlatformOnly(dir: string, options: AskOptions) {
+function loadPlatformOnly(project: Project) {
   // A directory with instructions but no App yet: the platform still matters (environments, ingress).
-  const probe = join(dir, ".kintent-probe-app.yaml");
-  const r = loadIntent(dir, {
-    cwd: options.cwd,
-    overlay: new Map([[probe, skeletonApp("probe", "probe").replace('image: ""', "image: probe:1")]]),
-    ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
-  });
-  return r.intent?.platform;
+  const probe = join(project.dir, "kintent-probe.kintent.yaml");
+  return project.withOverlay(
+    new Map([[probe, skeletonApp("probe", "probe").replace('image: ""', "image: probe:1")]]),
+  ).platform;
 }
 
 interface Evaluation {
@@ -308,13 +307,7 @@ function findingLine(f: Finding, env?: string): string {
 }
 
 /** Apply one answer to the directory (in memory), gate it, compile and validate it. */
-function evaluate(
-  parsed: ParsedAnswer,
-  ctx: Context,
-  options: AskOptions,
-  previewOptions: PreviewOptions,
-  creating: boolean,
-): Evaluation {
+function evaluate(parsed: ParsedAnswer, ctx: Context, options: AskOptions, creating: boolean): Evaluation {
   const problems = [...parsed.problems];
   const blocked: string[] = [];
   const writes = new Map<string, string>();
@@ -336,7 +329,7 @@ function evaluate(
   blocked.push(...gateOps(parsed.ops, current, options.gate ?? {}).map(formatViolation));
 
   // The intent file.
-  const file = target ? resolve(options.cwd, target.source.file) : join(ctx.dir, "kintent.yaml");
+  const file = target ? resolve(ctx.dir, target.source.file) : join(ctx.dir, "kintent.yaml");
   const rel = relative(ctx.dir, file);
   const original = target
     ? readFileSync(file, "utf8")
@@ -373,12 +366,12 @@ function evaluate(
   }
   if (problems.length > 0 || blocked.length > 0) return finish();
 
-  let preview = previewChange(ctx.dir, writes, { ...previewOptions, ...(appName ? { app: appName } : {}) });
+  let preview = previewChange(ctx.project, writes, appName ? { app: appName } : {});
   // Safe (behaviour-preserving) fixes on the extra manifests; suggestions are never applied.
   if (extraFile && parsed.extra) {
     const fixes = preview.envs
       .flatMap((e) => e.findings)
-      .filter((f) => f.fix && f.loc?.file && resolve(options.cwd, f.loc.file) === extraFile);
+      .filter((f) => f.fix && f.loc?.file && resolve(ctx.dir, f.loc.file) === extraFile);
     if (fixes.length > 0) {
       const fixed = extraObjects.map((o) => {
         const md = o.metadata as { name?: unknown };
@@ -400,7 +393,7 @@ function evaluate(
       if (JSON.stringify(fixed) !== JSON.stringify(extraObjects)) {
         extraObjects = fixed;
         writes.set(extraFile, renderExtra(extraObjects, parsed.extra, appName ?? "app", options));
-        preview = previewChange(ctx.dir, writes, { ...previewOptions, ...(appName ? { app: appName } : {}) });
+        preview = previewChange(ctx.project, writes, appName ? { app: appName } : {});
       }
     }
   }

@@ -1,24 +1,20 @@
 /**
- * Preview an edit of an intent directory without writing it: compile and validate every environment before
- * and after (the edited files passed as an overlay), and diff the manifests object by object. Shared by
- * `kintent set` and `kintent ask`. Reads the intent from disk; writes nothing.
+ * Preview an edit of an intent directory without writing it: build and validate every environment through the
+ * engine before and after (the edited files as an in-memory overlay of the same project, so the same
+ * `.kintent.yaml` checks and team policies apply), and diff the manifests object by object. Shared by
+ * `kintent set` and `kintent ask`. Writes nothing.
  */
-import { buildIntent, allObjects } from "../build.js";
-import type { BuildOptions } from "../build.js";
-import { loadIntent } from "../intent/load.js";
-import { environmentNames } from "../intent/resolve.js";
 import type { Finding } from "../core/finding.js";
+import { dedupeFindings } from "../core/finding.js";
 import { diffObjects } from "../core/diff.js";
 import type { ObjectChange } from "../core/diff.js";
+import type { Project } from "../project/index.js";
 
 export interface PreviewOptions {
-  cwd: string;
-  platformFile?: string;
-  app?: string;
-  /** Validator settings (from .kintent.yaml, policies). */
-  validateOptions?: BuildOptions["validateOptions"];
   /** Only these environments. @default every environment */
   envs?: readonly string[];
+  /** Only this app (it may exist only in the overlay). @default the project's */
+  app?: string;
 }
 
 export interface EnvPreview {
@@ -36,80 +32,55 @@ export interface Preview {
   envs: EnvPreview[];
 }
 
-/** Findings of the current directory, per environment (for the model's context). */
-export function currentFindings(dir: string, options: PreviewOptions): { env: string; finding: Finding }[] {
-  const loaded = loadIntent(dir, {
-    cwd: options.cwd,
-    ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
-  });
-  if (!loaded.intent) return loaded.errors.map((finding) => ({ env: "*", finding }));
+/** Findings of the project as it is, per environment (for the model's context). */
+export function currentFindings(
+  project: Project,
+  options: PreviewOptions = {},
+): { env: string; finding: Finding }[] {
+  if (project.errors.length > 0) return project.errors.map((finding) => ({ env: "*", finding }));
   const out: { env: string; finding: Finding }[] = [];
-  for (const env of options.envs ?? environmentNames(loaded.intent.platform)) {
-    const b = buildIntent(dir, buildOptions(options, env));
-    for (const finding of [...b.errors, ...b.warnings, ...b.validation]) out.push({ env, finding });
-  }
+  for (const b of project.buildAll(options.envs).environments)
+    for (const finding of [...b.errors, ...b.warnings, ...b.findings])
+      out.push({ env: b.environment, finding });
   return out;
 }
 
-function buildOptions(
-  options: PreviewOptions,
-  env: string,
-  overlay?: ReadonlyMap<string, string>,
-): BuildOptions {
-  return {
-    cwd: options.cwd,
-    env,
-    ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
-    ...(options.app !== undefined ? { app: options.app } : {}),
-    ...(options.validateOptions ? { validateOptions: options.validateOptions } : {}),
-    ...(overlay ? { overlay } : {}),
-  };
-}
-
-/** Compile and validate every environment with and without the overlay. */
+/** Build and validate every environment of `project` (as it is on disk) with and without the overlay. */
 export function previewChange(
-  dir: string,
+  project: Project,
   overlay: ReadonlyMap<string, string>,
-  options: PreviewOptions,
+  options: PreviewOptions = {},
 ): Preview {
-  const after = loadIntent(dir, {
-    cwd: options.cwd,
-    overlay,
-    ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
-  });
-  if (!after.intent) return { intentErrors: after.errors, envs: [] };
+  const app = options.app ?? project.only;
+  const after = project.withOverlay(overlay, app !== undefined ? { app } : {});
+  // Before the edit: the same app, if it exists yet.
+  const before =
+    app !== undefined && project.apps.includes(app)
+      ? project.withOverlay(new Map(), { app })
+      : app === undefined
+        ? project
+        : undefined;
+  if (after.errors.length > 0) return { intentErrors: [...after.errors], envs: [] };
   const envs: EnvPreview[] = [];
   const intentErrors: Finding[] = [];
-  for (const env of options.envs ?? environmentNames(after.intent.platform)) {
-    const b = buildIntent(dir, buildOptions(options, env, overlay));
-    if (b.errors.length > 0 || !b.build) {
+  for (const env of options.envs ?? after.environments) {
+    const b = after.build(env);
+    if (b.errors.length > 0) {
       intentErrors.push(...b.errors);
       continue;
     }
-    let beforeObjects: object[] = [];
-    try {
-      const a = buildIntent(dir, { ...buildOptions(options, env), validate: false });
-      if (a.build && a.errors.length === 0) beforeObjects = allObjects(a.build);
-    } catch {
-      // The directory did not build before (e.g. no app yet): everything is new.
+    // The directory may not build as it is (no app yet, or broken): then everything is new.
+    let old: readonly object[] = [];
+    if (before?.ok && before.environments.includes(env)) {
+      const a = before.build(env, { validate: false });
+      if (a.errors.length === 0) old = a.objects;
     }
-    const findings = [...b.warnings, ...b.validation];
     envs.push({
       env,
-      changes: diffObjects(beforeObjects, allObjects(b.build)),
-      findings,
-      errors: b.validation.filter((f) => f.severity === "error"),
+      changes: diffObjects(old, b.objects),
+      findings: [...b.warnings, ...b.findings],
+      errors: b.findings.filter((f) => f.severity === "error"),
     });
   }
-  return { intentErrors: dedupe(intentErrors), envs };
-}
-
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const k = `${f.loc?.file}:${f.loc?.line}:${f.loc?.column}:${f.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  return { intentErrors: dedupeFindings(intentErrors), envs };
 }

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from "commander";
 import type { CliIO } from "./io.js";
 import { ExitCode } from "./io.js";
-import { isKintentError } from "../core/errors.js";
+import { InvalidInputError, isKintentError } from "../core/errors.js";
+import { forDisplay, printFindings } from "./output.js";
 import type { CommandContext } from "./context.js";
 import { commandsFor } from "./commands/index.js";
 import { VERSION } from "../core/version.js";
@@ -30,9 +31,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       // --help and --version exit 0; every other parse error is a usage error.
       return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Failure;
     }
-    // Usage and tool failures (any named kintent error) print their message, never a stack: exit 2.
+    // Usage and tool failures (any named kintent error) print their message, never a stack: exit 2. An
+    // invalid intent or configuration prints its located findings first.
+    if (err instanceof InvalidInputError) {
+      const base = err.relativeTo;
+      printFindings(ctx, base ? forDisplay(ctx, { dir: base }, err.findings) : err.findings);
+    }
     if (isKintentError(err)) {
-      io.stderr.write(`kintent: ${err.message}\n`);
+      if (err.message !== "") io.stderr.write(`kintent: ${err.message}\n`);
       return ExitCode.Failure;
     }
     const e = err instanceof Error ? err : new Error(String(err));

@@ -5,12 +5,15 @@
  * plain-English instructions, no objects at all — exits non-zero with a one-line reason and prints nothing on
  * stdout, so Argo CD never sees an empty manifest set it would prune everything for.
  *
+ * It goes through the same engine as `kintent build` (`openProject` → `build(env)`): the team's checks and
+ * policies in `.kintent.yaml` and the manifests under `extra/` apply here exactly as they do there.
  * Heavy modules (compiler, validator, YAML renderer) are imported lazily, after the cheap checks.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Finding } from "../core/finding.js";
-import { CmpRequestError, inferEnvironment, readCmpRequest } from "./request.js";
+import { InvalidInputError, isKintentError } from "../core/errors.js";
+import { inferEnvironment, readCmpRequest } from "./request.js";
 
 /** What the plugin may touch: output streams, its directory and environment. */
 export interface CmpIO {
@@ -41,55 +44,53 @@ export async function cmpGenerate(io: CmpIO): Promise<number> {
         "kintent's Kubernetes schema bundle (schemas/) is missing from this installation; reinstall the plugin image",
       );
 
-    const { buildIntent, allObjects } = await import("../build.js");
+    // The same engine as `kintent build`: intent, platform, extra/, .kintent.yaml checks and policies.
+    const { openProject } = await import("../project/index.js");
     const { toYamlStream } = await import("../render/yaml.js");
+    const project = await openProject(".", {
+      cwd: io.cwd,
+      ...(request.app !== undefined ? { app: request.app } : {}),
+    });
+    if (project.errors.length > 0) return fail(2, `invalid intent: ${summarize(project.errors)}`);
 
     let env = request.env;
     let envSource = request.envSource;
     if (env === undefined) {
-      const { loadIntent } = await import("../intent/load.js");
-      const { environmentNames } = await import("../intent/resolve.js");
-      const loaded = loadIntent(".", { cwd: io.cwd });
-      if (loaded.intent) {
-        const names = environmentNames(loaded.intent.platform);
-        env = inferEnvironment(names, request.appName);
-        envSource = names.length === 1 ? "the only environment" : "the Application name";
-        if (env === undefined)
-          return fail(
-            2,
-            `the platform defines several environments (${names.join(", ")}): choose one in the Application with spec.source.plugin.env [{name: KINTENT_ENV, value: <env>}] or the \`env\` parameter`,
-          );
-      }
+      const names = project.environments;
+      env = inferEnvironment(names, request.appName);
+      envSource = names.length === 1 ? "the only environment" : "the Application name";
+      if (env === undefined)
+        return fail(
+          2,
+          `the platform defines several environments (${names.join(", ")}): choose one in the Application with spec.source.plugin.env [{name: KINTENT_ENV, value: <env>}] or the \`env\` parameter`,
+        );
     }
 
-    const b = buildIntent(".", {
-      cwd: io.cwd,
-      ...(env !== undefined ? { env } : {}),
-      ...(request.app !== undefined ? { app: request.app } : {}),
-    });
-    if (b.errors.length > 0 || !b.build) return fail(2, `invalid intent: ${summarize(b.errors)}`);
-    const errors = b.validation.filter((f) => f.severity === "error");
+    const b = project.build(env);
+    if (b.errors.length > 0) return fail(2, `invalid intent: ${summarize(b.errors)}`);
+    const errors = b.findings.filter((f) => f.severity === "error");
     if (errors.length > 0)
       return fail(
         1,
-        `refusing to generate manifests for ${b.environment ?? "?"}: ${errors.length} error finding(s): ${summarize(errors)} — run \`kintent build --env ${b.environment ?? "<env>"}\` locally for details`,
+        `refusing to generate manifests for ${b.environment}: ${errors.length} error finding(s): ${summarize(errors)} — run \`kintent build --env ${b.environment}\` locally for details`,
       );
-    const objects = allObjects(b.build);
-    if (objects.length === 0)
+    if (b.objects.length === 0)
       return fail(2, "the intent produced no objects; refusing to send Argo CD an empty manifest set");
-    io.stdout.write(toYamlStream(objects));
-    const warnings = [...b.warnings, ...b.validation].filter((f) => f.severity === "warning").length;
-    const apps = b.build.apps.map((a) => a.name).join(", ");
+    io.stdout.write(toYamlStream(b.objects));
+    const warnings = [...b.warnings, ...b.findings].filter((f) => f.severity === "warning").length;
+    const apps = b.apps.map((a) => a.app.name).join(", ");
     io.stderr.write(
-      `${PREFIX}: ${objects.length} object(s) for ${apps} in ${b.environment ?? "?"}${envSource ? ` (environment from ${envSource})` : ""}` +
+      `${PREFIX}: ${b.objects.length} object(s) for ${apps} in ${b.environment}${envSource ? ` (environment from ${envSource})` : ""}` +
         `${locked ? ", served from kintent.lock" : ""}${warnings > 0 ? `, ${warnings} warning(s) — see kintent build` : ""}\n`,
     );
     return 0;
   } catch (e) {
-    if (e instanceof CmpRequestError) return fail(2, e.message);
+    // Usage and tool errors (an unreadable input, an unknown environment, a bad .kintent.yaml) carry
+    // user-facing messages; anything else is a bug. Never a stack, always closed.
+    if (e instanceof InvalidInputError) return fail(2, `${e.message}: ${summarize(e.findings)}`);
+    if (isKintentError(e)) return fail(2, e.message);
     const err = e instanceof Error ? e : new Error(String(e));
-    // IntentReadError, UnknownEnvironmentError and friends carry user-facing messages; never a stack.
-    return fail(2, err.name === "Error" ? `internal error: ${err.message}` : err.message);
+    return fail(2, `internal error: ${err.message}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ObjectRef, SourceLocation } from "../core/finding.js";
 import type { KObject } from "../core/object.js";
 
-import type { Origin } from "../intent/types.js";
+import type { Origin, ResolvedApp } from "../intent/types.js";
 
 /** Why one object, or one field of it, is the way it is. */
 export interface Decision {
@@ -18,4 +18,17 @@ export interface CompileResult {
   environment: string;
   objects: KObject[];
   decisions: Decision[];
+}
+
+/** One app compiled for one environment. */
+export interface AppEnvironment {
+  env: string;
+  app: ResolvedApp;
+  result: CompileResult;
+}
+
+/** One app across environments, in the platform's environment order. */
+export interface AppEnvironments {
+  name: string;
+  environments: AppEnvironment[];
 }

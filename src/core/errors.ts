@@ -6,6 +6,8 @@
  * (`cli/main.ts`, `cmp/main.ts`) and print the message without a stack trace; anything else is a bug.
  */
 
+import type { Finding } from "./finding.js";
+
 export type ErrorKind = "usage" | "tool";
 
 export abstract class KintentError extends Error {
@@ -22,6 +24,22 @@ export class UsageError extends KintentError {
 export class ToolError extends KintentError {
   override name = "ToolError";
   readonly kind = "tool" as const;
+}
+
+/**
+ * A usage error that comes with located findings (an invalid configuration file or intent): the interfaces
+ * print the findings, then the message, and exit 2. `relativeTo` is the directory the findings' paths are
+ * relative to (the intent directory), so an interface can show them relative to where the user is.
+ */
+export class InvalidInputError extends UsageError {
+  override name = "InvalidInputError";
+  constructor(
+    message: string,
+    readonly findings: readonly Finding[],
+    readonly relativeTo?: string,
+  ) {
+    super(message);
+  }
 }
 
 export function isKintentError(e: unknown): e is KintentError {

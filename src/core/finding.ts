@@ -81,3 +81,33 @@ export function compareFindings(a: Finding, b: Finding): number {
   if (a.checkId !== b.checkId) return a.checkId < b.checkId ? -1 : 1;
   return a.message < b.message ? -1 : a.message > b.message ? 1 : 0;
 }
+
+/** A finding's identity: what it says, about what, where. */
+export function findingKey(f: Finding): string {
+  const o = f.object;
+  return [
+    f.checkId,
+    f.messageId ?? "",
+    f.severity,
+    f.message,
+    o ? `${o.apiVersion}|${o.kind}|${o.namespace ?? ""}|${o.name}` : "",
+    f.path ?? "",
+    f.loc ? `${f.loc.file}:${f.loc.line}:${f.loc.column}` : "",
+  ].join("\u0000");
+}
+
+/** Each finding once (the same intent error comes from every environment), first occurrence kept, order kept. */
+export function dedupeFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const k = findingKey(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** `loc.file` of every finding re-expressed relative to another directory (`from` → `to`), for display. */
+export function rebaseFindings(findings: readonly Finding[], rebase: (file: string) => string): Finding[] {
+  return findings.map((f) => (f.loc ? { ...f, loc: { ...f.loc, file: rebase(f.loc.file) } } : f));
+}

@@ -5,7 +5,7 @@
  */
 import type { KObject } from "../core/object.js";
 import { posix } from "node:path";
-import type { AppEnvironments } from "../render/app-environments.js";
+import type { AppEnvironments } from "../compile/types.js";
 import { gitopsPath, renderApplication, applicationName } from "../render/argocd.js";
 import { OUTPUT_MARKER, objectFiles } from "../render/files.js";
 import { objectToYaml } from "../render/yaml.js";

@@ -4,23 +4,13 @@
  * Effects: reading the intent files.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
-import { loadIntent } from "../intent/load.js";
-import type { LoadedIntent } from "../intent/load.js";
-import { environmentNames } from "../intent/resolve.js";
-import { pickEnvironment } from "../compile/index.js";
-import { compileEnvironments } from "../render/app-environments.js";
-import type { AppEnvironments } from "../render/app-environments.js";
-import { validationContext } from "../build.js";
-import { validateObjects } from "../validate/index.js";
 import type { Finding } from "../core/finding.js";
-import type { Report } from "../report/types.js";
-import { BUILTIN_CHECKS } from "../validate/checks/builtin.js";
 import { VERSION } from "../core/version.js";
+import type { Report } from "../report/types.js";
+import { openProject } from "../project/index.js";
+import type { AppBuilds, Project } from "../project/index.js";
 import { layoutFiles, renderLayout } from "./layout.js";
 import type { GitopsLayout, LayoutOptions } from "./layout.js";
-import { ProposeSetupError } from "./errors.js";
 
 export interface PrepareOptions extends LayoutOptions {
   /** Intent directory or file. */
@@ -33,6 +23,8 @@ export interface PrepareOptions extends LayoutOptions {
   app?: string;
   /** An explicit platform file. */
   platformFile?: string;
+  /** An explicit validation configuration instead of `.kintent.yaml` from the intent directory up. */
+  configFile?: string;
 }
 
 export interface PreparedApp {
@@ -54,19 +46,7 @@ export interface Prepared {
   /** `sha256:<hex>` of the intent files. */
   intentHash: string;
   apps: PreparedApp[];
-  intent?: LoadedIntent;
-}
-
-/** `sha256:<hex>` over the intent files (path and content, in path order). */
-export function hashIntent(intent: LoadedIntent): string {
-  const h = createHash("sha256");
-  for (const f of [...intent.files].sort()) {
-    h.update(f)
-      .update("\0")
-      .update(readFileSync(resolve(intent.dir, f)))
-      .update("\0");
-  }
-  return `sha256:${h.digest("hex")}`;
+  project: Project;
 }
 
 /** sha256 hex over files (path and content, in path order) and the target. */
@@ -77,58 +57,43 @@ export function hashFiles(files: ReadonlyMap<string, string>, target: string): s
   return h.digest("hex");
 }
 
-export function prepare(options: PrepareOptions): Prepared {
-  const loaded = loadIntent(options.dir, {
+/** Build and validate through the engine, then lay out the files; nothing touches Git yet. */
+export async function prepare(options: PrepareOptions): Promise<Prepared> {
+  const project = await openProject(options.dir, {
     cwd: options.cwd,
     ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
+    ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
+    ...(options.app !== undefined ? { app: options.app } : {}),
   });
-  if (!loaded.intent)
-    return { intentErrors: loaded.errors, warnings: loaded.warnings, intentHash: "", apps: [] };
-  let intent = loaded.intent;
-  if (options.app !== undefined) {
-    const only = intent.apps.filter((a) => a.value.metadata.name === options.app);
-    if (only.length === 0)
-      throw new ProposeSetupError(
-        `no app named \`${options.app}\` (found ${intent.apps.map((a) => a.value.metadata.name).join(", ")})`,
-      );
-    intent = { ...intent, apps: only };
-  }
-  const envs =
-    options.envs && options.envs.length > 0
-      ? [...new Set(options.envs.map((e) => pickEnvironment(intent, e)))]
-      : environmentNames(intent.platform);
-  const compiled = compileEnvironments(intent, envs);
-  const warnings = [...loaded.warnings, ...compiled.warnings];
-  if (compiled.errors.length > 0)
-    return { intentErrors: compiled.errors, warnings, intentHash: "", apps: [], intent };
-  const intentHash = hashIntent(intent);
-  const apps = compiled.apps.map((a) => prepareApp(a, options));
-  return { intentErrors: [], warnings, intentHash, apps, intent };
+  const all = project.buildAll(options.envs);
+  if (all.errors.length > 0)
+    return { intentErrors: all.errors, warnings: all.warnings, intentHash: "", apps: [], project };
+  const apps = all.apps.map((a) => prepareApp(project, a, options));
+  return { intentErrors: [], warnings: all.warnings, intentHash: project.hash(), apps, project };
 }
 
-function prepareApp(app: AppEnvironments, options: LayoutOptions): PreparedApp {
+function prepareApp(project: Project, app: AppBuilds, options: LayoutOptions): PreparedApp {
   const layout = renderLayout(app, options);
-  const findings: Finding[] = [];
+  // The engine's verdict on these objects (its checks, custom checks and the team's policies), and the
+  // validator's on the Argo CD Applications that sync them.
+  const findings: Finding[] = app.environments.flatMap((e) => e.findings);
   const summary = { files: 0, objects: 0, valid: 0, invalid: 0, skipped: 0 };
-  const add = (r: ReturnType<typeof validateObjects>, files: number) => {
+  for (const e of app.environments) {
+    summary.files += e.result.objects.length;
+    summary.objects += e.summary.total;
+    summary.valid += e.summary.valid;
+    summary.invalid += e.summary.invalid;
+    summary.skipped += e.summary.skipped;
+  }
+  for (const t of layout.targets) {
+    if (!t.application) continue;
+    const r = project.validate([{ object: t.application.object }]);
     findings.push(...r.findings);
-    summary.files += files;
+    summary.files += 1;
     summary.objects += r.summary.total;
     summary.valid += r.summary.valid;
     summary.invalid += r.summary.invalid;
     summary.skipped += r.summary.skipped;
-  };
-  for (const t of layout.targets) {
-    const e = app.environments.find((x) => x.env === t.env);
-    if (!e) continue;
-    add(
-      validateObjects(
-        t.objects.map((object) => ({ object })),
-        { context: validationContext(e.app) },
-      ),
-      t.objects.length,
-    );
-    if (t.application) add(validateObjects([{ object: t.application.object }]), 1);
   }
   const files = layoutFiles(layout);
   const envs = layout.targets.map((t) => t.env);
@@ -139,6 +104,6 @@ function prepareApp(app: AppEnvironments, options: LayoutOptions): PreparedApp {
     files,
     changeHash: hashFiles(files, `${app.name}/${[...envs].sort().join(",")}`),
     findings,
-    report: { findings, summary, checks: BUILTIN_CHECKS, toolVersion: VERSION },
+    report: { findings, summary, checks: project.validation.checks, toolVersion: VERSION },
   };
 }

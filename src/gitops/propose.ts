@@ -17,7 +17,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, posix, resolve, sep } from "node:path";
+import { dirname, join, posix, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { formatMarkdown } from "../report/markdown.js";
 import type { Finding } from "../core/finding.js";
@@ -112,6 +112,8 @@ export interface ProposeResult {
 }
 
 export interface ProposeOutcome {
+  /** The intent directory (paths in findings are relative to it). */
+  dir: string;
   /** Intent errors: nothing was compiled. */
   intentErrors: Finding[];
   warnings: Finding[];
@@ -120,12 +122,18 @@ export interface ProposeOutcome {
 
 /** Propose every app of the intent (or `options.app`), one branch and pull request each. */
 export async function propose(options: ProposeOptions): Promise<ProposeOutcome> {
-  const prepared = prepare(options);
+  const prepared = await prepare(options);
   if (prepared.intentErrors.length > 0)
-    return { intentErrors: prepared.intentErrors, warnings: prepared.warnings, results: [] };
+    return {
+      dir: prepared.project.dir,
+      intentErrors: prepared.intentErrors,
+      warnings: prepared.warnings,
+      results: [],
+    };
   const results: ProposeResult[] = [];
-  const platformBase = prepared.intent?.platform?.value.spec.gitops?.revision;
-  const repo = options.repo ?? prepared.intent?.platform?.value.spec.gitops?.repo;
+  const platform = prepared.project.platform?.value.spec;
+  const platformBase = platform?.gitops?.revision;
+  const repo = options.repo ?? platform?.gitops?.repo;
   if (repo === undefined)
     throw new ProposeSetupError(
       "no GitOps repository: pass --repo <path or URL>, or set platform.spec.gitops.repo",
@@ -133,8 +141,9 @@ export async function propose(options: ProposeOptions): Promise<ProposeOutcome> 
   const extraFiles = new Map(
     [...(options.extraFiles ?? [])].map(([p, c]) => [safeRepoPath(p, "extra file"), c] as const),
   );
-  if (options.intentPath !== undefined && prepared.intent) {
-    for (const [p, content] of intentFiles(prepared.intent, options.intentPath)) extraFiles.set(p, content);
+  if (options.intentPath !== undefined && prepared.project.intent) {
+    for (const [p, content] of intentFiles(prepared.project.intent, options.intentPath))
+      extraFiles.set(p, content);
   }
   for (const app of prepared.apps) {
     results.push(
@@ -146,7 +155,7 @@ export async function propose(options: ProposeOptions): Promise<ProposeOutcome> 
       }),
     );
   }
-  return { intentErrors: [], warnings: prepared.warnings, results };
+  return { dir: prepared.project.dir, intentErrors: [], warnings: prepared.warnings, results };
 }
 
 /** Files that travel with the intent (read by the loader, or by the plugin and `kintent ask`). */
@@ -156,11 +165,13 @@ const INTENT_COMPANIONS = ["kintent.lock", "claudernetes.yaml", "claudernetes.ym
 function intentFiles(intent: LoadedIntent, intentPath: string): Map<string, string> {
   const out = new Map<string, string>();
   const base = safeRepoPath(intentPath, "--with-intent path");
-  const rels = new Set(intent.files.map((f) => f.split(sep).join("/")));
-  for (const c of INTENT_COMPANIONS) if (existsSync(join(intent.dir, c))) rels.add(c);
-  for (const rel of [...rels].sort()) {
+  const files = new Map(intent.contents);
+  for (const c of INTENT_COMPANIONS)
+    if (!files.has(c) && existsSync(join(intent.dir, c)))
+      files.set(c, readFileSync(join(intent.dir, c), "utf8"));
+  for (const rel of [...files.keys()].sort()) {
     const target = safeRepoPath(posix.join(base, rel), `intent file ${rel} under --with-intent`);
-    out.set(target, readFileSync(resolve(intent.dir, rel), "utf8"));
+    out.set(target, files.get(rel) ?? "");
   }
   return out;
 }

@@ -1,18 +1,25 @@
 /**
- * Loading intents from disk: the only I/O of the intent stage. Returns data and findings; throws only
- * for bugs and for unreadable inputs (IntentReadError), never for user mistakes in file content.
+ * Loading intents from disk: the only I/O of the intent stage. Which files are input is decided by
+ * `inputs.ts` (never "every YAML file in the directory"). Returns data and findings; throws only for bugs and
+ * for inputs that cannot be read at all (IntentReadError, a usage error), never for user mistakes in file
+ * content. Paths in findings and decisions are relative to `relativeTo` (the project uses the intent
+ * directory, so output never depends on the working directory).
  */
-import { UsageError } from "../core/errors.js";
-import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, isAbsolute } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Finding } from "../core/finding.js";
+import { UsageError } from "../core/errors.js";
 import { parseYamlStream } from "../core/yaml-source.js";
 import type { SourceDocument } from "../core/yaml-source.js";
 import { API_VERSION, appIntent, platformIntent } from "./schema.js";
 import type { WrittenApp, WrittenPlatform } from "./schema.js";
 import { issuesToFindings } from "./issues.js";
 import { scoreToApp, SCORE_API_VERSION } from "./score.js";
+import { discoverInputs, displayPath, EXTRA_DIR, readInput } from "./inputs.js";
+import type { InputRole } from "./inputs.js";
 import * as z from "zod";
+
+export { EXTRA_DIR } from "./inputs.js";
 
 /** A manifest kept next to the intent under `extra/` (requests outside the intent's vocabulary). */
 export interface ExtraManifest {
@@ -39,8 +46,10 @@ export interface LoadedIntent {
   platform?: LoadedPlatform;
   /** Manifests from `extra/*.yaml` of the intent directory, in file and document order (absent when none). */
   extra?: ExtraManifest[];
-  /** Files read, relative to `dir` where possible (sorted) — used for hashing and watch. */
+  /** Files read, relative to `dir` ("/" separators, sorted; a parent's platform is `../platform.yaml`). */
   files: string[];
+  /** Contents of the files read, by path relative to `dir` (hashing, `propose --with-intent`). */
+  contents: ReadonlyMap<string, string>;
 }
 
 export interface LoadResult {
@@ -59,8 +68,10 @@ export interface LoadOptions {
   platformFile?: string;
   /** Order in which directory files are read; the result must not depend on it (tests reverse it). */
   fileOrder?: "sorted" | "reverse";
-  /** Display paths relative to this directory. @default process.cwd() */
+  /** Resolve `path` and `platformFile` against this directory. @default process.cwd() */
   cwd?: string;
+  /** Paths in findings and decisions are relative to this directory. @default `cwd` */
+  relativeTo?: string;
   /**
    * File contents by absolute path that replace, or add to, what is on disk: previews of edits
    * (`kintent set`, `kintent ask`) compile and validate without writing anything.
@@ -75,68 +86,88 @@ function schemaFor(kind: "App" | "Platform"): Record<string, unknown> {
   return (platformSchemaJson ??= z.toJSONSchema(platformIntent) as Record<string, unknown>);
 }
 
-const YAML_FILE = /\.ya?ml$/;
-/** Subdirectory of an intent directory holding extra manifests owned by its app(s). */
-export const EXTRA_DIR = "extra";
-
-/** YAML files of `dir` (on disk and in the overlay), sorted. */
-function yamlFilesIn(dir: string, overlay: ReadonlyMap<string, string> | undefined): string[] {
-  const names = new Set(existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir) : []);
-  for (const f of overlay?.keys() ?? []) if (dirname(f) === dir) names.add(basename(f));
-  return [...names]
-    .filter((f) => YAML_FILE.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
-function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel === "" ? "." : rel.startsWith("..") && isAbsolute(file) ? file : rel;
-}
-
-/** Load every App (and the Platform) from a directory or a single file. */
+/** Load every App (and the Platform) from an intent directory or a single intent file. */
 export function loadIntent(path: string, options: LoadOptions = {}): LoadResult {
   const cwd = options.cwd ?? process.cwd();
   const abs = resolve(cwd, path);
-  if (!existsSync(abs)) throw new IntentReadError(`no such file or directory: ${path}`);
-  const isDir = statSync(abs).isDirectory();
-  const dir = isDir ? abs : dirname(abs);
   const overlay = options.overlay;
-  let files = isDir ? yamlFilesIn(abs, overlay) : [abs];
-  if (options.fileOrder === "reverse") files = [...files].reverse();
+  if (!existsSync(abs) && !overlay?.has(abs)) throw new IntentReadError(`no such file or directory: ${path}`);
+  const isDir = existsSync(abs) && statSync(abs).isDirectory();
+  const dir = isDir ? abs : dirname(abs);
+  const base = options.relativeTo ?? cwd;
+  const shownOf = (file: string) => displayPath(file, base);
 
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
   const apps: LoadedApp[] = [];
   const platforms: LoadedPlatform[] = [];
-  const read: string[] = [];
+  const contents = new Map<string, string>();
 
-  const loadFile = (file: string, allowApps: boolean) => {
-    let text: string;
-    try {
-      text = overlay?.get(file) ?? readFileSync(file, "utf8");
-    } catch (e) {
-      throw new IntentReadError(`cannot read ${displayPath(file, cwd)}: ${(e as Error).message}`);
+  // A single file names the intent; the directory still supplies the platform and extra/.
+  const discovered = isDir
+    ? discoverInputs(dir, base, overlay)
+    : (() => {
+        const d = discoverInputs(dir, base, overlay);
+        return {
+          files: [
+            { path: abs, role: "intent" as InputRole },
+            ...d.files.filter((f) => f.role === "extra" || f.role === "platform"),
+          ],
+          warnings: [],
+          errors: d.errors,
+        };
+      })();
+  warnings.push(...discovered.warnings);
+  errors.push(...discovered.errors);
+  let inputs = discovered.files.filter(
+    (f) => f.role !== "extra" && (options.platformFile === undefined || f.role !== "platform"),
+  );
+  if (options.fileOrder === "reverse") inputs = [...inputs].reverse();
+
+  const read = (file: string, root: string | undefined): string | undefined => {
+    const r = readInput(file, shownOf(file), {
+      ...(root !== undefined ? { root } : {}),
+      ...(overlay ? { overlay } : {}),
+    });
+    if ("error" in r) {
+      errors.push(r.error);
+      return undefined;
     }
-    read.push(file);
-    const shown = displayPath(file, cwd);
+    contents.set(displayPath(file, dir), r.text);
+    return r.text;
+  };
+
+  const syntax = (e: { message: string; loc: Finding["loc"] }): Finding => ({
+    checkId: "yaml",
+    messageId: "syntax",
+    severity: "error",
+    message: e.message,
+    ...(e.loc ? { loc: e.loc } : {}),
+  });
+
+  const loadFile = (file: string, allowApps: boolean, root: string | undefined) => {
+    const text = read(file, root);
+    if (text === undefined) return;
+    const shown = shownOf(file);
     const parsed = parseYamlStream(text, shown);
-    for (const e of parsed.errors) {
-      errors.push({
-        checkId: "yaml",
-        messageId: "syntax",
-        severity: "error",
-        message: e.message,
-        loc: e.loc,
-      });
-    }
+    errors.push(...parsed.errors.map(syntax));
     for (const doc of parsed.documents) {
       const v = doc.value as Record<string, unknown>;
-      if (typeof v !== "object" || Array.isArray(v)) continue;
+      if (typeof v !== "object" || v === null || Array.isArray(v)) continue;
       const apiVersion = v.apiVersion;
       const kind = v.kind;
       if (apiVersion === SCORE_API_VERSION && allowApps) {
-        const converted = scoreToApp(doc, (p) => readFileSync(resolve(dirname(file), p), "utf8"));
+        const converted = scoreToApp(doc, (p) => {
+          const source = resolve(dirname(file), p);
+          const r = readInput(source, shownOf(source), {
+            root: dir,
+            ...(overlay ? { overlay } : {}),
+            what: "file",
+          });
+          if ("error" in r) throw new Error(r.error.message);
+          contents.set(displayPath(source, dir), r.text);
+          return r.text;
+        });
         errors.push(...converted.errors);
         warnings.push(...converted.warnings);
         if (converted.app) apps.push({ value: converted.app, source: doc, format: "score" });
@@ -186,43 +217,35 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
     }
   };
 
-  for (const f of files) loadFile(f, true);
+  for (const f of inputs) loadFile(f.path, f.role !== "platform", dir);
 
   const extra: ExtraManifest[] = [];
-  const extraFiles = isDir ? yamlFilesIn(join(abs, EXTRA_DIR), overlay) : [];
-  for (const file of extraFiles) {
-    let text: string;
-    try {
-      text = overlay?.get(file) ?? readFileSync(file, "utf8");
-    } catch (e) {
-      throw new IntentReadError(`cannot read ${displayPath(file, cwd)}: ${(e as Error).message}`);
-    }
-    read.push(file);
-    const parsed = parseYamlStream(text, displayPath(file, cwd));
-    for (const e of parsed.errors)
-      errors.push({
-        checkId: "yaml",
-        messageId: "syntax",
-        severity: "error",
-        message: e.message,
-        loc: e.loc,
-      });
+  for (const f of discovered.files.filter((x) => x.role === "extra")) {
+    const text = read(f.path, dir);
+    if (text === undefined) continue;
+    const parsed = parseYamlStream(text, shownOf(f.path));
+    errors.push(...parsed.errors.map(syntax));
     for (const doc of parsed.documents) {
       const v = doc.value;
+      if (v === null || v === undefined) continue; // an empty document (a trailing ---)
+      const o = typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+      const md = o?.metadata;
       if (
-        typeof v === "object" &&
-        v !== null &&
-        !Array.isArray(v) &&
-        typeof (v as Record<string, unknown>).apiVersion === "string" &&
-        typeof (v as Record<string, unknown>).kind === "string"
+        o &&
+        typeof o.apiVersion === "string" &&
+        typeof o.kind === "string" &&
+        typeof md === "object" &&
+        md !== null &&
+        !Array.isArray(md) &&
+        typeof (md as Record<string, unknown>).name === "string"
       ) {
-        extra.push({ object: v as Record<string, unknown>, source: doc });
+        extra.push({ object: o, source: doc });
       } else {
         errors.push({
           checkId: "intent",
           messageId: "extra-not-an-object",
           severity: "error",
-          message: `documents in ${EXTRA_DIR}/ must be Kubernetes objects with apiVersion and kind`,
+          message: `documents in ${EXTRA_DIR}/ must be Kubernetes objects with apiVersion, kind and metadata.name`,
           loc: doc.start(),
         });
       }
@@ -231,15 +254,16 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
 
   if (options.platformFile) {
     const pf = resolve(cwd, options.platformFile);
-    if (!existsSync(pf)) throw new IntentReadError(`no such platform file: ${options.platformFile}`);
+    if (!existsSync(pf) && !overlay?.has(pf))
+      throw new IntentReadError(`no such platform file: ${options.platformFile}`);
     platforms.length = 0;
-    loadFile(pf, false);
+    loadFile(pf, false, undefined);
     if (platforms.length === 0 && errors.length === 0) {
       throw new IntentReadError(`${options.platformFile} contains no kind: Platform document`);
     }
   } else if (platforms.length === 0) {
     const found = findParentPlatform(dir);
-    if (found) loadFile(found, false);
+    if (found) loadFile(found, false, undefined);
   }
 
   if (platforms.length > 1) {
@@ -255,15 +279,21 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
 
   if (apps.length === 0 && errors.length === 0) {
     const main = isDir ? join(abs, "kintent.yaml") : abs;
-    const empty = existsSync(main) && readFileSync(main, "utf8").replace(/#.*$/gm, "").trim() === "";
+    const text = contents.get(displayPath(main, dir));
+    const empty = text !== undefined && text.replace(/#.*$/gm, "").trim() === "";
+    const misnamed = warnings.filter((w) => w.messageId === "misnamed-intent").map((w) => w.loc?.file);
     errors.push({
       checkId: "intent",
       messageId: "no-app",
       severity: "error",
       message: empty
-        ? `${displayPath(main, cwd)} is empty: it needs an \`apiVersion: ${API_VERSION}\` / \`kind: App\` document. Run \`kintent init\` to create one.`
-        : `no App found in ${displayPath(abs, cwd)}: expected a kintent.yaml with \`apiVersion: ${API_VERSION}\` and \`kind: App\` (or a Score file). Run \`kintent init\` to create one.`,
-      ...(empty ? { loc: { file: displayPath(main, cwd), line: 1, column: 1 } } : {}),
+        ? `${shownOf(main)} is empty: it needs an \`apiVersion: ${API_VERSION}\` / \`kind: App\` document. Run \`kintent init\` to create one.`
+        : `no App found in ${shownOf(abs)}: expected a kintent.yaml (or <name>.kintent.yaml) with \`apiVersion: ${API_VERSION}\` and \`kind: App\`, or a score.yaml` +
+          (misnamed.length > 0
+            ? ` (${misnamed.join(", ")} look like intents but are not named as one)`
+            : "") +
+          ". Run `kintent init` to create one.",
+      ...(empty ? { loc: { file: shownOf(main), line: 1, column: 1 } } : {}),
     });
   }
 
@@ -292,7 +322,8 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
   const intent: LoadedIntent = {
     dir,
     apps,
-    files: read.map((f) => relative(dir, f)).sort(),
+    files: [...contents.keys()].sort(),
+    contents,
     ...(platform ? { platform } : {}),
     ...(extra.length > 0 ? { extra } : {}),
   };

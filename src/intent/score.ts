@@ -133,8 +133,8 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
       else if (typeof f.source === "string") {
         try {
           content = readSource(f.source);
-        } catch {
-          err([...at, "source"], `cannot read file source \`${f.source}\``);
+        } catch (e) {
+          err([...at, "source"], `cannot read file source \`${f.source}\`: ${(e as Error).message}`);
           continue;
         }
       }

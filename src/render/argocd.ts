@@ -7,7 +7,7 @@ import { UsageError } from "../core/errors.js";
 import type { KObject } from "../core/object.js";
 import type { EnvironmentFacts, ResolvedApp } from "../intent/types.js";
 import { LABELS } from "../intent/defaults.js";
-import type { AppEnvironments } from "./app-environments.js";
+import type { AppEnvironments } from "../compile/types.js";
 
 /** Namespace Argo CD runs in and watches for Applications. @default "argocd" */
 export const ARGOCD_NAMESPACE = "argocd";

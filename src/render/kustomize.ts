@@ -17,9 +17,8 @@
 import { refOf, sameObject } from "../core/object.js";
 import type { KObject } from "../core/object.js";
 import { Document, isSeq } from "yaml";
-import type { Decision } from "../compile/types.js";
+import type { AppEnvironments, Decision } from "../compile/types.js";
 import { escapeSegment } from "../core/json-pointer.js";
-import type { AppEnvironments } from "./app-environments.js";
 import { objectFileNames } from "./files.js";
 import { YAML_OPTIONS, objectToYaml } from "./yaml.js";
 import { allEqual, deepEqual, groupOf, isPlainObject, unionKeys, versionOf } from "./_tree.js";

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { allObjects, buildIntent } from "../../src/build.js";
+import { openProject } from "../../src/project/index.js";
 import { find, runCli } from "../helpers.js";
 import { llmEnv, startScriptedServer } from "./llm-server.js";
 import type { Protocol, Reply, ScriptedServer } from "./llm-server.js";
@@ -59,8 +59,8 @@ describe.each(["anthropic", "openai"] as const)("kintent ask via %s", (protocol)
     );
     expect(readFileSync(join(dir, "kintent.yaml"), "utf8")).toBe(expected);
     // The manifests: 5 replicas in prod, a 1.5.0 canary, 90/10.
-    const b = buildIntent(dir, { cwd: dir, env: "prod" });
-    const objects = allObjects(b.build!);
+    const b = (await openProject(dir, { cwd: dir })).build("prod");
+    const objects = b.objects;
     expect(find(objects, "Deployment", "shop", "shop").spec).toMatchObject({ replicas: 5 });
     expect(JSON.stringify(find(objects, "Deployment", "shop-canary", "shop"))).toContain(
       "ghcr.io/acme/shop:1.5.0",

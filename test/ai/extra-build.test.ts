@@ -2,8 +2,11 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { allObjects, buildIntent } from "../../src/build.js";
-import { loadIntent } from "../../src/intent/load.js";
+import { openProject } from "../../src/project/index.js";
+import type { OpenProjectOptions } from "../../src/project/index.js";
+
+const buildIntent = async (dir: string, o: OpenProjectOptions & { env: string }) =>
+  (await openProject(dir, o)).build(o.env);
 import { ROOT, find, runCli } from "../helpers.js";
 
 const SHOP = join(ROOT, "test/fixtures/ai/shop");
@@ -25,16 +28,16 @@ afterEach(() => {
 });
 
 describe("extra/ manifests in a build", () => {
-  it("join the owner's objects in the environment's namespace, labelled and explained, and validate clean", () => {
+  it("join the owner's objects in the environment's namespace, labelled and explained, and validate clean", async () => {
     const dir = shopCopy({ "redis.yaml": REDIS });
     for (const [env, ns] of [
       ["prod", "shop"],
       ["staging", "shop-staging"],
     ] as const) {
-      const b = buildIntent(dir, { cwd: dir, env });
+      const b = await buildIntent(dir, { cwd: dir, env });
       expect(b.errors).toEqual([]);
-      expect(b.validation.filter((f) => f.severity === "error")).toEqual([]);
-      const objects = allObjects(b.build!);
+      expect(b.findings.filter((f) => f.severity === "error")).toEqual([]);
+      const objects = b.objects;
       const sts = find(objects, "StatefulSet", "redis", ns);
       expect(sts.metadata.labels).toMatchObject({
         "app.kubernetes.io/part-of": "shop",
@@ -46,10 +49,10 @@ describe("extra/ manifests in a build", () => {
       const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`);
       expect(kinds.indexOf("ConfigMap/redis-config")).toBeLessThan(kinds.indexOf("StatefulSet/redis"));
       expect(kinds.indexOf("StatefulSet/redis")).toBeLessThan(kinds.indexOf("NetworkPolicy/redis"));
-      const decisions = b.build!.results[0]!.decisions.filter((d) => d.object.name === "redis");
+      const decisions = b.decisions.filter((d) => d.object.name === "redis");
       expect(decisions.some((d) => d.why.startsWith("extra manifest (extra/redis.yaml)"))).toBe(true);
     }
-    expect(loadIntent(dir, { cwd: dir }).intent?.files).toContain("extra/redis.yaml");
+    expect((await openProject(dir)).inputs).toContain("extra/redis.yaml");
   });
 
   it("are validated on every build, with positions in the extra file", async () => {
@@ -63,13 +66,13 @@ describe("extra/ manifests in a build", () => {
     expect(r.stderr).toMatch(/\d+:\d+\s+error\s+container `redis` runs privileged/);
   });
 
-  it("need an owner when the directory holds several apps", () => {
+  it("need an owner when the directory holds several apps", async () => {
     const dir = shopCopy({ "redis.yaml": REDIS });
     writeFileSync(
-      join(dir, "admin.yaml"),
+      join(dir, "admin.kintent.yaml"),
       "apiVersion: kintent.dev/v1alpha1\nkind: App\nmetadata: {name: admin, labels: {team: web}}\nspec: {image: ghcr.io/acme/admin:1.0.0, port: 8080, probe: /healthz}\n",
     );
-    const b = buildIntent(dir, { cwd: dir, env: "prod" });
+    const b = await buildIntent(dir, { cwd: dir, env: "prod" });
     expect(b.errors.map((e) => e.messageId)).toContain("extra-owner");
     expect(b.errors[0]?.loc?.file).toBe("extra/redis.yaml");
     // Labelled, they go to their owner only.
@@ -78,22 +81,22 @@ describe("extra/ manifests in a build", () => {
       "metadata:\n  name: $1\n  labels: {app.kubernetes.io/part-of: shop}\n",
     );
     writeFileSync(join(dir, "extra", "redis.yaml"), labelled);
-    const ok = buildIntent(dir, { cwd: dir, env: "prod" });
+    const ok = await buildIntent(dir, { cwd: dir, env: "prod" });
     expect(ok.errors).toEqual([]);
     const byApp = Object.fromEntries(
-      ok.build!.results.map((r) => [r.app, r.objects.map((o) => o.metadata.name)]),
+      ok.apps.map((a) => [a.result.app, a.result.objects.map((o) => o.metadata.name)]),
     );
     expect(byApp.shop).toContain("redis");
     expect(byApp.admin).not.toContain("redis");
   });
 
-  it("report YAML errors and non-objects as intent errors", () => {
+  it("report YAML errors and non-objects as intent errors", async () => {
     const dir = shopCopy({
       "bad.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n",
       "list.yaml": "- a\n- b\n",
     });
-    const b = buildIntent(dir, { cwd: dir, env: "prod" });
-    expect(b.build).toBeUndefined();
+    const b = await buildIntent(dir, { cwd: dir, env: "prod" });
+    expect(b.objects).toEqual([]);
     expect(b.errors.map((e) => `${e.loc?.file}:${e.messageId}`).sort()).toEqual(
       expect.arrayContaining(["extra/bad.yaml:syntax", "extra/list.yaml:extra-not-an-object"]),
     );
@@ -101,15 +104,15 @@ describe("extra/ manifests in a build", () => {
 });
 
 describe("loading with an overlay", () => {
-  it("compiles edited and added files without writing them", () => {
+  it("compiles edited and added files without writing them", async () => {
     const dir = shopCopy();
     const original = readFileSync(join(dir, "kintent.yaml"), "utf8");
     const overlay = new Map([
       [join(dir, "kintent.yaml"), original.replace("replicas: 3", "replicas: 5")],
       [join(dir, "extra", "redis.yaml"), REDIS],
     ]);
-    const b = buildIntent(dir, { cwd: dir, env: "prod", overlay });
-    const objects = allObjects(b.build!);
+    const b = await buildIntent(dir, { cwd: dir, env: "prod", overlay });
+    const objects = b.objects;
     expect(find(objects, "Deployment", "shop", "shop").spec).toMatchObject({ replicas: 5 });
     expect(find(objects, "StatefulSet", "redis", "shop")).toBeDefined();
     expect(readFileSync(join(dir, "kintent.yaml"), "utf8")).toBe(original);

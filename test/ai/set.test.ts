@@ -160,14 +160,14 @@ describe("kintent set", () => {
     expect(env.code).toBe(2);
     expect(env.stderr).toContain("unknown environment `qa` (the platform defines staging, prod)");
     writeFileSync(
-      join(dir, "admin.yaml"),
+      join(dir, "admin.kintent.yaml"),
       "apiVersion: kintent.dev/v1alpha1\nkind: App\nmetadata: {name: admin}\nspec: {image: ghcr.io/acme/admin:1.0.0}\n",
     );
     const several = await set(dir, "replicas", "2");
     expect(several.code).toBe(2);
     expect(several.stderr).toContain("the directory holds several apps (admin, shop): choose one with --app");
     expect((await set(dir, "replicas", "2", "--app", "admin")).code).toBe(0);
-    expect(readFileSync(join(dir, "admin.yaml"), "utf8")).toContain(
+    expect(readFileSync(join(dir, "admin.kintent.yaml"), "utf8")).toContain(
       "spec: {image: ghcr.io/acme/admin:1.0.0, replicas: 2}",
     );
   });

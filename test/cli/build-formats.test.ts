@@ -229,8 +229,8 @@ spec:
   function intent(): string {
     const d = join(tmp(), "shop");
     mkdirSync(d);
-    writeFileSync(join(d, "api.yaml"), APP("api", 8080));
-    writeFileSync(join(d, "web.yaml"), APP("web", 3000));
+    writeFileSync(join(d, "api.kintent.yaml"), APP("api", 8080));
+    writeFileSync(join(d, "web.kintent.yaml"), APP("web", 3000));
     writeFileSync(join(d, "platform.yaml"), PLATFORM);
     return d;
   }

@@ -78,9 +78,9 @@ describe("plugin.yaml", () => {
     }
   });
 
-  it("matches the Applications `kintent build --format argocd --plugin` renders", () => {
-    const b = buildExample("production", "prod");
-    const app = b.build?.apps[0];
+  it("matches the Applications `kintent build --format argocd --plugin` renders", async () => {
+    const b = await buildExample("production", "prod");
+    const app = b.apps[0]?.app;
     if (!app) throw new Error("no app");
     const application = renderApplication(app, { pluginPath: "examples/production" }) as unknown as {
       spec: { source: { plugin: { name: string; env: { name: string; value: string }[] } } };

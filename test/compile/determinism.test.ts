@@ -2,32 +2,36 @@ import { describe, expect, it } from "vitest";
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildIntent, allObjects } from "../../src/build.js";
+import { openProject } from "../../src/project/index.js";
 import { toYamlStream } from "../../src/render/yaml.js";
 import { EXAMPLES, ROOT, exampleEnvironments, exampleNames } from "../helpers.js";
 
-function render(dir: string, env: string, fileOrder: "sorted" | "reverse", cwd: string): string {
-  const b = buildIntent(dir, { env, fileOrder, cwd });
-  if (!b.build || b.errors.length > 0) throw new Error(JSON.stringify(b.errors));
-  const decisions = b.build.results.flatMap((r) => r.decisions);
-  return toYamlStream(allObjects(b.build), decisions);
+async function render(
+  dir: string,
+  env: string,
+  fileOrder: "sorted" | "reverse",
+  cwd: string,
+): Promise<string> {
+  const b = (await openProject(dir, { fileOrder, cwd })).build(env);
+  if (b.errors.length > 0) throw new Error(JSON.stringify(b.errors));
+  return toYamlStream(b.objects, b.decisions);
 }
 
 describe("determinism", () => {
   for (const name of exampleNames()) {
     for (const env of exampleEnvironments(name)) {
-      it(`${name}/${env}: twice, in reverse file order, and from a copy elsewhere → byte-identical`, () => {
+      it(`${name}/${env}: twice, in reverse file order, and from a copy elsewhere → byte-identical`, async () => {
         const dir = join(EXAMPLES, name);
-        const first = render(dir, env, "sorted", ROOT);
+        const first = await render(dir, env, "sorted", ROOT);
         expect(first.length).toBeGreaterThan(500);
-        expect(render(dir, env, "sorted", ROOT)).toBe(first);
-        expect(render(dir, env, "reverse", ROOT)).toBe(first);
+        expect(await render(dir, env, "sorted", ROOT)).toBe(first);
+        expect(await render(dir, env, "reverse", ROOT)).toBe(first);
         // Same relative layout on another path: same bytes (no absolute paths leak into output).
         const tmp = mkdtempSync(join(tmpdir(), "kintent-det-"));
         try {
           cpSync(EXAMPLES, join(tmp, "examples"), { recursive: true });
           expect(readdirSync(join(tmp, "examples", name)).length).toBeGreaterThan(0);
-          expect(render(join(tmp, "examples", name), env, "reverse", tmp)).toBe(first);
+          expect(await render(join(tmp, "examples", name), env, "reverse", tmp)).toBe(first);
         } finally {
           rmSync(tmp, { recursive: true, force: true });
         }

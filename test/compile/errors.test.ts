@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildIntent } from "../../src/build.js";
+import { openProject } from "../../src/project/index.js";
 
 const PLATFORM = `apiVersion: kintent.dev/v1alpha1
 kind: Platform
@@ -210,13 +210,13 @@ const cases: Case[] = [
 ];
 
 describe("intent errors", () => {
-  it.each(cases)("$name", (c) => {
+  it.each(cases)("$name", async (c) => {
     const dir = mkdtempSync(join(tmpdir(), "kintent-err-"));
     try {
       writeFileSync(join(dir, "kintent.yaml"), c.intent);
       if (c.platform) writeFileSync(join(dir, "platform.yaml"), c.platform);
-      const b = buildIntent(dir, { cwd: dir, ...(c.env ? { env: c.env } : {}) });
-      expect(b.build === undefined || b.errors.length > 0).toBe(true);
+      const b = (await openProject(dir, { cwd: dir })).build(c.env);
+      expect(b.errors.length).toBeGreaterThan(0);
       const hit = b.errors.find((f) => c.message.test(f.message));
       expect(
         hit,
@@ -230,13 +230,13 @@ describe("intent errors", () => {
     }
   });
 
-  it("a valid intent next to these cases compiles (the table is not passing on a broken loader)", () => {
+  it("a valid intent next to these cases compiles (the table is not passing on a broken loader)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kintent-ok-"));
     try {
       writeFileSync(join(dir, "kintent.yaml"), app("  probe: /healthz\n"));
-      const b = buildIntent(dir, { cwd: dir });
+      const b = (await openProject(dir, { cwd: "/" })).build();
       expect(b.errors).toEqual([]);
-      expect(b.build?.results[0]?.objects.map((o) => o.kind)).toContain("Deployment");
+      expect(b.objects.map((o) => o.kind)).toContain("Deployment");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

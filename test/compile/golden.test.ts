@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { buildExample, exampleEnvironments, exampleNames, ROOT } from "../helpers.js";
+import { buildExample, exampleEnvironments, exampleNames, openExample, ROOT } from "../helpers.js";
 import { toYamlStream } from "../../src/render/yaml.js";
 import { renderRunbook } from "../../src/render/runbook.js";
 
@@ -12,29 +12,28 @@ const GOLDEN = join(ROOT, "test", "golden");
 
 describe.each(exampleNames())("example %s", (name) => {
   it.each(exampleEnvironments(name))("env %s: manifests and runbook match the golden files", async (env) => {
-    const b = buildExample(name, env);
+    const project = await openExample(name);
+    const b = project.build(env);
+    expect(b.errors).toEqual([]);
     expect(b.objects.length).toBeGreaterThan(2);
     await expect(toYamlStream(b.objects)).toMatchFileSnapshot(join(GOLDEN, name, `${env}.yaml`));
-    const pages = (b.build?.results ?? []).map((result, i) => {
-      const app = b.build?.apps[i];
-      if (!app) throw new Error("missing app");
-      return renderRunbook({ app, result, sources: b.intent?.files ?? [] });
-    });
+    const pages = b.apps.map((a) =>
+      renderRunbook({ app: a.app, result: a.result, sources: [...project.inputs] }),
+    );
     await expect(pages.join("\n---\n\n")).toMatchFileSnapshot(join(GOLDEN, name, `${env}.md`));
   });
 });
 
 describe("--explain output", () => {
   it("production/prod carries a `# why:` comment on each explained field", async () => {
-    const b = buildExample("production", "prod");
-    const decisions = b.build?.results.flatMap((r) => r.decisions) ?? [];
-    const text = toYamlStream(b.objects, decisions);
+    const b = await buildExample("production", "prod");
+    const text = toYamlStream(b.objects, b.decisions);
     await expect(text).toMatchFileSnapshot(join(GOLDEN, "production", "prod.explain.yaml"));
     const whyLines = text.split("\n").filter((l) => l.trim().startsWith("# why:"));
     expect(whyLines.length).toBeGreaterThan(30);
     // Intent reasons point back at the intent file and line.
     expect(text).toMatch(
-      /# why: the medium profile: requests 500m\/512Mi, limits 1\/1Gi \(examples\/production\/kintent\.yaml:\d+\)/,
+      /# why: the medium profile: requests 500m\/512Mi, limits 1\/1Gi \(kintent\.yaml:\d+\)/,
     );
     expect(text).toMatch(/# why: .*v2 changes the payment schema/);
   });

@@ -9,8 +9,19 @@ import { getAt } from "../../src/core/json-pointer.js";
 const at = (o: KObject, p: string) => getAt(o, p);
 const container = (o: KObject) => at(o, "/spec/template/spec/containers/0") as Record<string, unknown>;
 
+const production = await buildExample("production", "prod");
+const multiEnv = await Promise.all(
+  ["dev", "staging", "prod"].map(async (e) => ({
+    env: e,
+    objects: (await buildExample("multi-env", e)).objects,
+  })),
+);
+const traefikCanary = await buildExample("traefik-canary", "prod");
+const gatewayApi = await buildExample("gateway-api", "staging");
+const score = await buildExample("score", "staging");
+
 describe("production example (the brief's my-service)", () => {
-  const { objects } = buildExample("production", "prod");
+  const { objects } = production;
   const rollout = find(objects, "Rollout", "my-service");
 
   it("runs as an Argo Rollouts canary 20% → 2m → 50% → 2m → 100% with a success-rate gate", () => {
@@ -114,10 +125,7 @@ describe("production example (the brief's my-service)", () => {
 });
 
 describe("multi-env example", () => {
-  const envs = ["dev", "staging", "prod"].map((e) => ({
-    env: e,
-    objects: buildExample("multi-env", e).objects,
-  }));
+  const envs = multiEnv;
   const sts = (objects: KObject[]) => find(objects, "StatefulSet", "agent-runner");
 
   it("differs in registry, pull secret, replicas, memory, node affinity and storage class exactly as the platform says", () => {
@@ -185,7 +193,7 @@ describe("multi-env example", () => {
 });
 
 describe("traefik-canary example (the brief's conversational GitOps canary)", () => {
-  const { objects } = buildExample("traefik-canary", "prod");
+  const { objects } = traefikCanary;
 
   it("splits one host 90/10 through a TraefikService and an ExternalName bridge", () => {
     const wrr = find(objects, "TraefikService", "web-wrr", "web");
@@ -235,7 +243,7 @@ describe("traefik-canary example (the brief's conversational GitOps canary)", ()
 });
 
 describe("gateway-api example", () => {
-  const { objects } = buildExample("gateway-api", "staging");
+  const { objects } = gatewayApi;
   it("weights HTTPRoute backends 75/25 and redirects HTTP on the http listener", () => {
     const route = find(objects, "HTTPRoute", "checkout");
     expect(
@@ -261,7 +269,7 @@ describe("gateway-api example", () => {
 });
 
 describe("score example", () => {
-  const { objects } = buildExample("score", "staging");
+  const { objects } = score;
   const d = find(objects, "Deployment", "orders");
   it("maps variables, resource outputs, files, probes, ports and the route", () => {
     const c = container(d);

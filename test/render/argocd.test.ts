@@ -6,9 +6,7 @@
 import type { KObject } from "../../src/core/object.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { loadIntent } from "../../src/intent/load.js";
-import { compileEnvironments } from "../../src/render/app-environments.js";
-import type { AppEnvironments } from "../../src/render/app-environments.js";
+import type { AppEnvironments } from "../../src/compile/types.js";
 import {
   ArgoSourceError,
   SYNC_OPTIONS,
@@ -23,15 +21,16 @@ import { writeDirAtomic } from "../../src/render/files.js";
 import { validateObjects } from "../../src/validate/index.js";
 import { dryRunApply, skipClusterTests, startApiEnv } from "../harness/index.js";
 import type { ApiEnv } from "../harness/index.js";
-import { EXAMPLES, ROOT, exampleNames } from "../helpers.js";
+import { exampleBuilds, exampleNames } from "../helpers.js";
 import { byIdentity, helmBinary, parseObjects, runOk, tempDir } from "./tools.js";
 
 const REPO = "https://git.acme.io/platform/gitops.git";
 
+const BUILT = await exampleBuilds();
+
 function appsOf(example: string): AppEnvironments[] {
-  const loaded = loadIntent(join(EXAMPLES, example), { cwd: ROOT });
-  if (!loaded.intent) throw new Error(`${example} does not load`);
-  const c = compileEnvironments(loaded.intent);
+  const c = BUILT.get(example);
+  if (!c) throw new Error(`no example ${example}`);
   expect(c.errors).toEqual([]);
   return c.apps;
 }

@@ -5,8 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { cpSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { loadIntent } from "../../src/intent/load.js";
-import { compileEnvironments } from "../../src/render/app-environments.js";
+import { openProject } from "../../src/project/index.js";
 import { renderHelmChart } from "../../src/render/helm-chart.js";
 import { renderKustomize } from "../../src/render/kustomize.js";
 import { renderApplicationSet } from "../../src/render/argocd.js";
@@ -71,25 +70,29 @@ describe("determinism of the renderings", () => {
 describe("renderings do not depend on the order the intent's files are read", () => {
   it.each(exampleNames())(
     "%s: sorted and reverse file order give the same chart, overlays and Applications",
-    (example) => {
-      const render = (fileOrder: "sorted" | "reverse") => {
-        const loaded = loadIntent(join(EXAMPLES, example), { cwd: ROOT, fileOrder });
-        if (!loaded.intent) throw new Error(`${example} does not load`);
-        const c = compileEnvironments(loaded.intent);
-        const sources = loaded.intent.files;
+    async (example) => {
+      const render = async (fileOrder: "sorted" | "reverse") => {
+        const project = await openProject(join(EXAMPLES, example), { cwd: ROOT, fileOrder });
+        const c = project.buildAll();
+        expect(c.errors).toEqual([]);
+        const sources = [...project.inputs];
         return {
           helm: c.apps.map((a) => Object.fromEntries(renderHelmChart({ app: a, sources }).files)),
           kustomize: Object.fromEntries(
-            renderKustomize({ apps: c.apps, environments: c.environments.map((e) => e.env), sources }),
+            renderKustomize({
+              apps: c.apps,
+              environments: c.environments.map((e) => e.environment),
+              sources,
+            }),
           ),
           argocd: toYamlStream(
             c.apps.map((a) => renderApplicationSet(a, { repo: "https://git.acme.io/gitops.git" })),
           ),
         };
       };
-      const sorted = render("sorted");
+      const sorted = await render("sorted");
       expect(sorted.argocd.length).toBeGreaterThan(100);
-      expect(render("reverse")).toStrictEqual(sorted);
+      expect(await render("reverse")).toStrictEqual(sorted);
     },
   );
 });

@@ -6,23 +6,23 @@ import type { KObject } from "../../src/core/object.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { readFileSync } from "node:fs";
-import { loadIntent } from "../../src/intent/load.js";
 import { compile } from "../../src/compile/compile.js";
 import type { ResolvedApp } from "../../src/intent/types.js";
-import { compileEnvironments } from "../../src/render/app-environments.js";
-import type { AppEnvironments } from "../../src/render/app-environments.js";
+import { openProject } from "../../src/project/index.js";
+import type { AppEnvironments } from "../../src/compile/types.js";
 import { chartVersion, renderHelmChart } from "../../src/render/helm-chart.js";
 import type { HelmChart, HelmValue } from "../../src/render/helm-chart.js";
 import { writeDirAtomic } from "../../src/render/files.js";
-import { EXAMPLES, ROOT, exampleEnvironments, exampleNames } from "../helpers.js";
+import { exampleBuilds, exampleEnvironments, exampleNames } from "../helpers.js";
 import { byIdentity, helmBinary, parseObjects, run, runOk, tempDir } from "./tools.js";
 
 const MANAGED_BY = "app.kubernetes.io/managed-by";
 
+const BUILT = await exampleBuilds();
+
 function appOf(example: string): AppEnvironments {
-  const loaded = loadIntent(join(EXAMPLES, example), { cwd: ROOT });
-  if (!loaded.intent) throw new Error(`${example} does not load`);
-  const c = compileEnvironments(loaded.intent);
+  const c = BUILT.get(example);
+  if (!c) throw new Error(`no example ${example}`);
   expect(c.errors).toEqual([]);
   expect(c.apps).toHaveLength(1);
   return c.apps[0] as AppEnvironments;
@@ -416,7 +416,7 @@ spec:
   let app: AppEnvironments;
   let chart: HelmChart;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = tempDir("kintent-helm-edge-");
     writeDirAtomic(
       join(dir.path, "intent"),
@@ -425,12 +425,11 @@ spec:
         ["platform.yaml", PLATFORM],
       ]),
     );
-    const loaded = loadIntent(join(dir.path, "intent"), { cwd: dir.path });
-    if (!loaded.intent) throw new Error(JSON.stringify(loaded.errors));
-    const c = compileEnvironments(loaded.intent);
+    const project = await openProject(join(dir.path, "intent"));
+    const c = project.buildAll();
     expect(c.errors).toEqual([]);
     app = c.apps[0] as AppEnvironments;
-    chart = renderHelmChart({ app, sources: loaded.intent.files });
+    chart = renderHelmChart({ app, sources: [...project.inputs] });
     writeDirAtomic(join(dir.path, "chart"), chart.files);
   });
   afterAll(() => dir?.remove());

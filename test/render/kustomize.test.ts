@@ -5,26 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { loadIntent } from "../../src/intent/load.js";
-import { compileEnvironments } from "../../src/render/app-environments.js";
-import type { IntentEnvironments } from "../../src/render/app-environments.js";
 import { addOps, renderKustomize } from "../../src/render/kustomize.js";
 import type { PatchOp } from "../../src/render/kustomize.js";
 import { writeDirAtomic } from "../../src/render/files.js";
-import { EXAMPLES, ROOT, buildExample, exampleEnvironments, exampleNames } from "../helpers.js";
+import { buildExample, exampleBuilds, exampleEnvironments, exampleNames } from "../helpers.js";
 import { byIdentity, kubectlBinary, parseObjects, runOk, tempDir } from "./tools.js";
 
-function compiled(example: string): IntentEnvironments {
-  const loaded = loadIntent(join(EXAMPLES, example), { cwd: ROOT });
-  if (!loaded.intent) throw new Error(`${example} does not load`);
-  return compileEnvironments(loaded.intent);
-}
+const BUILT = await exampleBuilds();
 
 function render(example: string): Map<string, string> {
-  const c = compiled(example);
+  const c = BUILT.get(example);
+  if (!c) throw new Error(`no example ${example}`);
   return renderKustomize({
     apps: c.apps,
-    environments: c.environments.map((e) => e.env),
+    environments: c.environments.map((e) => e.environment),
     sources: ["kintent.yaml", "platform.yaml"],
   });
 }
@@ -43,9 +37,9 @@ describe.each(exampleNames())("Kustomize of example %s", (example) => {
   });
   afterAll(() => dir?.remove());
 
-  it.each(envs)("kubectl kustomize overlays/%s equals kintent build --env", (env) => {
+  it.each(envs)("kubectl kustomize overlays/%s equals kintent build --env", async (env) => {
     const out = runOk(kubectl, ["kustomize", join(dir.path, "k", "overlays", env)]);
-    const expected = buildExample(example, env).objects;
+    const expected = (await buildExample(example, env)).objects;
     expect(expected.length).toBeGreaterThan(2);
     expect(byIdentity(parseObjects(out))).toStrictEqual(byIdentity(expected));
   });

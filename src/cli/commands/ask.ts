@@ -7,8 +7,8 @@ import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
-import { printFindings } from "../output.js";
-import { findingsOfEnvironments, loadValidateOptions, wrapUsageAsync } from "../ai-options.js";
+import { forDisplay, printFindings } from "../output.js";
+import { findingsOfEnvironments, wrapUsageAsync } from "../ai-options.js";
 import { ask } from "../../ai/ask.js";
 import type { AskOptions, AskResult } from "../../ai/ask.js";
 import { appendAudit, auditUser } from "../../ai/audit.js";
@@ -141,7 +141,7 @@ async function runAsk(
   if (request === undefined || request.trim() === "")
     throw new UsageError('say what to change: kintent ask "<request>" [dir]');
   const provider = providerFor(ctx, flags);
-  const options = await askOptions(ctx, abs, request, flags, provider, maxRepairs);
+  const options = askOptions(ctx, abs, request, flags, provider, maxRepairs);
   const result = await runModel(ctx, abs, "ask", options);
   if (!result) return ExitCode.Failure;
   const code = printResult(ctx, abs, result, flags);
@@ -163,7 +163,7 @@ async function runAsk(
   return ExitCode.Ok;
 }
 
-async function askOptions(
+function askOptions(
   ctx: CommandContext,
   abs: string,
   request: string,
@@ -171,8 +171,7 @@ async function askOptions(
   provider: Provider,
   maxRepairs: number,
   instructions?: InstructionFile,
-): Promise<AskOptions> {
-  const validateOptions = await loadValidateOptions(ctx, abs, flags.config);
+): AskOptions {
   return {
     request,
     dir: abs,
@@ -188,7 +187,7 @@ async function askOptions(
     ...(flags.env !== undefined ? { env: flags.env } : {}),
     ...(flags.app !== undefined ? { app: flags.app } : {}),
     ...(flags.platform !== undefined ? { platformFile: flags.platform } : {}),
-    ...(validateOptions ? { validateOptions } : {}),
+    ...(flags.config !== undefined ? { configFile: flags.config } : {}),
     ...(instructions ? { instructions } : {}),
   };
 }
@@ -326,7 +325,7 @@ function printResult(ctx: CommandContext, abs: string, r: AskResult, flags: AskF
     io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeChanges(e.changes)}\n`);
     io.stdout.write(formatChanges(e.changes, "  "));
   }
-  printFindings(ctx, findingsOfEnvironments(r.preview?.envs ?? []));
+  printFindings(ctx, forDisplay(ctx, { dir: abs }, findingsOfEnvironments(r.preview?.envs ?? [])));
   return code;
 }
 
@@ -394,7 +393,7 @@ async function proposeResult(
       throw e;
     }
     if (outcome.intentErrors.length > 0) {
-      printFindings(ctx, outcome.intentErrors);
+      printFindings(ctx, forDisplay(ctx, { dir: outcome.dir }, outcome.intentErrors));
       audit(ctx, abs, "ask", r, "propose-failed");
       return ExitCode.Failure;
     }
@@ -473,7 +472,7 @@ async function runLock(
   let lock: Lock | undefined = readLock(abs)?.lock;
   let code: number = ExitCode.Ok;
   for (const source of sources) {
-    const options = await askOptions(ctx, abs, source.instructions, flags, provider, maxRepairs, source);
+    const options = askOptions(ctx, abs, source.instructions, flags, provider, maxRepairs, source);
     const result = await runModel(ctx, abs, "ask --lock", options);
     if (!result) return ExitCode.Failure;
     const c = printResult(ctx, abs, result, flags);

@@ -1,31 +1,22 @@
 /**
  * `kintent build --format helm|kustomize|argocd`: the renderings that span environments. Every environment is
- * compiled and validated before anything is written; error findings refuse the write (exit 1) unless
- * `--allow-invalid`.
+ * built by the engine (extras, the team's policies and checks included) and validated before anything is
+ * written; error findings refuse the write (exit 1) unless `--allow-invalid`.
  */
-import type { KObject } from "../../core/object.js";
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import type { KObject } from "../../core/object.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
-import { printFindings } from "../output.js";
-import { loadIntent } from "../../intent/load.js";
-import type { LoadedIntent } from "../../intent/load.js";
-import { environmentNames } from "../../intent/resolve.js";
-import { pickEnvironment } from "../../compile/index.js";
-import { validationContext } from "../../build.js";
-import { validateObjects } from "../../validate/index.js";
-import type { ValidateOptions } from "../../validate/index.js";
-import type { Finding } from "../../core/finding.js";
-import { compileEnvironments } from "../../render/app-environments.js";
-import type { AppEnvironments } from "../../render/app-environments.js";
 import { renderHelmChart } from "../../render/helm-chart.js";
 import { renderKustomize } from "../../render/kustomize.js";
-import { ArgoSourceError, renderApplicationSet, renderApplications } from "../../render/argocd.js";
+import { renderApplicationSet, renderApplications } from "../../render/argocd.js";
 import type { ArgoOptions } from "../../render/argocd.js";
-import { objectFiles, writeDirAtomic, OutputDirError } from "../../render/files.js";
+import { objectFiles, writeDirAtomic } from "../../render/files.js";
 import { toYamlStream } from "../../render/yaml.js";
+import type { Project } from "../../project/index.js";
+import { printProjectFindings, throwIntentErrors } from "../project.js";
 
 export type BuildFormat = "manifests" | "helm" | "kustomize" | "argocd";
 
@@ -77,121 +68,62 @@ function repoPath(dir: string, cwd: string): string {
   }
 }
 
-function onlyApp(intent: LoadedIntent, app: string | undefined): LoadedIntent {
-  if (app === undefined) return intent;
-  const only = intent.apps.filter((a) => a.value.metadata.name === app);
-  if (only.length === 0)
-    throw new UsageError(
-      `no app named \`${app}\` (found ${intent.apps.map((a) => a.value.metadata.name).join(", ")})`,
-    );
-  return { ...intent, apps: only };
-}
-
-function validateEnvironments(
-  apps: readonly AppEnvironments[],
-  project: Omit<ValidateOptions, "context">,
-): Finding[] {
-  const findings: Finding[] = [];
-  for (const a of apps)
-    for (const e of a.environments) {
-      const r = validateObjects(
-        e.result.objects.map((object) => ({ object })),
-        { ...project, context: validationContext(e.app) },
-      );
-      findings.push(...r.findings);
-    }
-  return findings;
-}
-
-function write(out: string, files: ReadonlyMap<string, string>): void {
-  try {
-    writeDirAtomic(out, files);
-  } catch (e) {
-    if (e instanceof OutputDirError) throw new UsageError(e.message);
-    throw e;
-  }
-}
-
-export function runFormat(
-  ctx: CommandContext,
-  dir: string,
-  flags: FormatFlags,
-  project: Omit<ValidateOptions, "context"> = {},
-): number {
+export function runFormat(ctx: CommandContext, project: Project, dir: string, flags: FormatFlags): number {
   const { io } = ctx;
-  checkFormatFlags(flags);
-  const loaded = loadIntent(dir, {
-    cwd: io.cwd,
-    ...(flags.platform !== undefined ? { platformFile: flags.platform } : {}),
-  });
-  if (!loaded.intent) {
-    printFindings(ctx, [...loaded.errors, ...loaded.warnings]);
-    return ExitCode.Failure;
-  }
-  const intent = onlyApp(loaded.intent, flags.app);
-  const envs =
-    flags.env !== undefined ? [pickEnvironment(intent, flags.env)] : environmentNames(intent.platform);
-  const compiled = compileEnvironments(intent, envs);
-  const warnings = [...loaded.warnings, ...compiled.warnings];
-  if (compiled.errors.length > 0) {
-    printFindings(ctx, [...compiled.errors, ...warnings]);
-    return ExitCode.Failure;
-  }
-  const apps = compiled.apps;
-  const sources = intent.files;
-  const findings = validateEnvironments(apps, project);
+  const all = project.buildAll(flags.env !== undefined ? [flags.env] : undefined);
+  throwIntentErrors(project, all.errors, all.warnings);
+  const envs = all.environments.map((e) => e.environment);
+  const apps = all.apps;
+  const sources = project.inputs;
+  const findings = [...all.findings];
 
   let files: Map<string, string> | undefined;
   let objects: KObject[] = [];
   let summary: string;
-  try {
-    if (flags.format === "helm") {
-      files = new Map();
-      const versions: string[] = [];
-      for (const a of apps) {
-        const chart = renderHelmChart({ app: a, sources });
-        const prefix = apps.length > 1 ? `${a.name}/` : "";
-        for (const [p, c] of chart.files) files.set(`${prefix}${p}`, c);
-        versions.push(`${chart.name} ${chart.version}`);
-      }
-      summary = `Helm chart ${versions.join(", ")} (${envs.join(", ")})`;
-    } else if (flags.format === "kustomize") {
-      files = renderKustomize({ apps, environments: envs, sources });
-      summary = `Kustomize base and overlays (${envs.join(", ")})`;
-    } else {
-      const options: ArgoOptions = {
-        ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
-        ...(flags.revision !== undefined ? { revision: flags.revision } : {}),
-        ...(flags.plugin !== undefined
-          ? { pluginPath: typeof flags.plugin === "string" ? flags.plugin : repoPath(dir, io.cwd) }
-          : {}),
-      };
-      objects = flags.applicationset
-        ? apps.map((a) => renderApplicationSet(a, options))
-        : renderApplications(apps, options);
-      findings.push(...validateObjects(objects.map((object) => ({ object }))).findings);
-      summary = `${objects.length} Argo CD ${flags.applicationset ? "ApplicationSet" : "Application"}(s)`;
-      if (flags.out !== undefined) files = objectFiles(objects);
+  if (flags.format === "helm") {
+    files = new Map();
+    const versions: string[] = [];
+    for (const a of apps) {
+      const chart = renderHelmChart({ app: a, sources });
+      const prefix = apps.length > 1 ? `${a.name}/` : "";
+      for (const [p, c] of chart.files) files.set(`${prefix}${p}`, c);
+      versions.push(`${chart.name} ${chart.version}`);
     }
-  } catch (e) {
-    if (e instanceof ArgoSourceError) throw new UsageError(e.message);
-    throw e;
+    summary = `Helm chart ${versions.join(", ")} (${envs.join(", ")})`;
+  } else if (flags.format === "kustomize") {
+    files = renderKustomize({ apps, environments: envs, sources });
+    summary = `Kustomize base and overlays (${envs.join(", ")})`;
+  } else {
+    const options: ArgoOptions = {
+      ...(flags.repo !== undefined ? { repo: flags.repo } : {}),
+      ...(flags.revision !== undefined ? { revision: flags.revision } : {}),
+      ...(flags.plugin !== undefined
+        ? { pluginPath: typeof flags.plugin === "string" ? flags.plugin : repoPath(dir, io.cwd) }
+        : {}),
+    };
+    objects = flags.applicationset
+      ? apps.map((a) => renderApplicationSet(a, options))
+      : renderApplications(apps, options);
+    findings.push(...project.validate(objects.map((object) => ({ object }))).findings);
+    summary = `${objects.length} Argo CD ${flags.applicationset ? "ApplicationSet" : "Application"}(s)`;
+    if (flags.out !== undefined) files = objectFiles(objects);
   }
 
+  const shown = [...all.warnings, ...findings];
   const invalid = findings.some((f) => f.severity === "error");
   if (invalid && !flags.allowInvalid) {
-    printFindings(ctx, [...warnings, ...findings]);
+    printProjectFindings(ctx, project, shown);
     io.stderr.write(
       `kintent: refusing to write ${summary} with error findings (use --allow-invalid to override)\n`,
     );
     return ExitCode.Findings;
   }
   if (flags.out !== undefined && files) {
-    write(flags.out, files);
+    writeDirAtomic(flags.out, files);
     io.stderr.write(`kintent: wrote ${summary} to ${flags.out}\n`);
   } else {
     io.stdout.write(toYamlStream(objects));
   }
-  printFindings(ctx, [...warnings, ...findings]);
+  printProjectFindings(ctx, project, shown);
   return invalid ? ExitCode.Findings : ExitCode.Ok;
 }

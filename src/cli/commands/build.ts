@@ -1,15 +1,11 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandContext } from "../context.js";
-import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
-import { allObjects, buildIntent } from "../../build.js";
 import { toYamlStream } from "../../render/yaml.js";
-import { objectFiles, writeDirAtomic, OutputDirError } from "../../render/files.js";
-import { printFindings, wrapUsage } from "../output.js";
-import { resolve } from "node:path";
-import { projectValidation } from "../../validate/project.js";
-import type { ValidateOptions } from "../../validate/index.js";
+import { objectFiles, writeDirAtomic } from "../../render/files.js";
+import type { Project } from "../../project/index.js";
+import { openFromFlags, printProjectFindings, throwIntentErrors } from "../project.js";
 import { checkFormatFlags, runFormat } from "./build-format.js";
 import type { BuildFormat } from "./build-format.js";
 
@@ -69,81 +65,46 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
       "validation settings and policies (default: .kintent.yaml from the intent directory up)",
     )
     .action(async (dir: string, flags: BuildFlags) => {
-      const project = await projectValidation(
-        resolve(ctx.io.cwd, dir),
-        ctx.io.cwd,
-        flags.config && resolve(ctx.io.cwd, flags.config),
-      );
-      if (project.errors.length > 0) {
-        printFindings(ctx, project.errors);
-        ctx.exitCode = ExitCode.Failure;
-        return;
-      }
-      ctx.exitCode = wrapUsage(ctx, () => {
-        checkFormatFlags(flags);
-        return flags.format === "manifests"
-          ? runBuild(ctx, dir, flags, project.options)
-          : runFormat(ctx, dir, flags, project.options);
-      });
+      checkFormatFlags(flags);
+      const project = await openFromFlags(ctx, dir, flags);
+      ctx.exitCode =
+        flags.format === "manifests" ? runBuild(ctx, project, flags) : runFormat(ctx, project, dir, flags);
     });
 }
 
-function runBuild(
-  ctx: CommandContext,
-  dir: string,
-  flags: BuildFlags,
-  project: Omit<ValidateOptions, "context">,
-): number {
+function runBuild(ctx: CommandContext, project: Project, flags: BuildFlags): number {
   const { io } = ctx;
-  const b = buildIntent(dir, {
-    cwd: io.cwd,
-    validateOptions: project,
-    ...(flags.env !== undefined ? { env: flags.env } : {}),
-    ...(flags.platform !== undefined ? { platformFile: flags.platform } : {}),
-    ...(flags.app !== undefined ? { app: flags.app } : {}),
-  });
-  const findings = [...b.errors, ...b.warnings];
-  if (b.errors.length > 0 || !b.build) {
-    if (flags.output === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
-    else printFindings(ctx, findings);
+  const b = project.build(flags.env);
+  if (b.errors.length > 0) {
+    if (flags.output !== "json") throwIntentErrors(project, b.errors, b.warnings);
+    io.stdout.write(JSON.stringify({ findings: [...b.errors, ...b.warnings] }, null, 2) + "\n");
     return ExitCode.Failure;
   }
-  const invalid = b.validation.some((f) => f.severity === "error");
+  const findings = [...b.warnings, ...b.findings];
+  const invalid = b.findings.some((f) => f.severity === "error");
   if (invalid && !flags.allowInvalid) {
-    if (flags.output === "json")
-      io.stdout.write(JSON.stringify({ findings: [...findings, ...b.validation] }, null, 2) + "\n");
-    else printFindings(ctx, [...b.warnings, ...b.validation]);
+    if (flags.output === "json") io.stdout.write(JSON.stringify({ findings }, null, 2) + "\n");
+    else printProjectFindings(ctx, project, findings);
     io.stderr.write(
       "kintent: refusing to write manifests with error findings (use --allow-invalid to override)\n",
     );
     return ExitCode.Findings;
   }
-  const objects = allObjects(b.build);
-  const decisions = flags.explain ? b.build.results.flatMap((r) => r.decisions) : [];
+  const decisions = flags.explain ? b.decisions : [];
   if (flags.out !== undefined) {
-    try {
-      writeDirAtomic(flags.out, objectFiles(objects, decisions));
-    } catch (e) {
-      if (e instanceof OutputDirError) throw new UsageError(e.message);
-      throw e;
-    }
-    io.stderr.write(`kintent: wrote ${objects.length} object(s) for ${b.environment} to ${flags.out}\n`);
+    writeDirAtomic(flags.out, objectFiles(b.objects, decisions));
+    io.stderr.write(`kintent: wrote ${b.objects.length} object(s) for ${b.environment} to ${flags.out}\n`);
   } else if (flags.output === "json") {
     io.stdout.write(
       JSON.stringify(
-        {
-          environment: b.environment,
-          objects,
-          decisions: b.build.results.flatMap((r) => r.decisions),
-          findings,
-        },
+        { environment: b.environment, objects: b.objects, decisions: b.decisions, findings },
         null,
         2,
       ) + "\n",
     );
   } else {
-    io.stdout.write(toYamlStream(objects, decisions));
+    io.stdout.write(toYamlStream(b.objects, decisions));
   }
-  if (flags.output !== "json") printFindings(ctx, [...b.warnings, ...b.validation]);
+  if (flags.output !== "json") printProjectFindings(ctx, project, findings);
   return invalid ? ExitCode.Findings : ExitCode.Ok;
 }

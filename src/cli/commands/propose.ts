@@ -2,11 +2,9 @@ import { tmpdir } from "node:os";
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandContext } from "../context.js";
-import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
-import { printFindings } from "../output.js";
-import { IntentReadError } from "../../intent/load.js";
-import { UnknownEnvironmentError } from "../../compile/index.js";
+import { forDisplay, printFindings } from "../output.js";
+import { InvalidInputError } from "../../core/errors.js";
 import type { ForgeKind } from "../../gitops/remote.js";
 import type { ProposeOutcome, ProposeResult } from "../../gitops/propose.js";
 
@@ -19,6 +17,7 @@ interface ProposeFlags {
   forgeUrl?: string;
   app?: string;
   platform?: string;
+  config?: string;
   proposedBy?: string;
   applicationsDir?: string;
   application: boolean;
@@ -63,6 +62,10 @@ export function registerPropose(program: Command, ctx: CommandContext): void {
     .option("--app <name>", "only this app, when the directory holds several")
     .option("--platform <file>", "platform file (default: platform.yaml in the directory or a parent)")
     .option(
+      "--config <file>",
+      "validation settings and policies (default: .kintent.yaml from the intent directory up)",
+    )
+    .option(
       "--proposed-by <who>",
       "record who proposed the change (Proposed-By trailer), e.g. for AI-originated changes",
     )
@@ -105,6 +108,7 @@ async function runPropose(ctx: CommandContext, dir: string, flags: ProposeFlags)
       ...(flags.forgeUrl !== undefined ? { forgeUrl: flags.forgeUrl } : {}),
       ...(flags.app !== undefined ? { app: flags.app } : {}),
       ...(flags.platform !== undefined ? { platformFile: flags.platform } : {}),
+      ...(flags.config !== undefined ? { configFile: flags.config } : {}),
       ...(flags.proposedBy !== undefined ? { proposedBy: flags.proposedBy } : {}),
       ...(flags.repoUrl !== undefined ? { repoURL: flags.repoUrl } : {}),
       ...(flags.withIntent !== undefined ? { intentPath: flags.withIntent } : {}),
@@ -115,12 +119,6 @@ async function runPropose(ctx: CommandContext, dir: string, flags: ProposeFlags)
           : {}),
     });
   } catch (e) {
-    if (
-      e instanceof errors.ProposeSetupError ||
-      e instanceof IntentReadError ||
-      e instanceof UnknownEnvironmentError
-    )
-      throw new UsageError(e.message);
     if (e instanceof errors.ProposeConflictError) {
       io.stderr.write(`kintent: ${e.message}\n${e.hint}\n`);
       return ExitCode.Findings;
@@ -132,12 +130,16 @@ async function runPropose(ctx: CommandContext, dir: string, flags: ProposeFlags)
     throw e;
   }
 
-  if (outcome.intentErrors.length > 0) {
-    printFindings(ctx, [...outcome.intentErrors, ...outcome.warnings]);
-    return ExitCode.Failure;
-  }
+  if (outcome.intentErrors.length > 0)
+    throw new InvalidInputError("", [...outcome.intentErrors, ...outcome.warnings], outcome.dir);
   if (flags.output === "json") io.stdout.write(JSON.stringify(outcome, null, 2) + "\n");
-  printFindings(ctx, [...outcome.warnings, ...outcome.results.flatMap((r) => r.findings)]);
+  printFindings(
+    ctx,
+    forDisplay(ctx, { dir: outcome.dir }, [
+      ...outcome.warnings,
+      ...outcome.results.flatMap((r) => r.findings),
+    ]),
+  );
   let code: number = ExitCode.Ok;
   for (const r of outcome.results) {
     if (flags.output !== "json") io.stdout.write(describe(r));

@@ -6,7 +6,7 @@ import { parse as parseYaml } from "yaml";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
-import { printFindings } from "../output.js";
+import { forDisplay, printFindings } from "../output.js";
 import { readStdin } from "../read-stdin.js";
 import { applyOpsToDir } from "../../ai/apply.js";
 import type { ApplyOpsResult } from "../../ai/apply.js";
@@ -14,7 +14,7 @@ import { parseOps } from "../../ai/ops.js";
 import type { IntentOp } from "../../ai/ops.js";
 import { opProblem } from "../../ai/answer.js";
 import { formatChanges, summarizeChanges } from "../../core/diff.js";
-import { findingsOfEnvironments, loadValidateOptions, wrapUsageAsync } from "../ai-options.js";
+import { findingsOfEnvironments, wrapUsageAsync } from "../ai-options.js";
 
 interface CommonFlags {
   dir: string;
@@ -468,13 +468,12 @@ async function run(ctx: CommandContext, verb: string, ops: IntentOp[], flags: Co
     all.push({ op: "why", key: WHY_KEY[verb] ?? "app", text: flags.why });
   const parsed = parseOps(all);
   if (parsed.errors.length > 0) throw new UsageError(parsed.errors.map(opProblem).join("; "));
-  const validateOptions = await loadValidateOptions(ctx, flags.dir, flags.config);
-  const result: ApplyOpsResult = applyOpsToDir(flags.dir, parsed.ops, {
+  const result: ApplyOpsResult = await applyOpsToDir(flags.dir, parsed.ops, {
     cwd: io.cwd,
     ...(flags.platform !== undefined ? { platformFile: flags.platform } : {}),
     ...(flags.app !== undefined ? { app: flags.app } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
-    ...(validateOptions ? { validateOptions } : {}),
+    ...(flags.config !== undefined ? { configFile: flags.config } : {}),
   });
   return report(ctx, result, flags);
 }
@@ -512,7 +511,7 @@ export function report(ctx: CommandContext, r: ApplyOpsResult, flags: { output: 
     return code;
   }
   if (r.intentErrors.length > 0) {
-    printFindings(ctx, r.intentErrors);
+    printFindings(ctx, forDisplay(ctx, { dir: r.dir }, r.intentErrors));
     io.stderr.write("kintent: the change makes the intent invalid; nothing written\n");
     return code;
   }
@@ -525,7 +524,7 @@ export function report(ctx: CommandContext, r: ApplyOpsResult, flags: { output: 
     io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeChanges(e.changes)}\n`);
     io.stdout.write(formatChanges(e.changes, "  "));
   }
-  printFindings(ctx, findingsOfEnvironments(r.preview?.envs ?? []));
+  printFindings(ctx, forDisplay(ctx, { dir: r.dir }, findingsOfEnvironments(r.preview?.envs ?? [])));
   if (r.status === "invalid") io.stderr.write("kintent: refusing to write: the result has error findings\n");
   else if (r.status === "dry-run") io.stderr.write(`kintent: dry run; ${r.file ?? ""} not written\n`);
   else io.stderr.write(`kintent: wrote ${r.file ?? ""}\n`);
