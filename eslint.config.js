@@ -13,6 +13,7 @@ export default tseslint.config(
       "bench/.work/**",
       "**/*.js",
       "!eslint.config.js",
+      "!eslint-rules/*.js",
     ],
   },
   js.configs.recommended,
