@@ -52,7 +52,7 @@ export interface Completion {
 export interface Provider {
   readonly kind: "anthropic" | "openai";
   readonly model: string;
-  /** `anthropic:claude-sonnet-4-5` — for the audit log, the lockfile and `Proposed-By`. */
+  /** `anthropic:claude-sonnet-5-5` — for the audit log, the lockfile and `Proposed-By`. */
   readonly id: string;
   complete(request: CompletionRequest): Promise<Completion>;
 }
