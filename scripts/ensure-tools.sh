@@ -2,7 +2,7 @@
 # Run by `npm test` just before vitest: the API-server, cluster and helm tests need the Kubernetes tools that
 # scripts/tools.sh builds from Go modules, so build the missing ones now (cold ≈ 20 min, then cached) instead of
 # letting those tests fail with ToolsMissingError. The cache check is tools.sh's own (`tools.sh --check`: recipe
-# stamps and the bin/ links the harness reads), so this takes ~0.1 s when everything is built.
+# stamps and the bin/ links the harness reads): 0.1–0.3 s when everything is built.
 #
 # Does nothing when KINTENT_SKIP_CLUSTER_TESTS=1 (those tests are skipped) or when KINTENT_TOOLS_BIN points the
 # harness somewhere other than ${KINTENT_TOOLS_DIR:-$HOME/.cache/kintent-tools}/bin (your own tools: the
