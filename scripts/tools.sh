@@ -4,6 +4,8 @@
 #   scripts/tools.sh                    build every default tool that is not cached yet
 #   scripts/tools.sh helm kubeconform   build only these
 #   scripts/tools.sh --list             print the tools, their versions and whether they are cached
+#   scripts/tools.sh --check [NAME...]  exit 0 if these (default: every default tool) are cached and linked, else
+#                                       print the missing ones and exit 1; builds nothing (scripts/ensure-tools.sh)
 #   scripts/tools.sh all                default tools plus the optional ones (checkov, gitea)
 #
 # Each Go tool is built from a wrapper module under tools/go/<name>/ (go.mod + go.sum committed) so that the
@@ -200,6 +202,27 @@ write_env() {
   } >"$TOOLS_DIR/env.sh"
 }
 
+# Cached (as a build would see it) and linked into $TOOLS_DIR/bin, where the test harness looks. Without Go the
+# recipe cannot be hashed, so the linked binaries are trusted as they are.
+check_tools() {
+  local name b missing=()
+  for name in "$@"; do
+    if command -v go >/dev/null && ! is_cached "$name"; then
+      missing+=("$name")
+      continue
+    fi
+    for b in $(binaries_of "$name"); do
+      if [[ ! -x "$TOOLS_DIR/bin/$b" ]]; then
+        missing+=("$name")
+        break
+      fi
+    done
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  echo "${missing[*]}"
+  return 1
+}
+
 list_tools() {
   local name state
   for name in "${DEFAULT_TOOLS[@]}" "${OPTIONAL_TOOLS[@]}"; do
@@ -209,15 +232,19 @@ list_tools() {
 }
 
 main() {
-  local requested=() name start secs total_start failed=()
+  local requested=() name start secs total_start failed=() check=false
   case "${1:-}" in
     -h | --help)
-      sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       return 0
       ;;
     --list)
       list_tools
       return 0
+      ;;
+    --check)
+      check=true
+      shift
       ;;
   esac
   if [[ $# -eq 0 ]]; then
@@ -235,8 +262,22 @@ main() {
     done
   fi
 
+  if [[ "$check" == true ]]; then
+    check_tools "${requested[@]}"
+    return
+  fi
+
   command -v go >/dev/null || { echo "tools.sh: go is not on PATH (Go >= 1.26 is needed)" >&2; return 2; }
   mkdir -p "$TOOLS_DIR/bin" "$TOOLS_DIR/.build"
+  # One build at a time per cache (npm test builds missing tools itself, so two clones or worktrees may start
+  # at once); the waiter then finds the other's tools cached.
+  if command -v flock >/dev/null; then
+    exec 9>"$TOOLS_DIR/.build/lock"
+    if ! flock -n 9; then
+      echo "tools.sh: another build into $TOOLS_DIR is running; waiting for it to finish ..."
+      flock 9
+    fi
+  fi
   echo "tools.sh: cache $TOOLS_DIR ($(go env GOVERSION), GOTOOLCHAIN=$GOTOOLCHAIN CGO_ENABLED=$CGO_ENABLED)"
   total_start=$SECONDS
   for name in "${requested[@]}"; do

@@ -11,7 +11,7 @@
  *   - source: claudernetes.yaml        # instruction file, relative to the intent directory;
  *                                       # `request:<sha256 prefix>` for a request given on the command line
  *     hash: sha256:<hex>                # sha256 of the instruction file's bytes (or of the request text)
- *     model: anthropic:claude-sonnet-4-5
+ *     model: anthropic:claude-sonnet-5-5
  *     kintentVersion: 0.1.0
  *     files:                            # what the instructions produced, relative to the intent directory
  *       - {path: kintent.yaml, sha256: <hex>}

@@ -52,7 +52,7 @@ export interface Completion {
 export interface Provider {
   readonly kind: "anthropic" | "openai";
   readonly model: string;
-  /** `anthropic:claude-sonnet-4-5` — for the audit log, the lockfile and `Proposed-By`. */
+  /** `anthropic:claude-sonnet-5-5` — for the audit log, the lockfile and `Proposed-By`. */
   readonly id: string;
   complete(request: CompletionRequest): Promise<Completion>;
 }
@@ -94,7 +94,9 @@ export function toLlmError(e: unknown, config: ProviderConfig): LlmError {
   const err = e as { status?: unknown; name?: unknown; message?: unknown; constructor?: { name?: string } };
   const cls = err.constructor?.name ?? (typeof err.name === "string" ? err.name : "");
   const status = typeof err.status === "number" ? err.status : undefined;
-  const where = `${config.kind} at ${config.baseURL}`;
+  // A base URL from ANTHROPIC_BASE_URL / OPENAI_BASE_URL may be a gateway the user forgot is configured: say so.
+  const from = config.baseURLSource.endsWith("_BASE_URL") ? ` (${config.baseURLSource})` : "";
+  const where = `${config.kind} at ${config.baseURL}${from}`;
   const retries = `after ${config.maxRetries} retr${config.maxRetries === 1 ? "y" : "ies"}`;
   if (cls.includes("Timeout"))
     return new LlmError("timeout", `${where} did not answer within ${config.timeoutMs / 1000}s (${retries})`);

@@ -1,7 +1,9 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { containsRedacted, Redactor } from "../core/redact.js";
 import { parseLlmSpec, resolveProviderConfig } from "./provider-config.js";
-import { estimateTokens, LlmError, toLlmError } from "./provider.js";
+import { createProvider, estimateTokens, LlmError, toLlmError } from "./provider.js";
 import { diffLines, mergeNormalizedEdit, unifiedDiff } from "./text-diff.js";
 import { diffObjects, formatChanges, summarizeChanges } from "../core/diff.js";
 
@@ -174,6 +176,127 @@ describe("provider configuration", () => {
       resolveProviderConfig({ KINTENT_LLM: "anthropic:m", ANTHROPIC_API_KEY: "k", KINTENT_LLM_TIMEOUT: "x" }),
     ).toContain("KINTENT_LLM_TIMEOUT must be a number");
     expect(resolveProviderConfig({}, "anthropic:m@http://127.0.0.1:9")).toContain("no API key");
+  });
+
+  describe("base URL: @<baseURL> > ANTHROPIC_BASE_URL / OPENAI_BASE_URL > the vendor's", () => {
+    const anthropic = { KINTENT_LLM: "anthropic:m", ANTHROPIC_API_KEY: "k" };
+    const openai = { KINTENT_LLM: "openai:m", OPENAI_API_KEY: "k" };
+
+    it("the @<baseURL> of KINTENT_LLM or --llm wins over the vendor variable", () => {
+      expect(
+        resolveProviderConfig({
+          ...anthropic,
+          KINTENT_LLM: "anthropic:m@http://127.0.0.1:9",
+          ANTHROPIC_BASE_URL: "https://gw.example",
+        }),
+      ).toMatchObject({ baseURL: "http://127.0.0.1:9", baseURLSource: "KINTENT_LLM" });
+      expect(
+        resolveProviderConfig(
+          { ...openai, OPENAI_BASE_URL: "https://gw.example/v1" },
+          "openai:m@http://127.0.0.1:9/v1",
+        ),
+      ).toMatchObject({ baseURL: "http://127.0.0.1:9/v1", baseURLSource: "KINTENT_LLM" });
+      // Not read at all then, as the SDKs do not read it when given a baseURL: a bad value is no error.
+      expect(
+        resolveProviderConfig({
+          ...openai,
+          KINTENT_LLM: "openai:m@http://127.0.0.1:9/v1",
+          OPENAI_BASE_URL: "nonsense",
+        }),
+      ).toMatchObject({ baseURL: "http://127.0.0.1:9/v1" });
+    });
+
+    it("the vendor variable wins over the default, read like the SDKs read it (trimmed)", () => {
+      expect(
+        resolveProviderConfig({ ...anthropic, ANTHROPIC_BASE_URL: " https://gw.example/anthropic \n" }),
+      ).toMatchObject({
+        baseURL: "https://gw.example/anthropic",
+        baseURLSource: "ANTHROPIC_BASE_URL",
+      });
+      expect(
+        resolveProviderConfig({ ...openai, OPENAI_BASE_URL: "https://gw.example/openai/v1" }),
+      ).toMatchObject({
+        baseURL: "https://gw.example/openai/v1",
+        baseURLSource: "OPENAI_BASE_URL",
+      });
+      expect(resolveProviderConfig({ ...anthropic, KINTENT_LLM: "" }, "anthropic:m")).toMatchObject({
+        baseURLSource: "default",
+      });
+    });
+
+    it("each provider reads only its own vendor's variable", () => {
+      expect(resolveProviderConfig({ ...anthropic, OPENAI_BASE_URL: "https://gw.example/v1" })).toMatchObject(
+        {
+          baseURL: "https://api.anthropic.com",
+          baseURLSource: "default",
+        },
+      );
+      expect(resolveProviderConfig({ ...openai, ANTHROPIC_BASE_URL: "https://gw.example" })).toMatchObject({
+        baseURL: "https://api.openai.com/v1",
+        baseURLSource: "default",
+      });
+    });
+
+    it("the default when the variable is unset, empty or blank", () => {
+      for (const value of [undefined, "", "   "])
+        expect(resolveProviderConfig({ ...anthropic, ANTHROPIC_BASE_URL: value })).toMatchObject({
+          baseURL: "https://api.anthropic.com",
+          baseURLSource: "default",
+        });
+      expect(resolveProviderConfig({ ...openai, OPENAI_BASE_URL: "" })).toMatchObject({
+        baseURL: "https://api.openai.com/v1",
+        baseURLSource: "default",
+      });
+    });
+
+    it("validates the variable like the @ form", () => {
+      expect(resolveProviderConfig({ ...anthropic, ANTHROPIC_BASE_URL: "gw.example" })).toBe(
+        "ANTHROPIC_BASE_URL must be an http(s) URL (got `gw.example`)",
+      );
+      expect(resolveProviderConfig({ ...openai, OPENAI_BASE_URL: "ftp://h/v1" })).toBe(
+        "OPENAI_BASE_URL must be an http(s) URL (got `ftp://h/v1`)",
+      );
+    });
+
+    it("a local OPENAI_BASE_URL needs no key, like a local @<baseURL>", () => {
+      expect(
+        resolveProviderConfig({ KINTENT_LLM: "openai:llama3", OPENAI_BASE_URL: "http://localhost:11434/v1" }),
+      ).toMatchObject({ baseURL: "http://localhost:11434/v1", apiKey: "unused", keySource: "none" });
+    });
+
+    it("the SDKs are sent to the variable's URL, and errors name the variable", async () => {
+      const paths: string[] = [];
+      const server = createServer((req, res) => {
+        paths.push(req.url ?? "");
+        res.writeHead(401, { "content-type": "application/json" }).end('{"error":{"message":"no"}}');
+      });
+      await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      try {
+        for (const [env, path] of [
+          [{ ...anthropic, ANTHROPIC_BASE_URL: `${url}/anthropic` }, "/anthropic/v1/messages"],
+          [{ ...openai, OPENAI_BASE_URL: `${url}/openai/v1` }, "/openai/v1/chat/completions"],
+        ] as const) {
+          const config = resolveProviderConfig({ ...env, KINTENT_LLM_RETRIES: "0" });
+          if (typeof config === "string") throw new Error(config);
+          const request = {
+            system: "s",
+            turns: [],
+            toolName: "t",
+            toolDescription: "d",
+            schema: { type: "object" },
+          };
+          const error = await createProvider(config)
+            .complete(request)
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(LlmError);
+          expect((error as LlmError).message).toContain(`at ${config.baseURL} (${config.baseURLSource})`);
+          expect(paths.pop()).toBe(path);
+        }
+      } finally {
+        server.close();
+      }
+    });
   });
 
   it("maps SDK errors to kinds without echoing anything secret", () => {

@@ -26,7 +26,7 @@ export interface ProposalText {
   changes: readonly ObjectChange[];
   intentHash: string;
   version: string;
-  /** Who or what proposed it, for AI-originated changes (e.g. `kintent ask (anthropic:claude-sonnet-4-5)`). */
+  /** Who or what proposed it, for AI-originated changes (e.g. `kintent ask (anthropic:claude-sonnet-5-5)`). */
   proposedBy?: string;
 }
 

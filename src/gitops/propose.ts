@@ -65,7 +65,7 @@ export interface ProposeOptions extends PrepareOptions {
   env?: NodeJS.ProcessEnv;
   /**
    * Who proposed the change when it did not come from a person at a keyboard (the AI layer sets e.g.
-   * `kintent ask (anthropic:claude-sonnet-4-5)`): written as the `Proposed-By` trailer and into the PR body.
+   * `kintent ask (anthropic:claude-sonnet-5-5)`): written as the `Proposed-By` trailer and into the PR body.
    */
   proposedBy?: string;
   /** Commit author. @default the git configuration, else `kintent <kintent@users.noreply.kintent.dev>` */

@@ -79,7 +79,10 @@ export function registerAsk(program: Command, ctx: CommandContext): void {
       "generate from the directory's claudernetes.yaml / claudernetes.md once, validate, and record it in kintent.lock; later runs (and the Argo CD plugin) need no model until the instructions change",
     )
     .option("--force", "with --lock: regenerate even when kintent.lock is current")
-    .option("--llm <provider:model[@baseURL]>", "model to use (default: $KINTENT_LLM)")
+    .option(
+      "--llm <provider:model[@baseURL]>",
+      "model to use (default: $KINTENT_LLM); without @baseURL, $ANTHROPIC_BASE_URL / $OPENAI_BASE_URL, else the vendor's API",
+    )
     .option("--max-repairs <n>", "repair rounds when the answer does not validate", "3")
     .option("--allow-security-relaxation", "a person approves security relaxations the model proposes")
     .option("--allow-new-image-source", "a person approves changing the repository of the app's image")
