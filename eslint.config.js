@@ -32,24 +32,7 @@ const layers = {
   ],
 };
 
-/**
- * TEMPORARY: the files that break the layering today, while src/ is being restructured into its stages. The
- * `kintent/layers` rule is off for them so that `npm run lint` stays usable meanwhile.
- * This list must shrink to empty: never add a file to it; remove each file once it keeps the layering
- * (test/lint/layers.test.ts fails while a listed file no longer needs its place here).
- */
-const layeringDebt = [
-  "src/build.ts", // not in a stage
-  "src/ai/preview.ts", // ai → src/build.ts
-  "src/cli/ai-options.ts", // cli → src/build.ts
-  "src/cli/commands/build-format.ts", // cli → src/build.ts
-  "src/cli/commands/build.ts", // cli → src/build.ts
-  "src/cli/commands/validate.ts", // cli → src/build.ts
-  "src/cmp/generate.ts", // cmp → src/build.ts
-  "src/gitops/prepare.ts", // gitops → src/build.ts
-  "src/policy/gate.ts", // policy → validate (sibling)
-  "src/validate/project.ts", // validate → policy (sibling)
-];
+
 
 export default tseslint.config(
   {
@@ -94,7 +77,6 @@ export default tseslint.config(
   },
   {
     files: ["src/**/*.ts"],
-    ignores: layeringDebt,
     plugins: { kintent },
     rules: { "kintent/layers": ["error", layers] },
   },

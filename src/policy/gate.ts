@@ -5,12 +5,18 @@
 import { loadPolicies } from "./load.js";
 import { evaluatePolicies } from "./evaluate.js";
 import type { Finding } from "../core/finding.js";
-import type { ManifestInput } from "../validate/index.js";
+import type { SourceDocument } from "../core/yaml-source.js";
+
+/** A manifest to evaluate (the validator passes its own inputs, which have this shape). */
+export interface PolicyInput {
+  object: Record<string, unknown>;
+  source?: SourceDocument;
+}
 
 export interface PolicyGate {
   /** Number of policy documents loaded. */
   count: number;
-  evaluate: (inputs: readonly ManifestInput[]) => Finding[];
+  evaluate: (inputs: readonly PolicyInput[]) => Finding[];
 }
 
 /** Load policies from files or directories; load errors are returned, not thrown. */
