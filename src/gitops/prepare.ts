@@ -97,7 +97,11 @@ export function prepare(options: PrepareOptions): Prepared {
     options.envs && options.envs.length > 0
       ? [...new Set(options.envs.map((e) => pickEnvironment(intent, e)))]
       : environmentNames(intent.platform);
-  const compiled = compileEnvironments(intent, envs);
+  const compiled = compileEnvironments(
+    intent,
+    envs,
+    loaded.intent.apps.map((a) => a.value.metadata.name),
+  );
   const warnings = [...loaded.warnings, ...compiled.warnings];
   if (compiled.errors.length > 0)
     return { intentErrors: compiled.errors, warnings, intentHash: "", apps: [], intent };

@@ -10,6 +10,7 @@ import type { BuildResult } from "../compile/index.js";
 import type { CompileResult } from "../compile/types.js";
 import type { ResolvedApp } from "../intent/types.js";
 import type { Finding } from "../core/finding.js";
+import { placeExtras } from "../ai/extra.js";
 
 /** One app compiled for one environment. */
 export interface AppEnvironment {
@@ -38,10 +39,17 @@ export interface IntentEnvironments {
 }
 
 /**
- * Compile `envs` (default: every environment of the platform, in its order) for every app.
- * Errors of any environment are collected; when there are any, `apps` may be incomplete.
+ * Compile `envs` (default: every environment of the platform, in its order) for every app, with the
+ * manifests under `extra/` placed into their owner's objects as `kintent build` places them.
+ * `allAppNames` are the apps of the directory before any `--app` filter (an unlabelled extra belongs to
+ * the only app of the directory, not to the only app built). Errors of any environment are collected;
+ * when there are any, `apps` may be incomplete.
  */
-export function compileEnvironments(intent: LoadedIntent, envs?: readonly string[]): IntentEnvironments {
+export function compileEnvironments(
+  intent: LoadedIntent,
+  envs?: readonly string[],
+  allAppNames: readonly string[] = intent.apps.map((a) => a.value.metadata.name),
+): IntentEnvironments {
   const names = envs ?? environmentNames(intent.platform);
   const environments: EnvironmentBuild[] = [];
   const byApp = new Map<string, AppEnvironment[]>();
@@ -49,6 +57,8 @@ export function compileEnvironments(intent: LoadedIntent, envs?: readonly string
   const warnings: Finding[] = [];
   for (const env of names) {
     const build = buildEnvironment(intent, env);
+    if (intent.extra && build.errors.length === 0)
+      build.errors.push(...placeExtras(intent.extra, build.apps, build.results, allAppNames).errors);
     environments.push({ env, build });
     errors.push(...build.errors);
     warnings.push(...build.warnings);

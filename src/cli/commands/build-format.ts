@@ -131,7 +131,11 @@ export function runFormat(
   const intent = onlyApp(loaded.intent, flags.app);
   const envs =
     flags.env !== undefined ? [pickEnvironment(intent, flags.env)] : environmentNames(intent.platform);
-  const compiled = compileEnvironments(intent, envs);
+  const compiled = compileEnvironments(
+    intent,
+    envs,
+    loaded.intent.apps.map((a) => a.value.metadata.name),
+  );
   const warnings = [...loaded.warnings, ...compiled.warnings];
   if (compiled.errors.length > 0) {
     printFindings(ctx, [...compiled.errors, ...warnings]);
