@@ -13,8 +13,13 @@
  *   never carry either, so moving between `kintent build` and the chart never touches an immutable selector.
  *   Object names and `app.kubernetes.io/instance` stay the app's name whatever the release is called, for the
  *   same reason.
+ * - Extra manifests (`extra/`, placed into the app's objects by the build) are the objects of an environment the
+ *   compiler does not produce. They are templates like any other object: their namespace reads the namespace
+ *   value where the build defaulted it to the environment's namespace, their `kintent.dev/environment` label
+ *   the environment value, Helm's labels replace kintent's `managed-by` as everywhere, and whatever else differs
+ *   between environments becomes a value of its own (see helm-template.ts).
  */
-import { objectKey, refOf, sameObject } from "../core/object.js";
+import { describeObject, objectKey, refOf, sameObject } from "../core/object.js";
 import type { KObject } from "../core/object.js";
 import { createHash } from "node:crypto";
 import { Document, isMap, isScalar } from "yaml";
@@ -22,13 +27,15 @@ import type { Node, Pair } from "yaml";
 import type { Decision } from "../compile/types.js";
 import { LABELS } from "../intent/defaults.js";
 import { sortKeys } from "../intent/resolve.js";
-import type { AppEnvironments } from "./app-environments.js";
+import { compile } from "../compile/compile.js";
+import type { AppEnvironment, AppEnvironments } from "./app-environments.js";
 import { objectFileNames } from "./files.js";
 import { YAML_OPTIONS } from "./yaml.js";
 import type { Knob, Token } from "./helm-knobs.js";
 import {
   TokenSet,
   compileTokenized,
+  containsToken,
   detokenize,
   knobValue,
   planKnobs,
@@ -44,7 +51,13 @@ import {
   pointerText,
   setPath,
 } from "./helm-template.js";
-import { deepEqual, isPlainObject } from "./_tree.js";
+import {
+  assertUniqueObjects,
+  deepEqual,
+  inEnvironmentNamespace,
+  isPlainObject,
+  writtenNamespaces,
+} from "./_tree.js";
 import type { Plain } from "./_tree.js";
 
 export interface HelmChartInput {
@@ -226,6 +239,43 @@ function workloadOf(objects: readonly KObject[]): KObject | undefined {
   );
 }
 
+/** One environment's objects: what the compiler produces for the app, and the extra manifests placed beside them. */
+interface SplitObjects {
+  generated: KObject[];
+  extras: KObject[];
+}
+
+/** Split an environment's objects into the app's own (those its compile produces) and the extras. */
+function splitObjects(e: AppEnvironment): SplitObjects {
+  assertUniqueObjects(e.result.objects, e.env, "helm");
+  const own = new Set(compile(e.app).result.objects.map((o) => objectKey(o)));
+  return {
+    generated: e.result.objects.filter((o) => own.has(objectKey(o))),
+    extras: e.result.objects.filter((o) => !own.has(objectKey(o))),
+  };
+}
+
+/**
+ * An extra as the chart templates it: the environment's namespace and name where the build placed them
+ * replaced by the tokens of the namespace and environment values (when the chart offers them).
+ */
+function tokenizeExtra(
+  o: KObject,
+  e: AppEnvironment,
+  knobs: readonly Knob[],
+  written: ReadonlySet<string>,
+): KObject {
+  const t = structuredClone(o);
+  const ns = knobs.find((k) => k.id === "namespace");
+  const env = knobs.find((k) => k.id === "environment");
+  if (ns && inEnvironmentNamespace(o, e.app.environment.namespace, written))
+    t.metadata.namespace = ns.token.text;
+  const labels = t.metadata.labels;
+  if (env && labels?.[LABELS.environment] === e.app.environment.name)
+    t.metadata.labels = { ...labels, [LABELS.environment]: env.token.text };
+  return t;
+}
+
 export function renderHelmChart(input: HelmChartInput): HelmChart {
   const { app } = input;
   const name = app.name;
@@ -236,25 +286,54 @@ export function renderHelmChart(input: HelmChartInput): HelmChart {
   const tokens = new TokenSet();
   const service = tokens.string(".Release.Service");
   const chartLabel = tokens.string(`include "${name}.chart" .`);
+  const split = envs.map(splitObjects);
   const plan = planKnobs(
-    envs.map((e) => ({ app: e.app, objects: e.result.objects })),
+    envs.map((e, i) => ({ app: e.app, objects: split[i]?.generated ?? [] })),
     tokens,
     `include "${name}.namespace" .`,
   );
   const knobs = plan.knobs;
+  const written = writtenNamespaces(
+    envs.map((e, i) => ({ namespace: e.app.environment.namespace, objects: split[i]?.extras ?? [] })),
+  );
 
-  // Tokenized objects of each environment, paired with their real counterparts.
-  const envObjects: EnvObjects[] = envs.map((e) => {
+  // Tokenized objects of each environment, paired with their real counterparts; then its extras.
+  const extraKeys = new Map<string, KObject>();
+  const generatedKeys = new Set<string>();
+  const envObjects: EnvObjects[] = envs.map((e, i) => {
+    const { generated, extras } = split[i] as SplitObjects;
     const values = tokenValues(e.app, knobs);
     const tokenized = compileTokenized(e.app, knobs);
     const real = tokenized.map((t) => {
       const key = objectKey(detokenize(t, values) as KObject);
-      const r = e.result.objects.find((o) => objectKey(o) === key);
+      const r = generated.find((o) => objectKey(o) === key);
       if (!r) throw new Error(`helm: ${key} has no counterpart in ${e.env}`);
       return r;
     });
-    return { tokenized: tokenized.map((o) => helmLabels(o, service, chartLabel)), real, values };
+    const tokenizedExtras = extras.map((o) => {
+      if (containsToken(o, tokens.tokens))
+        throw new Error(
+          `helm: ${e.env}: extra ${describeObject(refOf(o))} holds a value the chart uses as a placeholder (a number from 7770000 or a string like Kx7Q0001Zk)`,
+        );
+      const t = tokenizeExtra(o, e, knobs, written);
+      if (!deepEqual(detokenize(t, values), o))
+        throw new Error(`helm: ${e.env}: extra ${describeObject(refOf(o))} does not survive templating`);
+      extraKeys.set(objectKey(t), o);
+      return t;
+    });
+    for (const t of tokenized) generatedKeys.add(objectKey(t));
+    return {
+      tokenized: [...tokenized, ...tokenizedExtras].map((o) => helmLabels(o, service, chartLabel)),
+      real: [...real, ...extras],
+      values,
+    };
   });
+  // One template per identity: an extra cannot share one with an object the intent generates in another environment.
+  for (const [key, o] of extraKeys)
+    if (generatedKeys.has(key))
+      throw new Error(
+        `helm: extra ${describeObject(refOf(o))} has the identity of an object the intent generates in another environment`,
+      );
   const union = new Map<string, KObject>();
   envObjects.forEach((e) =>
     e.tokenized.forEach((t, i) => union.has(objectKey(t)) || union.set(objectKey(t), e.real[i] as KObject)),
@@ -266,6 +345,7 @@ export function renderHelmChart(input: HelmChartInput): HelmChart {
     envs: envObjects,
     tokens: tokens.tokens,
     fileName: (o) => nameOf.get(o) ?? `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`,
+    extras: new Set(extraKeys.keys()),
   });
 
   // Knobs that land nowhere (e.g. replicaCount where every environment autoscales) are not offered.
@@ -327,7 +407,7 @@ export function renderHelmChart(input: HelmChartInput): HelmChart {
     notes(
       name,
       used,
-      envs[0]?.result.objects ?? [],
+      split[0]?.generated ?? [],
       app,
       merged.flags.map((f) => f.name.join(".")),
     ),
