@@ -256,8 +256,9 @@ function splitObjects(e: AppEnvironment): SplitObjects {
 }
 
 /**
- * An extra as the chart templates it: the environment's namespace and name where the build placed them
- * replaced by the tokens of the namespace and environment values (when the chart offers them).
+ * An extra as the chart templates it: its namespace, where the build placed it in the environment's, and its
+ * `kintent.dev/environment` label replaced by the tokens of the namespace and environment values (when the
+ * chart offers them).
  */
 function tokenizeExtra(
   o: KObject,
@@ -683,40 +684,50 @@ function readme(
     out.push("");
   }
   out.push("## What the chart deploys, and why", "");
-  const seen = new Set<string>();
-  for (const e of app.environments) {
-    for (const o of e.result.objects) {
-      const id = `${o.kind}/${o.metadata.name}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const inEnvs = app.environments
-        .filter((x) => x.result.objects.some((y) => y.kind === o.kind && y.metadata.name === o.metadata.name))
-        .map((x) => x.env);
-      out.push(
-        `### ${o.kind} ${code(o.metadata.name)}${inEnvs.length < envNames.length ? ` (${inEnvs.join(", ")} only)` : ""}`,
-        "",
-      );
-      const lines: { text: string; envs: string[] }[] = [];
-      for (const x of app.environments) {
-        const obj = x.result.objects.find((y) => y.kind === o.kind && y.metadata.name === o.metadata.name);
-        if (!obj) continue;
-        const ref = refOf(obj);
-        for (const d of x.result.decisions.filter((dd: Decision) => sameObject(dd.object, ref))) {
-          const text = d.path === "" ? d.why : `- ${code(pointerText(d.path))}: ${d.why}`;
-          const existing = lines.find((l) => l.text === text);
-          if (existing) existing.envs.push(x.env);
-          else lines.push({ text, envs: [x.env] });
-        }
+  // An object is the same across environments by kind and name, and by namespace where it is not the
+  // environment's (a canary namespace, an extra manifest's own); the heading names that namespace when
+  // another object has the same kind and name.
+  const written = writtenNamespaces(
+    app.environments.map((e) => ({ namespace: e.app.environment.namespace, objects: e.result.objects })),
+  );
+  const nsOf = (o: KObject, x: AppEnvironment) =>
+    o.metadata.namespace === undefined || inEnvironmentNamespace(o, x.app.environment.namespace, written)
+      ? ""
+      : o.metadata.namespace;
+  const idOf = (o: KObject, x: AppEnvironment) => `${o.kind}/${o.metadata.name}/${nsOf(o, x)}`;
+  const ids = new Map<string, { o: KObject; ns: string }>();
+  for (const e of app.environments)
+    for (const o of e.result.objects) if (!ids.has(idOf(o, e))) ids.set(idOf(o, e), { o, ns: nsOf(o, e) });
+  const sameName = (o: KObject) =>
+    [...ids.values()].filter((x) => x.o.kind === o.kind && x.o.metadata.name === o.metadata.name).length;
+  for (const [id, { o, ns }] of ids) {
+    const inEnvs = app.environments
+      .filter((x) => x.result.objects.some((y) => idOf(y, x) === id))
+      .map((x) => x.env);
+    out.push(
+      `### ${o.kind} ${code(o.metadata.name)}${ns && sameName(o) > 1 ? ` in namespace ${code(ns)}` : ""}${inEnvs.length < envNames.length ? ` (${inEnvs.join(", ")} only)` : ""}`,
+      "",
+    );
+    const lines: { text: string; envs: string[] }[] = [];
+    for (const x of app.environments) {
+      const obj = x.result.objects.find((y) => idOf(y, x) === id);
+      if (!obj) continue;
+      const ref = refOf(obj);
+      for (const d of x.result.decisions.filter((dd: Decision) => sameObject(dd.object, ref))) {
+        const text = d.path === "" ? d.why : `- ${code(pointerText(d.path))}: ${d.why}`;
+        const existing = lines.find((l) => l.text === text);
+        if (existing) existing.envs.push(x.env);
+        else lines.push({ text, envs: [x.env] });
       }
-      const suffix = (l: { envs: string[] }) =>
-        l.envs.length < inEnvs.length ? ` _(${l.envs.join(", ")})_` : "";
-      const whole = lines.filter((l) => !l.text.startsWith("- "));
-      const fields = lines.filter((l) => l.text.startsWith("- "));
-      for (const l of whole) out.push(`${l.text}${suffix(l)}`);
-      if (whole.length > 0) out.push("");
-      for (const l of fields) out.push(`${l.text}${suffix(l)}`);
-      if (fields.length > 0) out.push("");
     }
+    const suffix = (l: { envs: string[] }) =>
+      l.envs.length < inEnvs.length ? ` _(${l.envs.join(", ")})_` : "";
+    const whole = lines.filter((l) => !l.text.startsWith("- "));
+    const fields = lines.filter((l) => l.text.startsWith("- "));
+    for (const l of whole) out.push(`${l.text}${suffix(l)}`);
+    if (whole.length > 0) out.push("");
+    for (const l of fields) out.push(`${l.text}${suffix(l)}`);
+    if (fields.length > 0) out.push("");
   }
   const notesList = first?.app.platform.notes ?? [];
   if (notesList.length > 0) {

@@ -700,6 +700,33 @@ describe("extra manifests (test/fixtures/extras)", () => {
     });
   });
 
+  it("keeps an extra with the kind and name of a generated object, in another namespace, apart", () => {
+    const copy = fixtureWithExtra(
+      "sa.yaml",
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: orders\n  namespace: monitoring\n  annotations: {kintent.dev/why: scrapes the orders metrics}\nautomountServiceAccountToken: false\n",
+    );
+    try {
+      const twin = extrasApp(copy.dir);
+      const c = renderHelmChart({ app: twin, sources: [] });
+      const readme = c.files.get("README.md") ?? "";
+      expect(readme).toContain(
+        "### ServiceAccount `orders` in namespace `monitoring`\n\nextra manifest (extra/sa.yaml): scrapes the orders metrics\n",
+      );
+      expect(readme).toMatch(/### ServiceAccount `orders`\n\nan identity of its own/);
+      const out = join(copy.dir, "..", "chart");
+      writeDirAtomic(out, c.files);
+      for (const e of twin.environments) {
+        const rendered = parseObjects(
+          runOk(helm, ["template", "orders", out, "-f", join(out, `values-${e.env}.yaml`)]),
+        ).map((o) => fromHelm(o, chartLabel(c)));
+        expect(byIdentity(rendered)).toStrictEqual(byIdentity(e.result.objects));
+        expect(rendered.filter((o) => o.kind === "ServiceAccount")).toHaveLength(2);
+      }
+    } finally {
+      copy.remove();
+    }
+  });
+
   it("refuses an extra with the identity of an object the intent generates", () => {
     const copy = fixtureWithExtra("sa.yaml", DUPLICATE_SERVICE_ACCOUNT);
     try {
