@@ -32,8 +32,6 @@ const layers = {
   ],
 };
 
-
-
 export default tseslint.config(
   {
     ignores: [

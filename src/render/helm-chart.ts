@@ -13,21 +13,28 @@
  *   never carry either, so moving between `kintent build` and the chart never touches an immutable selector.
  *   Object names and `app.kubernetes.io/instance` stay the app's name whatever the release is called, for the
  *   same reason.
+ * - Extra manifests (`extra/`, placed into the app's objects by the build) are the objects of an environment the
+ *   compiler does not produce. They are templates like any other object: their namespace reads the namespace
+ *   value where the build defaulted it to the environment's namespace, their `kintent.dev/environment` label
+ *   the environment value, Helm's labels replace kintent's `managed-by` as everywhere, and whatever else differs
+ *   between environments becomes a value of its own (see helm-template.ts).
  */
-import { objectKey, refOf, sameObject } from "../core/object.js";
+import { describeObject, objectKey, refOf, sameObject } from "../core/object.js";
 import type { KObject } from "../core/object.js";
 import { createHash } from "node:crypto";
 import { Document, isMap, isScalar } from "yaml";
 import type { Node, Pair } from "yaml";
-import type { AppEnvironments, Decision } from "../compile/types.js";
+import type { AppEnvironment, AppEnvironments, Decision } from "../compile/types.js";
 import { LABELS } from "../intent/defaults.js";
 import { sortKeys } from "../intent/resolve.js";
+import { compile } from "../compile/compile.js";
 import { objectFileNames } from "./files.js";
 import { YAML_OPTIONS } from "./yaml.js";
 import type { Knob, Token } from "./helm-knobs.js";
 import {
   TokenSet,
   compileTokenized,
+  containsToken,
   detokenize,
   knobValue,
   planKnobs,
@@ -43,7 +50,13 @@ import {
   pointerText,
   setPath,
 } from "./helm-template.js";
-import { deepEqual, isPlainObject } from "./_tree.js";
+import {
+  assertUniqueObjects,
+  deepEqual,
+  inEnvironmentNamespace,
+  isPlainObject,
+  writtenNamespaces,
+} from "./_tree.js";
 import type { Plain } from "./_tree.js";
 
 export interface HelmChartInput {
@@ -225,6 +238,44 @@ function workloadOf(objects: readonly KObject[]): KObject | undefined {
   );
 }
 
+/** One environment's objects: what the compiler produces for the app, and the extra manifests placed beside them. */
+interface SplitObjects {
+  generated: KObject[];
+  extras: KObject[];
+}
+
+/** Split an environment's objects into the app's own (those its compile produces) and the extras. */
+function splitObjects(e: AppEnvironment): SplitObjects {
+  assertUniqueObjects(e.result.objects, e.env, "helm");
+  const own = new Set(compile(e.app).result.objects.map((o) => objectKey(o)));
+  return {
+    generated: e.result.objects.filter((o) => own.has(objectKey(o))),
+    extras: e.result.objects.filter((o) => !own.has(objectKey(o))),
+  };
+}
+
+/**
+ * An extra as the chart templates it: its namespace, where the build placed it in the environment's, and its
+ * `kintent.dev/environment` label replaced by the tokens of the namespace and environment values (when the
+ * chart offers them).
+ */
+function tokenizeExtra(
+  o: KObject,
+  e: AppEnvironment,
+  knobs: readonly Knob[],
+  written: ReadonlySet<string>,
+): KObject {
+  const t = structuredClone(o);
+  const ns = knobs.find((k) => k.id === "namespace");
+  const env = knobs.find((k) => k.id === "environment");
+  if (ns && inEnvironmentNamespace(o, e.app.environment.namespace, written))
+    t.metadata.namespace = ns.token.text;
+  const labels = t.metadata.labels;
+  if (env && labels?.[LABELS.environment] === e.app.environment.name)
+    t.metadata.labels = { ...labels, [LABELS.environment]: env.token.text };
+  return t;
+}
+
 export function renderHelmChart(input: HelmChartInput): HelmChart {
   const { app } = input;
   const name = app.name;
@@ -235,25 +286,54 @@ export function renderHelmChart(input: HelmChartInput): HelmChart {
   const tokens = new TokenSet();
   const service = tokens.string(".Release.Service");
   const chartLabel = tokens.string(`include "${name}.chart" .`);
+  const split = envs.map(splitObjects);
   const plan = planKnobs(
-    envs.map((e) => ({ app: e.app, objects: e.result.objects })),
+    envs.map((e, i) => ({ app: e.app, objects: split[i]?.generated ?? [] })),
     tokens,
     `include "${name}.namespace" .`,
   );
   const knobs = plan.knobs;
+  const written = writtenNamespaces(
+    envs.map((e, i) => ({ namespace: e.app.environment.namespace, objects: split[i]?.extras ?? [] })),
+  );
 
-  // Tokenized objects of each environment, paired with their real counterparts.
-  const envObjects: EnvObjects[] = envs.map((e) => {
+  // Tokenized objects of each environment, paired with their real counterparts; then its extras.
+  const extraKeys = new Map<string, KObject>();
+  const generatedKeys = new Set<string>();
+  const envObjects: EnvObjects[] = envs.map((e, i) => {
+    const { generated, extras } = split[i] as SplitObjects;
     const values = tokenValues(e.app, knobs);
     const tokenized = compileTokenized(e.app, knobs);
     const real = tokenized.map((t) => {
       const key = objectKey(detokenize(t, values) as KObject);
-      const r = e.result.objects.find((o) => objectKey(o) === key);
+      const r = generated.find((o) => objectKey(o) === key);
       if (!r) throw new Error(`helm: ${key} has no counterpart in ${e.env}`);
       return r;
     });
-    return { tokenized: tokenized.map((o) => helmLabels(o, service, chartLabel)), real, values };
+    const tokenizedExtras = extras.map((o) => {
+      if (containsToken(o, tokens.tokens))
+        throw new Error(
+          `helm: ${e.env}: extra ${describeObject(refOf(o))} holds a value the chart uses as a placeholder (a number from 7770000 or a string like Kx7Q0001Zk)`,
+        );
+      const t = tokenizeExtra(o, e, knobs, written);
+      if (!deepEqual(detokenize(t, values), o))
+        throw new Error(`helm: ${e.env}: extra ${describeObject(refOf(o))} does not survive templating`);
+      extraKeys.set(objectKey(t), o);
+      return t;
+    });
+    for (const t of tokenized) generatedKeys.add(objectKey(t));
+    return {
+      tokenized: [...tokenized, ...tokenizedExtras].map((o) => helmLabels(o, service, chartLabel)),
+      real: [...real, ...extras],
+      values,
+    };
   });
+  // One template per identity: an extra cannot share one with an object the intent generates in another environment.
+  for (const [key, o] of extraKeys)
+    if (generatedKeys.has(key))
+      throw new Error(
+        `helm: extra ${describeObject(refOf(o))} has the identity of an object the intent generates in another environment`,
+      );
   const union = new Map<string, KObject>();
   envObjects.forEach((e) =>
     e.tokenized.forEach((t, i) => union.has(objectKey(t)) || union.set(objectKey(t), e.real[i] as KObject)),
@@ -265,6 +345,7 @@ export function renderHelmChart(input: HelmChartInput): HelmChart {
     envs: envObjects,
     tokens: tokens.tokens,
     fileName: (o) => nameOf.get(o) ?? `${o.kind.toLowerCase()}-${o.metadata.name}.yaml`,
+    extras: new Set(extraKeys.keys()),
   });
 
   // Knobs that land nowhere (e.g. replicaCount where every environment autoscales) are not offered.
@@ -326,7 +407,7 @@ export function renderHelmChart(input: HelmChartInput): HelmChart {
     notes(
       name,
       used,
-      envs[0]?.result.objects ?? [],
+      split[0]?.generated ?? [],
       app,
       merged.flags.map((f) => f.name.join(".")),
     ),
@@ -602,40 +683,50 @@ function readme(
     out.push("");
   }
   out.push("## What the chart deploys, and why", "");
-  const seen = new Set<string>();
-  for (const e of app.environments) {
-    for (const o of e.result.objects) {
-      const id = `${o.kind}/${o.metadata.name}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const inEnvs = app.environments
-        .filter((x) => x.result.objects.some((y) => y.kind === o.kind && y.metadata.name === o.metadata.name))
-        .map((x) => x.env);
-      out.push(
-        `### ${o.kind} ${code(o.metadata.name)}${inEnvs.length < envNames.length ? ` (${inEnvs.join(", ")} only)` : ""}`,
-        "",
-      );
-      const lines: { text: string; envs: string[] }[] = [];
-      for (const x of app.environments) {
-        const obj = x.result.objects.find((y) => y.kind === o.kind && y.metadata.name === o.metadata.name);
-        if (!obj) continue;
-        const ref = refOf(obj);
-        for (const d of x.result.decisions.filter((dd: Decision) => sameObject(dd.object, ref))) {
-          const text = d.path === "" ? d.why : `- ${code(pointerText(d.path))}: ${d.why}`;
-          const existing = lines.find((l) => l.text === text);
-          if (existing) existing.envs.push(x.env);
-          else lines.push({ text, envs: [x.env] });
-        }
+  // An object is the same across environments by kind and name, and by namespace where it is not the
+  // environment's (a canary namespace, an extra manifest's own); the heading names that namespace when
+  // another object has the same kind and name.
+  const written = writtenNamespaces(
+    app.environments.map((e) => ({ namespace: e.app.environment.namespace, objects: e.result.objects })),
+  );
+  const nsOf = (o: KObject, x: AppEnvironment) =>
+    o.metadata.namespace === undefined || inEnvironmentNamespace(o, x.app.environment.namespace, written)
+      ? ""
+      : o.metadata.namespace;
+  const idOf = (o: KObject, x: AppEnvironment) => `${o.kind}/${o.metadata.name}/${nsOf(o, x)}`;
+  const ids = new Map<string, { o: KObject; ns: string }>();
+  for (const e of app.environments)
+    for (const o of e.result.objects) if (!ids.has(idOf(o, e))) ids.set(idOf(o, e), { o, ns: nsOf(o, e) });
+  const sameName = (o: KObject) =>
+    [...ids.values()].filter((x) => x.o.kind === o.kind && x.o.metadata.name === o.metadata.name).length;
+  for (const [id, { o, ns }] of ids) {
+    const inEnvs = app.environments
+      .filter((x) => x.result.objects.some((y) => idOf(y, x) === id))
+      .map((x) => x.env);
+    out.push(
+      `### ${o.kind} ${code(o.metadata.name)}${ns && sameName(o) > 1 ? ` in namespace ${code(ns)}` : ""}${inEnvs.length < envNames.length ? ` (${inEnvs.join(", ")} only)` : ""}`,
+      "",
+    );
+    const lines: { text: string; envs: string[] }[] = [];
+    for (const x of app.environments) {
+      const obj = x.result.objects.find((y) => idOf(y, x) === id);
+      if (!obj) continue;
+      const ref = refOf(obj);
+      for (const d of x.result.decisions.filter((dd: Decision) => sameObject(dd.object, ref))) {
+        const text = d.path === "" ? d.why : `- ${code(pointerText(d.path))}: ${d.why}`;
+        const existing = lines.find((l) => l.text === text);
+        if (existing) existing.envs.push(x.env);
+        else lines.push({ text, envs: [x.env] });
       }
-      const suffix = (l: { envs: string[] }) =>
-        l.envs.length < inEnvs.length ? ` _(${l.envs.join(", ")})_` : "";
-      const whole = lines.filter((l) => !l.text.startsWith("- "));
-      const fields = lines.filter((l) => l.text.startsWith("- "));
-      for (const l of whole) out.push(`${l.text}${suffix(l)}`);
-      if (whole.length > 0) out.push("");
-      for (const l of fields) out.push(`${l.text}${suffix(l)}`);
-      if (fields.length > 0) out.push("");
     }
+    const suffix = (l: { envs: string[] }) =>
+      l.envs.length < inEnvs.length ? ` _(${l.envs.join(", ")})_` : "";
+    const whole = lines.filter((l) => !l.text.startsWith("- "));
+    const fields = lines.filter((l) => l.text.startsWith("- "));
+    for (const l of whole) out.push(`${l.text}${suffix(l)}`);
+    if (whole.length > 0) out.push("");
+    for (const l of fields) out.push(`${l.text}${suffix(l)}`);
+    if (fields.length > 0) out.push("");
   }
   const notesList = first?.app.platform.notes ?? [];
   if (notesList.length > 0) {

@@ -8,6 +8,9 @@
  *   what it is where kintent knows (`tier`, `imagePullSecrets`, `affinity`, `tolerations`, `storageClass`, …)
  *   and `overrides.<object>.<pointer>` otherwise; each environment's values file sets it.
  * - An object or field only some environments have is guarded by a boolean value (`podDisruptionBudget.enabled`).
+ * - Extra manifests (`extra/`) merge the same way, but only their labels and annotations take the names
+ *   kintent gives its own fields; anything else of theirs that differs is an `overrides` value, and an extra
+ *   only some environments have is guarded by `enabled.<file stem>`, never by a flag of the app's objects.
  * The result renders, with `values-<env>.yaml`, exactly the objects `kintent build --env <env>` writes.
  */
 import type { KObject } from "../core/object.js";
@@ -75,6 +78,8 @@ interface Ctx {
   object: Position["object"];
   kind: string;
   pointer: string;
+  /** An extra manifest: what kintent knows about its own objects' fields does not apply. */
+  extra: boolean;
 }
 
 function child(ctx: Ctx, seg: string | number): Ctx {
@@ -149,6 +154,7 @@ function slotName(ctx: Ctx): { name: string[]; description: string; idiom: boole
       idiom: false,
     };
   }
+  if (ctx.extra) return undefined;
   const pod = /^\/spec\/template\/spec\/([^/]+)$/.exec(ctx.pointer);
   if (pod && POD_FIELDS.has(pod[1] as string))
     return { name: [pod[1] as string], description: SLOT_DOCS[pod[1] as string] as string, idiom: true };
@@ -211,6 +217,8 @@ export interface MergeInput {
   tokens: readonly Token[];
   /** File names of the objects, keyed like the merge keys them (first environment's real object). */
   fileName: (o: KObject) => string;
+  /** Merge keys (objectKey of the tokenized object) of the extra manifests. */
+  extras?: ReadonlySet<string>;
 }
 
 /** Merge environments into templates. */
@@ -253,6 +261,7 @@ class Merger {
           vals.push(o);
         }
       });
+      const extra = this.input.extras?.has(key) ?? false;
       const ctx: Ctx = {
         stem,
         kind: real.kind,
@@ -262,16 +271,19 @@ class Merger {
           ...(real.metadata.namespace ? { namespace: real.metadata.namespace } : {}),
         },
         pointer: "",
+        extra,
       };
       const node = this.merge(vals, idx, ctx);
+      const known = extra ? undefined : OBJECT_FLAGS[real.kind];
       const guard =
         idx.length < this.n
           ? this.flag(
-              OBJECT_FLAGS[real.kind]?.name ?? ["enabled", stem],
+              known?.name ?? ["enabled", stem],
               false,
               idx,
               ctx,
-              OBJECT_FLAGS[real.kind]?.doc ?? `Emit ${real.kind} ${real.metadata.name}.`,
+              known?.doc ??
+                `Emit ${real.kind} ${real.metadata.name}${extra ? " (an extra manifest, extra/)" : ""}.`,
             )
           : undefined;
       trees.push({ stem, node, ...(guard ? { guard } : {}), ctx });
@@ -329,7 +341,7 @@ class Merger {
           const all = maps.map((m) => (key in m ? m[key] : ABSENT));
           return { key, node: this.slot(all, idx, c, true) };
         }
-        const workloadReplicas = WORKLOADS.has(ctx.kind) && c.pointer === "/spec/replicas";
+        const workloadReplicas = WORKLOADS.has(ctx.kind) && !ctx.extra && c.pointer === "/spec/replicas";
         const guard = this.flag(
           workloadReplicas ? ["autoscaling", "enabled"] : ["present", ctx.stem, c.pointer],
           workloadReplicas,

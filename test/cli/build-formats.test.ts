@@ -272,3 +272,72 @@ spec:
     }
   });
 });
+
+describe("extra/ manifests in --format helm and kustomize", () => {
+  const FIXTURE = "test/fixtures/extras";
+
+  it("kustomize: every overlay renders what kintent build --env prints, extras included", async () => {
+    const out = join(tmp(), "k");
+    const r = await runCli(["build", FIXTURE, "--format", "kustomize", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(out, "base", "statefulset-redis.yaml"))).toBe(true);
+    for (const env of ["dev", "staging", "prod"]) {
+      const built = await runCli(["build", FIXTURE, "--env", env]);
+      expect(built.code, built.stderr).toBe(0);
+      const expected = parseObjects(built.stdout);
+      expect(expected.map((o) => `${o.kind}/${o.metadata.name}`)).toContain("PriorityClass/orders-critical");
+      const rendered = parseObjects(runOk(kubectlBinary(), ["kustomize", join(out, "overlays", env)]));
+      expect(byIdentity(rendered)).toStrictEqual(byIdentity(expected));
+    }
+  });
+
+  it("helm: the chart templates every extra and lists it with its why", async () => {
+    const out = join(tmp(), "chart");
+    const r = await runCli(["build", FIXTURE, "--format", "helm", "--out", out]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of ["statefulset-redis", "configmap-orders-dashboard", "priorityclass-orders-critical"])
+      expect(existsSync(join(out, "templates", `${f}.yaml`)), f).toBe(true);
+    // Source paths in whys are relative to where kintent ran, as everywhere in kintent's output.
+    expect(readFileSync(join(out, "README.md"), "utf8")).toContain(
+      "extra manifest (extra/priority.yaml): Orders must not be preempted by batch jobs.",
+    );
+  });
+
+  it("validates the extras before writing (exit 1, nothing written)", async () => {
+    const d = join(tmp(), "orders");
+    cpSync(join(ROOT, FIXTURE), d, { recursive: true });
+    const redis = join(d, "extra", "redis.yaml");
+    writeFileSync(
+      redis,
+      readFileSync(redis, "utf8").replace("allowPrivilegeEscalation: false", "privileged: true"),
+    );
+    for (const format of ["helm", "kustomize"]) {
+      const out = join(tmp(), format);
+      const r = await runCli(["build", d, "--format", format, "--out", out]);
+      expect(r.code, format).toBe(1);
+      expect(r.stderr).toMatch(/error\s+container `redis` runs privileged/);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
+  it("an unlabelled extra in a directory of several apps has no owner, with --app too (exit 2)", async () => {
+    const d = join(tmp(), "orders");
+    cpSync(join(ROOT, FIXTURE), d, { recursive: true });
+    writeFileSync(
+      join(d, "admin.kintent.yaml"),
+      "apiVersion: kintent.dev/v1alpha1\nkind: App\nmetadata: {name: admin, labels: {team: checkout}}\nspec: {image: ghcr.io/acme/admin:1.0.0, port: 8080, probe: /healthz}\n",
+    );
+    const r = await runCli([
+      "build",
+      d,
+      "--format",
+      "kustomize",
+      "--app",
+      "orders",
+      "--out",
+      join(tmp(), "k"),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("extra manifests in a directory with several apps need the label");
+  });
+});

@@ -1,11 +1,14 @@
 /** The pure parts of `kintent propose`: remotes and forges, redaction, object diffs, layout, words. */
 import type { KObject } from "../../src/core/object.js";
 import { describe, expect, it } from "vitest";
+import { join } from "node:path";
 import { diffScopes, fieldChanges } from "../../src/core/diff.js";
 
 const changedFields = (a: unknown, b: unknown, path?: string) => fieldChanges(a, b, path).map((f) => f.path);
 import { ProposeSetupError } from "../../src/gitops/errors.js";
 import { safeRepoPath } from "../../src/gitops/layout.js";
+import { prepare } from "../../src/gitops/prepare.js";
+import { ROOT } from "../helpers.js";
 import { commitMessage, proposalTitle, pullRequestBody, targetOf } from "../../src/gitops/message.js";
 import { Redactor, stripUrlCredentials } from "../../src/core/redact.js";
 import { apiBaseUrl, detectForge, parseRemoteUrl, tokenFor, webBaseUrl } from "../../src/gitops/remote.js";
@@ -244,5 +247,22 @@ describe("commit message and pull request body", () => {
     );
     expect(body).toContain("### ✅ kintent validate");
     expect(body).toContain("kintent never merges");
+  });
+});
+
+describe("prepare", () => {
+  it("proposes the extra/ manifests with the app's objects, in every environment", async () => {
+    const dir = join(ROOT, "test/fixtures/extras");
+    const p = await prepare({ dir, cwd: dir });
+    expect(p.intentErrors).toEqual([]);
+    const files = [...(p.apps[0]?.files.keys() ?? [])];
+    for (const env of ["dev", "staging", "prod"])
+      for (const f of [
+        "statefulset-redis.yaml",
+        "configmap-orders-dashboard.yaml",
+        "priorityclass-orders-critical.yaml",
+      ])
+        expect(files).toContain(`apps/orders/${env}/${f}`);
+    expect(p.apps[0]?.findings.filter((f) => f.severity === "error")).toEqual([]);
   });
 });

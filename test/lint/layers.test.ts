@@ -371,5 +371,4 @@ describe("eslint.config.js", () => {
     }
     expect(broken).toEqual([]);
   });
-
 });

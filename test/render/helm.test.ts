@@ -13,8 +13,33 @@ import type { AppEnvironments } from "../../src/compile/types.js";
 import { chartVersion, renderHelmChart } from "../../src/render/helm-chart.js";
 import type { HelmChart, HelmValue } from "../../src/render/helm-chart.js";
 import { writeDirAtomic } from "../../src/render/files.js";
-import { exampleBuilds, exampleEnvironments, exampleNames } from "../helpers.js";
+import { UsageError } from "../../src/core/errors.js";
+import { exampleBuilds, exampleEnvironments, exampleNames, find } from "../helpers.js";
 import { byIdentity, helmBinary, parseObjects, run, runOk, tempDir } from "./tools.js";
+import {
+  DUPLICATE_SERVICE_ACCOUNT,
+  EXTRAS_ENVS,
+  PARTIAL,
+  builtObjects,
+  extrasApp,
+  extrasProject,
+  withDuplicate,
+  extrasIntent,
+  fixtureWithExtra,
+  placedBuild,
+  withPartialExtras,
+} from "./extras-fixture.js";
+
+const EXTRAS_APP = await extrasApp();
+const EXTRAS_INTENT = await extrasIntent();
+const BUILT_EXTRAS = new Map(
+  await Promise.all(EXTRAS_ENVS.map(async (e) => [e, await builtObjects(e)] as const)),
+);
+const built = (env: string) => {
+  const objects = BUILT_EXTRAS.get(env as (typeof EXTRAS_ENVS)[number]);
+  if (!objects) throw new Error(env);
+  return objects;
+};
 
 const MANAGED_BY = "app.kubernetes.io/managed-by";
 
@@ -31,7 +56,8 @@ function appOf(example: string): AppEnvironments {
 /**
  * Helm's labels, undone — explicitly and narrowly: `helm.sh/chart` (exactly this chart's) appears on each
  * object's metadata and nowhere else, and `managed-by: Helm` stands where kintent writes `managed-by: kintent`
- * (object and pod-template labels). Everything else must be identical.
+ * (object and pod-template labels; an extra manifest's pod template has none unless its file wrote one).
+ * Everything else must be identical.
  */
 function fromHelm(o: KObject, chartLabel: string): KObject {
   const c = structuredClone(o);
@@ -48,8 +74,10 @@ function fromHelm(o: KObject, chartLabel: string): KObject {
       tl["helm.sh/chart"],
       `${o.kind} ${o.metadata.name}: no chart label on the pod template`,
     ).toBeUndefined();
-    expect(tl[MANAGED_BY]).toBe("Helm");
-    tl[MANAGED_BY] = "kintent";
+    if (MANAGED_BY in tl) {
+      expect(tl[MANAGED_BY]).toBe("Helm");
+      tl[MANAGED_BY] = "kintent";
+    }
   }
   expect(JSON.stringify(c)).not.toContain('"Helm"');
   return c;
@@ -189,9 +217,16 @@ function covered(c: Change, positions: HelmValue["positions"]): boolean {
 /**
  * For every documented value that applies to the first environment: `helm template --set-json` changes exactly
  * the documented places (and each of them that is rendered), and — for knobs — yields exactly what the same
- * change to the intent compiles to. Returns how many values were checked.
+ * change to the intent builds to (`build`: the app's objects for a resolved app; by default its compile).
+ * Returns how many values were checked.
  */
-function checkEveryValue(helm: string, chartDir: string, chart: HelmChart, app: AppEnvironments): number {
+function checkEveryValue(
+  helm: string,
+  chartDir: string,
+  chart: HelmChart,
+  app: AppEnvironments,
+  build: (app: ResolvedApp) => KObject[] = (a) => compile(a).result.objects,
+): number {
   const render = (args: readonly string[]) =>
     parseObjects(runOk(helm, ["template", app.name, chartDir, ...args]));
   const base = render([]);
@@ -220,7 +255,7 @@ function checkEveryValue(helm: string, chartDir: string, chart: HelmChart, app: 
     if (d.kind === "knob" || id === "namespace" || id === "environment") {
       const mutated = mutate(first.app, id, next);
       expect(mutated, `${id}: no intent-level meaning in the test`).not.toBe(first.app);
-      const expected = compile(mutated).result.objects;
+      const expected = build(mutated);
       expect(byIdentity(after.map((o) => fromHelm(o, chartLabel(chart)))), id).toStrictEqual(
         byIdentity(expected),
       );
@@ -475,5 +510,248 @@ spec:
       /^\{\{- if \.Values\.autoscaling\.enabled \}\}/,
     );
     expect(chart.files.get("templates/ingress-edge.yaml")).toMatch(/^\{\{- if /);
+  });
+});
+
+describe("extra manifests (test/fixtures/extras)", () => {
+  let app: AppEnvironments;
+  let chart: HelmChart;
+  let dir: { path: string; remove: () => void };
+  let chartDir: string;
+  const template = (file: string) => chart.files.get(`templates/${file}.yaml`) ?? "";
+
+  beforeAll(() => {
+    app = EXTRAS_APP;
+    chart = renderHelmChart({ app, sources: EXTRAS_INTENT.files });
+    dir = tempDir("kintent-helm-extras-");
+    chartDir = join(dir.path, "chart");
+    writeDirAtomic(chartDir, chart.files);
+  });
+  afterAll(() => dir?.remove());
+
+  it("places them in every environment's build, as the fixture says", () => {
+    for (const [env, ns] of [
+      ["dev", "orders-dev"],
+      ["prod", "orders"],
+    ] as const) {
+      const objects = built(env);
+      expect(find(objects, "StatefulSet", "redis", ns).metadata.labels).toMatchObject({
+        "app.kubernetes.io/part-of": "orders",
+        [MANAGED_BY]: "kintent",
+        "kintent.dev/environment": env,
+      });
+      find(objects, "ConfigMap", "orders-dashboard", "monitoring");
+      find(objects, "ConfigMap", "orders-feature-flags", "orders");
+      expect(find(objects, "PriorityClass", "orders-critical").metadata.namespace).toBeUndefined();
+    }
+  });
+
+  it("lint --strict passes with values.yaml and every values-<env>.yaml", () => {
+    for (const args of [[], ...EXTRAS_ENVS.map((e) => ["-f", join(chartDir, `values-${e}.yaml`)])]) {
+      const r = run(helm, ["lint", "--strict", chartDir, ...args]);
+      expect(r.code, `${r.stderr}\n${r.stdout}`).toBe(0);
+      expect(r.stdout).not.toMatch(/\[(WARNING|ERROR)\]/);
+    }
+  });
+
+  it.each(EXTRAS_ENVS)(
+    "helm template -f values-%s.yaml renders exactly kintent build --env, extras included",
+    (env) => {
+      const expected = built(env);
+      expect(
+        expected.filter((o) => o.metadata.labels?.["app.kubernetes.io/part-of"] === "orders"),
+      ).toHaveLength(9);
+      const rendered = parseObjects(
+        runOk(helm, ["template", "orders", chartDir, "-f", join(chartDir, `values-${env}.yaml`)]),
+      ).map((o) => fromHelm(o, chartLabel(chart)));
+      expect(byIdentity(rendered)).toStrictEqual(byIdentity(expected));
+    },
+  );
+
+  it("templates each extra once, present everywhere, with the chart's namespace where the build defaulted it", () => {
+    for (const stem of [
+      "configmap-redis-config",
+      "service-redis",
+      "service-redis-headless",
+      "statefulset-redis",
+      "poddisruptionbudget-redis",
+      "networkpolicy-redis",
+      "configmap-orders-dashboard",
+      "configmap-orders-feature-flags",
+      "priorityclass-orders-critical",
+    ]) {
+      const t = template(stem);
+      expect(t, stem).toMatch(/^apiVersion: /);
+      expect(t, stem).toContain("app.kubernetes.io/managed-by: {{ .Release.Service | quote }}");
+      expect(t, stem).toContain('helm.sh/chart: {{ include "orders.chart" . | quote }}');
+      expect(t, stem).toContain("kintent.dev/environment: {{ .Values.environment | quote }}");
+    }
+    for (const stem of ["statefulset-redis", "service-redis", "configmap-redis-config"])
+      expect(template(stem)).toContain('namespace: {{ include "orders.namespace" . | quote }}');
+    expect(template("configmap-orders-dashboard")).toContain("  namespace: monitoring\n");
+    expect(template("configmap-orders-feature-flags")).toContain("  namespace: orders\n");
+    expect(template("priorityclass-orders-critical")).not.toContain("namespace");
+    // Literal {{ in an extra reaches the output unchanged.
+    expect(template("configmap-orders-dashboard")).toContain('{{ "{{" }}instance}}');
+  });
+
+  it("moves the extras the build placed in the environment's namespace with --namespace, and no others", () => {
+    const rendered = parseObjects(
+      runOk(helm, [
+        "template",
+        "orders",
+        chartDir,
+        "-f",
+        join(chartDir, "values-prod.yaml"),
+        "--namespace",
+        "elsewhere",
+        "--set-json",
+        "namespace=null",
+      ]),
+    );
+    expect(find(rendered, "StatefulSet", "redis").metadata.namespace).toBe("elsewhere");
+    expect(find(rendered, "Rollout", "orders").metadata.namespace).toBe("elsewhere");
+    expect(find(rendered, "ConfigMap", "orders-dashboard").metadata.namespace).toBe("monitoring");
+    expect(find(rendered, "ConfigMap", "orders-feature-flags").metadata.namespace).toBe("orders");
+    expect(find(rendered, "PriorityClass", "orders-critical").metadata.namespace).toBeUndefined();
+  });
+
+  it("documents where the namespace and environment values land on the extras, and keeps every knob", () => {
+    expect(chart.droppedKnobs).toEqual([]);
+    const positions = (id: string) =>
+      (chart.values.find((v) => v.path.join(".") === id)?.positions ?? []).map(
+        (p) => `${p.object.kind} ${p.object.name} ${p.pointer}`,
+      );
+    expect(positions("namespace")).toEqual(
+      expect.arrayContaining([
+        "StatefulSet redis /metadata/namespace",
+        "ConfigMap redis-config /metadata/namespace",
+      ]),
+    );
+    expect(
+      positions("namespace").filter((p) => /orders-dashboard|feature-flags|PriorityClass/.test(p)),
+    ).toEqual([]);
+    expect(positions("environment")).toEqual(
+      expect.arrayContaining(["PriorityClass orders-critical /metadata/labels/kintent.dev~1environment"]),
+    );
+    // prod's own label lands on the extras through the same value as on the app's objects.
+    expect(positions("labels.criticality")).toEqual(
+      expect.arrayContaining([
+        "Rollout orders /metadata/labels/criticality",
+        "StatefulSet redis /metadata/labels/criticality",
+      ]),
+    );
+    expect(chart.values.filter((v) => v.path[0] === "overrides" || v.path[0] === "enabled")).toEqual([]);
+  });
+
+  it("--set of every documented value changes exactly what it documents, extras included", () => {
+    expect(checkEveryValue(helm, chartDir, chart, app, placedBuild(EXTRAS_INTENT))).toBeGreaterThan(8);
+  });
+
+  it("lists every extra in the README with its why, and NOTES names the app's workload", () => {
+    const readme = chart.files.get("README.md") ?? "";
+    expect(readme).toContain(
+      "### PriorityClass `orders-critical`\n\nextra manifest (extra/priority.yaml): Orders must not be preempted by batch jobs.\n",
+    );
+    expect(readme).toContain("### StatefulSet `redis`\n\nextra manifest (extra/redis.yaml)\n");
+    expect(readme).toContain(
+      "### ConfigMap `orders-dashboard`\n\nextra manifest (extra/dashboard.yaml): Grafana's sidecar loads dashboards",
+    );
+    const notes = chart.files.get("templates/NOTES.txt") ?? "";
+    expect(notes).toContain("kubectl argo rollouts get rollout orders ");
+    expect(notes).not.toContain("redis");
+  });
+
+  describe("present in some environments only", () => {
+    let partial: AppEnvironments;
+    let pchart: HelmChart;
+    let pdir: string;
+
+    beforeAll(() => {
+      partial = withPartialExtras(app);
+      pchart = renderHelmChart({ app: partial, sources: EXTRAS_INTENT.files });
+      pdir = join(dir.path, "partial");
+      writeDirAtomic(pdir, pchart.files);
+    });
+
+    it.each(EXTRAS_ENVS)("values-%s.yaml renders exactly that environment's objects", (env) => {
+      const lint = run(helm, ["lint", "--strict", pdir, "-f", join(pdir, `values-${env}.yaml`)]);
+      expect(lint.code, lint.stdout).toBe(0);
+      const expected = partial.environments.find((e) => e.env === env)?.result.objects ?? [];
+      const rendered = parseObjects(
+        runOk(helm, ["template", "orders", pdir, "-f", join(pdir, `values-${env}.yaml`)]),
+      ).map((o) => fromHelm(o, chartLabel(pchart)));
+      expect(byIdentity(rendered)).toStrictEqual(byIdentity(expected));
+      for (const p of PARTIAL.filter((x) => x.env === env))
+        expect(rendered.some((o) => o.kind === p.kind && o.metadata.name === p.name)).toBe(false);
+    });
+
+    it("guards each by a flag of its own, never by a flag of the app's objects", () => {
+      const v = (p: string) => pchart.values.find((x) => x.path.join(".") === p);
+      expect(v("enabled.poddisruptionbudget-redis")?.perEnvironment).toEqual({
+        dev: false,
+        staging: true,
+        prod: true,
+      });
+      expect(v("enabled.configmap-orders-dashboard")?.perEnvironment).toEqual({
+        dev: true,
+        staging: true,
+        prod: false,
+      });
+      expect(v("enabled.priorityclass-orders-critical")?.perEnvironment).toEqual({
+        dev: true,
+        staging: false,
+        prod: true,
+      });
+      // The app's PDB switches in the same environments as Redis's, and keeps its own value.
+      expect(v("podDisruptionBudget.enabled")?.positions.map((p) => p.object.name)).toEqual(["orders"]);
+      expect(pchart.files.get("templates/poddisruptionbudget-redis.yaml")).toMatch(
+        /^\{\{- if \(index \.Values "enabled" "poddisruptionbudget-redis"\) \}\}\n/,
+      );
+      expect(pchart.files.get("README.md")).toContain("### PodDisruptionBudget `redis` (staging, prod only)");
+    });
+  });
+
+  it("keeps an extra with the kind and name of a generated object, in another namespace, apart", async () => {
+    const copy = fixtureWithExtra(
+      "sa.yaml",
+      "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: orders\n  namespace: monitoring\n  annotations: {kintent.dev/why: scrapes the orders metrics}\nautomountServiceAccountToken: false\n",
+    );
+    try {
+      const twin = await extrasApp(copy.dir);
+      const c = renderHelmChart({ app: twin, sources: [] });
+      const readme = c.files.get("README.md") ?? "";
+      expect(readme).toContain(
+        "### ServiceAccount `orders` in namespace `monitoring`\n\nextra manifest (extra/sa.yaml): scrapes the orders metrics\n",
+      );
+      expect(readme).toMatch(/### ServiceAccount `orders`\n\nan identity of its own/);
+      const out = join(copy.dir, "..", "chart");
+      writeDirAtomic(out, c.files);
+      for (const e of twin.environments) {
+        const rendered = parseObjects(
+          runOk(helm, ["template", "orders", out, "-f", join(out, `values-${e.env}.yaml`)]),
+        ).map((o) => fromHelm(o, chartLabel(c)));
+        expect(byIdentity(rendered)).toStrictEqual(byIdentity(e.result.objects));
+        expect(rendered.filter((o) => o.kind === "ServiceAccount")).toHaveLength(2);
+      }
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it("refuses an extra with the identity of an object the intent generates (the engine first, the renderer too)", async () => {
+    const copy = fixtureWithExtra("sa.yaml", DUPLICATE_SERVICE_ACCOUNT);
+    try {
+      const b = (await extrasProject(copy.dir)).build("dev");
+      expect(b.errors.map((e) => [e.messageId, e.loc?.file])).toEqual([["extra-duplicate", "extra/sa.yaml"]]);
+    } finally {
+      copy.remove();
+    }
+    // A library caller handing the renderer such a set directly is refused too.
+    const dup = withDuplicate(EXTRAS_APP);
+    expect(() => renderHelmChart({ app: dup, sources: [] })).toThrow(
+      /helm: dev has two objects ServiceAccount orders-dev\/orders/,
+    );
+    expect(() => renderHelmChart({ app: dup, sources: [] })).toThrow(UsageError);
   });
 });

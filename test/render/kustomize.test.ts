@@ -5,11 +5,33 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { parse } from "yaml";
+import type { AppEnvironments } from "../../src/compile/types.js";
+import type { KObject } from "../../src/core/object.js";
+import { UsageError } from "../../src/core/errors.js";
 import { addOps, renderKustomize } from "../../src/render/kustomize.js";
 import type { PatchOp } from "../../src/render/kustomize.js";
 import { writeDirAtomic } from "../../src/render/files.js";
 import { buildExample, exampleBuilds, exampleEnvironments, exampleNames } from "../helpers.js";
 import { byIdentity, kubectlBinary, parseObjects, runOk, tempDir } from "./tools.js";
+import {
+  EXTRAS_ENVS,
+  builtObjects,
+  extrasApp,
+  withDuplicate,
+  extrasIntent,
+  withPartialExtras,
+} from "./extras-fixture.js";
+
+const EXTRAS_APP = await extrasApp();
+const EXTRAS_INTENT = await extrasIntent();
+const BUILT_EXTRAS = new Map(
+  await Promise.all(EXTRAS_ENVS.map(async (e) => [e, await builtObjects(e)] as const)),
+);
+const built = (env: string) => {
+  const objects = BUILT_EXTRAS.get(env as (typeof EXTRAS_ENVS)[number]);
+  if (!objects) throw new Error(env);
+  return objects;
+};
 
 const BUILT = await exampleBuilds();
 
@@ -133,5 +155,147 @@ describe("addOps", () => {
     ]);
     expect(addOps({ "a/b": {} }, { "a/b": { c: 1 } })).toEqual([{ op: "add", path: "/a~1b/c", value: 1 }]);
     expect(() => addOps({ a: 1 }, { a: 2 })).toThrow(/not a subset/);
+  });
+});
+
+describe("extra manifests (test/fixtures/extras)", () => {
+  const render = (app: AppEnvironments) =>
+    renderKustomize({ apps: [app], environments: [...EXTRAS_ENVS], sources: EXTRAS_INTENT.files });
+  const app = EXTRAS_APP;
+  const files = render(app);
+  const base = () => parse(files.get("base/kustomization.yaml") ?? "") as { resources: string[] };
+  const overlay = (f: Map<string, string>, env: string) =>
+    parse(f.get(`overlays/${env}/kustomization.yaml`) ?? "") as {
+      resources: string[];
+      patches?: { path: string; target: Record<string, string> }[];
+    };
+  const ops = (env: string, file: string) =>
+    parse(files.get(`overlays/${env}/patches/${file}`) ?? "[]") as PatchOp[];
+  let dir: { path: string; remove: () => void };
+
+  beforeAll(() => {
+    dir = tempDir("kintent-kustomize-extras-");
+    writeDirAtomic(join(dir.path, "k"), files);
+  });
+  afterAll(() => dir?.remove());
+
+  it.each(EXTRAS_ENVS)("kubectl kustomize overlays/%s equals kintent build --env, extras included", (env) => {
+    const out = runOk(kubectl, ["kustomize", join(dir.path, "k", "overlays", env)]);
+    const expected = built(env);
+    expect(
+      expected.filter((o) => o.metadata.labels?.["app.kubernetes.io/part-of"] === "orders"),
+    ).toHaveLength(9);
+    expect(byIdentity(parseObjects(out))).toStrictEqual(byIdentity(expected));
+  });
+
+  it("puts the extras every environment has in base/, with what they share and their why", () => {
+    expect(base().resources).toEqual(
+      expect.arrayContaining([
+        "configmap-redis-config.yaml",
+        "service-redis.yaml",
+        "service-redis-headless.yaml",
+        "statefulset-redis.yaml",
+        "poddisruptionbudget-redis.yaml",
+        "networkpolicy-redis.yaml",
+        "configmap-orders-dashboard.yaml",
+        "configmap-orders-feature-flags.yaml",
+        "priorityclass-orders-critical.yaml",
+      ]),
+    );
+    const obj = (file: string) => parse(files.get(`base/${file}`) ?? "") as KObject;
+    // Placed in each environment's namespace: the namespace is the overlays'.
+    expect(obj("statefulset-redis.yaml").metadata.namespace).toBeUndefined();
+    // Written in the file: the same everywhere, even where it is also an environment's namespace.
+    expect(obj("configmap-orders-dashboard.yaml").metadata.namespace).toBe("monitoring");
+    expect(obj("configmap-orders-feature-flags.yaml").metadata.namespace).toBe("orders");
+    expect(obj("priorityclass-orders-critical.yaml").metadata).toStrictEqual({
+      name: "orders-critical",
+      labels: {
+        "app.kubernetes.io/managed-by": "kintent",
+        "app.kubernetes.io/part-of": "orders",
+        team: "checkout",
+      },
+      annotations: { "kintent.dev/why": "Orders must not be preempted by batch jobs." },
+    });
+    expect(files.get("base/priorityclass-orders-critical.yaml")).toMatch(
+      /^# why: extra manifest \(extra\/priority\.yaml\): Orders must not be preempted by batch jobs\. \(extra\/priority\.yaml:\d+\)\n/,
+    );
+    for (const env of EXTRAS_ENVS)
+      expect(
+        overlay(files, env).resources.filter((r) => /redis|dashboard|feature-flags|priorityclass/.test(r)),
+      ).toEqual([]);
+  });
+
+  it("patches exactly what the placement adds per environment, targeting cluster-scoped extras without a namespace", () => {
+    expect(ops("prod", "statefulset-redis.yaml")).toEqual([
+      { op: "add", path: "/metadata/namespace", value: "orders" },
+      { op: "add", path: "/metadata/labels/criticality", value: "high" },
+      { op: "add", path: "/metadata/labels/kintent.dev~1environment", value: "prod" },
+    ]);
+    expect(ops("dev", "statefulset-redis.yaml")).toEqual([
+      { op: "add", path: "/metadata/namespace", value: "orders-dev" },
+      { op: "add", path: "/metadata/labels/kintent.dev~1environment", value: "dev" },
+    ]);
+    expect(ops("dev", "configmap-orders-dashboard.yaml")).toEqual([
+      { op: "add", path: "/metadata/labels/kintent.dev~1environment", value: "dev" },
+    ]);
+    const targets = overlay(files, "prod").patches ?? [];
+    expect(targets).toContainEqual({
+      path: "patches/priorityclass-orders-critical.yaml",
+      target: { group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass", name: "orders-critical" },
+    });
+    expect(targets).toContainEqual({
+      path: "patches/configmap-orders-feature-flags.yaml",
+      target: {
+        group: "",
+        version: "v1",
+        kind: "ConfigMap",
+        name: "orders-feature-flags",
+        namespace: "orders",
+      },
+    });
+  });
+
+  describe("present in some environments only", () => {
+    const partial = withPartialExtras(app);
+    const pfiles = render(partial);
+    beforeAll(() => writeDirAtomic(join(dir.path, "partial"), pfiles));
+
+    it.each(EXTRAS_ENVS)("overlays/%s renders exactly that environment's objects", (env) => {
+      const out = parseObjects(runOk(kubectl, ["kustomize", join(dir.path, "partial", "overlays", env)]));
+      const expected = partial.environments.find((e) => e.env === env)?.result.objects ?? [];
+      expect(byIdentity(out)).toStrictEqual(byIdentity(expected));
+    });
+
+    it("adds each to the overlays of the environments that have it, whole and with its why", () => {
+      const resources = (env: string) => overlay(pfiles, env).resources;
+      expect(resources("dev")).not.toContain("poddisruptionbudget-redis.yaml");
+      expect(resources("staging")).toEqual(
+        expect.arrayContaining(["poddisruptionbudget-redis.yaml", "configmap-orders-dashboard.yaml"]),
+      );
+      expect(resources("staging")).not.toContain("priorityclass-orders-critical.yaml");
+      expect(resources("prod")).toEqual(
+        expect.arrayContaining(["poddisruptionbudget-redis.yaml", "priorityclass-orders-critical.yaml"]),
+      );
+      expect(resources("prod")).not.toContain("configmap-orders-dashboard.yaml");
+      const basefiles = [...pfiles.keys()].filter((f) => f.startsWith("base/"));
+      expect(
+        basefiles.filter((f) => /poddisruptionbudget-redis|orders-dashboard|priorityclass/.test(f)),
+      ).toEqual([]);
+      expect(pfiles.get("overlays/prod/priorityclass-orders-critical.yaml")).toMatch(
+        /^# why: extra manifest \(extra\/priority\.yaml\): Orders must not be preempted/,
+      );
+      expect(parse(pfiles.get("overlays/staging/poddisruptionbudget-redis.yaml") ?? "")).toStrictEqual(
+        partial.environments
+          .find((e) => e.env === "staging")
+          ?.result.objects.find((o) => o.kind === "PodDisruptionBudget" && o.metadata.name === "redis"),
+      );
+    });
+  });
+
+  it("refuses an extra with the identity of an object the intent generates", () => {
+    const dup = withDuplicate(EXTRAS_APP);
+    expect(() => render(dup)).toThrow(/kustomize: dev has two objects ServiceAccount orders-dev\/orders/);
+    expect(() => render(dup)).toThrow(UsageError);
   });
 });
