@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import { loadIntent } from "../intent/load.js";
 import { environmentNames } from "../intent/resolve.js";
 import type { Finding } from "../core/finding.js";
-import { editIntentText } from "./ops.js";
-import type { IntentOp, OpError } from "./ops.js";
+import { editIntentText } from "../intent/edit/index.js";
+import type { IntentOp, OpError } from "../intent/edit/index.js";
 import { previewChange } from "./preview.js";
 import type { Preview, PreviewOptions } from "./preview.js";
 

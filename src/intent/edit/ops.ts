@@ -7,9 +7,9 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, Scalar, visit } from "yaml";
 import type { Document, ToStringOptions, YAMLMap } from "yaml";
 import * as z from "zod";
-import { appIntent, dnsLabel, duration, percent, quantity, resourceProfile } from "../intent/schema.js";
-import { looksLikeSecret } from "../intent/resolve.js";
-import { formatImage, parseImage } from "../intent/values.js";
+import { looksLikeSecret } from "../../core/secrets.js";
+import { appIntent, dnsLabel, duration, percent, quantity, resourceProfile } from "../schema.js";
+import { formatImage, parseImage } from "../values.js";
 import { mergeNormalizedEdit, unifiedDiff } from "./text-diff.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -811,7 +811,7 @@ export function opsMarkdown(): string {
   const lines = [
     "# Intent operations",
     "",
-    "Generated from `src/ai/ops.ts` (the schema `kintent set` and `kintent ask` share). Do not edit by hand.",
+    "Generated from `src/intent/edit/ops.ts` (the schema `kintent set` and `kintent ask` share). Do not edit by hand.",
     "",
     "Every change to an intent — `kintent set <verb>`, `kintent set ops FILE`, or a model's answer to",
     "`kintent ask` — is a list of these operations, applied in order to the App's YAML document (comments,",

@@ -333,6 +333,6 @@ describe("the op schema", () => {
 describe("docs/ai-operations.md", () => {
   it("is generated from the schema", async () => {
     const { opsMarkdown } = await import("./ops.js");
-    await expect(opsMarkdown()).toMatchFileSnapshot("../../docs/ai-operations.md");
+    await expect(opsMarkdown()).toMatchFileSnapshot("../../../docs/ai-operations.md");
   });
 });
