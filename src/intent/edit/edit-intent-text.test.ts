@@ -197,11 +197,16 @@ describe("editIntentText: each operation, comments and formatting kept", () => {
     );
   });
 
-  it("a per-environment rollout edit starts from a copy of the app's rollout (environments replace it whole)", () => {
+  it("a per-environment canary image is the only line written: the app's rollout is not copied", () => {
     const r = edit(WEIGHTED, [{ op: "canary-image", tag: "1.27.4", env: "prod" }], TRAEFIK);
     expect(r.errors).toEqual([]);
-    expect(r.text).toContain("  environments:\n    prod:\n      rollout:\n        canary:\n          steps:");
-    expect(r.text).toContain("          image: nginx:1.27.4\n");
+    expect(changed(r.diff)).toEqual([
+      "+  environments:",
+      "+    prod:",
+      "+      rollout:",
+      "+        canary:",
+      "+          image: nginx:1.27.4",
+    ]);
   });
 
   it("removing the last key of an override removes the override", () => {
@@ -293,5 +298,138 @@ describe("editIntentText: each operation, comments and formatting kept", () => {
     expect(r.errors).toEqual([]);
     expect(changed(r.diff)).toEqual(["-  port: 8080", "+  port: 9090"]);
     expect(r.text.startsWith("apiVersion: kintent.dev/v1alpha1\nkind: Platform\n")).toBe(true);
+  });
+});
+
+/** A weighted canary of 1.27.4 at 10%, declared for every environment. */
+const RUNNING = WEIGHTED + "      image: nginx:1.27.4\n      weight: 10\n";
+/** The app's canary has no image; prod runs its own canary. */
+const PROD_ONLY = `${WEIGHTED}  environments:
+    prod:
+      rollout:
+        canary: {image: nginx:1.27.4, weight: 30}
+`;
+const ENVS: ApplyContext = { environments: ["staging", "prod"], engine: "traefik-weighted" };
+const ENV_CANARY = ["+  environments:", "+    prod:", "+      rollout:", "+        canary:"];
+
+describe("per-environment rollout operations write only what they change", () => {
+  it.each<[string, string, unknown[], ApplyContext, string[]]>([
+    [
+      "canary-weight",
+      RUNNING,
+      [{ op: "canary-weight", weight: 50, env: "prod" }],
+      ENVS,
+      [...ENV_CANARY, "+          weight: 50"],
+    ],
+    [
+      "canary-image by tag, relative to the canary prod runs (the app's)",
+      RUNNING,
+      [{ op: "canary-image", tag: "1.27.5", env: "prod" }],
+      ENVS,
+      [...ENV_CANARY, "+          image: nginx:1.27.5"],
+    ],
+    [
+      "canary-promote of the app's canary: prod's image, and no canary traffic in prod",
+      RUNNING,
+      [{ op: "canary-promote", env: "prod" }],
+      ENVS,
+      [
+        "+  environments:",
+        "+    prod:",
+        "+      image: nginx:1.27.4",
+        "+      rollout:",
+        "+        canary:",
+        "+          weight: 0",
+      ],
+    ],
+    [
+      "canary-abort of the app's canary: weight 0 in prod",
+      RUNNING,
+      [{ op: "canary-abort", env: "prod" }],
+      ENVS,
+      [...ENV_CANARY, "+          weight: 0"],
+    ],
+    [
+      "canary-promote of prod's own canary: its image becomes prod's, its canary override goes",
+      PROD_ONLY,
+      [{ op: "canary-promote", env: "prod" }],
+      ENVS,
+      ["-      rollout:", "-        canary: {image: nginx:1.27.4, weight: 30}", "+      image: nginx:1.27.4"],
+    ],
+    [
+      "canary-abort of prod's own canary: the override goes",
+      PROD_ONLY,
+      [{ op: "canary-abort", env: "prod" }],
+      ENVS,
+      [
+        "-  environments:",
+        "-    prod:",
+        "-      rollout:",
+        "-        canary: {image: nginx:1.27.4, weight: 30}",
+      ],
+    ],
+    [
+      "canary-weight over prod's own weight: one line",
+      PROD_ONLY,
+      [{ op: "canary-weight", weight: 60, env: "prod" }],
+      ENVS,
+      [
+        "-        canary: {image: nginx:1.27.4, weight: 30}",
+        "+        canary: {image: nginx:1.27.4, weight: 60}",
+      ],
+    ],
+    [
+      "rollout-steps",
+      RUNNING,
+      [{ op: "rollout-steps", steps: ["50%", "100%"], env: "prod" }],
+      ENVS,
+      [...ENV_CANARY, "+          steps:", "+            - 50%", "+            - 100%"],
+    ],
+    [
+      "gate (Argo Rollouts)",
+      APP,
+      [{ op: "gate", p99: "< 300ms", env: "prod" }],
+      ARGO,
+      ["+  environments:", "+    prod:", "+      rollout:", "+        gate:", "+          p99: < 300ms"],
+    ],
+  ])("%s", (_name, text, ops, ctx, lines) => {
+    const r = edit(text, ops, ctx);
+    expect(r.errors).toEqual([]);
+    expect(changed(r.diff)).toEqual(lines);
+  });
+
+  it("an aborted environment says so once: aborting again changes nothing", () => {
+    const aborted = edit(RUNNING, [{ op: "canary-abort", env: "prod" }], ENVS).text;
+    expect(edit(aborted, [{ op: "canary-abort", env: "prod" }], ENVS).text).toBe(aborted);
+    // and canary-weight brings the traffic back, on the same line
+    expect(changed(edit(aborted, [{ op: "canary-weight", weight: 20, env: "prod" }], ENVS).diff)).toEqual([
+      "-          weight: 0",
+      "+          weight: 20",
+    ]);
+  });
+
+  it.each<[string, string, unknown[], string]>([
+    [
+      "weight without a canary in prod",
+      WEIGHTED,
+      [{ op: "canary-weight", weight: 10, env: "prod" }],
+      "canary-weight: no canary is running in prod (start one with canary-image first)",
+    ],
+    [
+      "promote without a canary in prod",
+      WEIGHTED,
+      [{ op: "canary-promote", env: "prod" }],
+      "canary-promote: no canary is running in prod",
+    ],
+    [
+      "abort without a canary in prod",
+      WEIGHTED,
+      [{ op: "canary-abort", env: "prod" }],
+      "canary-abort: no canary is running in prod",
+    ],
+  ])("refuses %s", (_name, text, ops, message) => {
+    const r = edit(text, ops, ENVS);
+    expect(r.errors.map((e) => e.message)).toEqual([message]);
+    expect(r.text).toBe(text);
   });
 });

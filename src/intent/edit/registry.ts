@@ -26,7 +26,15 @@ import { OpFailure } from "./op-failure.js";
 import { canaryStep, cpuMemory, envTarget, imageRef, imageTag, reason } from "./op-fields.js";
 import { defineOp } from "./operation.js";
 import type { OpRequest } from "./operation.js";
-import { isWeighted, rolloutPath, weightedCanary } from "./rollout-target.js";
+import {
+  effectiveRollout,
+  isWeighted,
+  requireWeighted,
+  rolloutPath,
+  runningCanaryImage,
+  stopCanary,
+  weightedCanary,
+} from "./rollout-target.js";
 import { clean, envOf, imageOrTag, int, onOff, ref } from "./verb-args.js";
 
 export const OPERATIONS = [
@@ -280,8 +288,10 @@ export const OPERATIONS = [
     why: "rollout",
     apply(op, { doc, env, context }) {
       const c = weightedCanary(doc, env, context, "canary-weight");
-      if (!doc.has([...c, "image"]))
-        throw new OpFailure("canary-weight: no canary is running (start one with canary-image first)");
+      if (effectiveRollout(doc, env).canary?.image === undefined)
+        throw new OpFailure(
+          `canary-weight: no canary is running${env === undefined ? "" : ` in ${env}`} (start one with canary-image first)`,
+        );
       doc.set([...c, "weight"], op.weight);
     },
     verb: {
@@ -317,8 +327,9 @@ export const OPERATIONS = [
         throw new OpFailure("canary-image: give an image or a tag");
       const c = weightedCanary(doc, env, context, "canary-image");
       if (op.image !== undefined || op.tag !== undefined) {
+        // A tag applies to the canary this level runs (its own or the app's), else to its stable image.
         const stable = doc.get(at("image")) ?? doc.get(["spec", "image"]);
-        const base = (doc.get([...c, "image"]) as string | undefined) ?? (stable as string | undefined);
+        const base = effectiveRollout(doc, env).canary?.image ?? (stable as string | undefined);
         doc.set([...c, "image"], imageFrom(doc, op, [...c, "image"], base));
       }
       if (op.replicas !== undefined) doc.set([...c, "replicas"], op.replicas);
@@ -346,15 +357,14 @@ export const OPERATIONS = [
   defineOp({
     schema: z
       .strictObject({ op: z.literal("canary-promote"), env: envTarget })
-      .describe("Weighted canary: make the canary's image the stable image and stop the canary."),
+      .describe(
+        "Weighted canary: make the canary's image the stable image and stop the canary (with env: that environment's image only).",
+      ),
     why: "rollout",
     apply(_op, { doc, env, at, context }) {
-      const c = weightedCanary(doc, env, context, "canary-promote");
-      const image = doc.get([...c, "image"]);
-      if (typeof image !== "string") throw new OpFailure("canary-promote: no canary is running");
-      doc.set(at("image"), image);
-      doc.remove([...c, "weight"]);
-      doc.remove([...c, "image"]);
+      requireWeighted(context, "canary-promote");
+      doc.set(at("image"), runningCanaryImage(doc, env, "canary-promote"));
+      stopCanary(doc, weightedCanary(doc, env, context, "canary-promote"), env);
     },
     verb: {
       args: "",
@@ -366,13 +376,14 @@ export const OPERATIONS = [
   defineOp({
     schema: z
       .strictObject({ op: z.literal("canary-abort"), env: envTarget })
-      .describe("Weighted canary: stop the canary; all traffic back to stable."),
+      .describe(
+        "Weighted canary: stop the canary; all traffic back to stable (with env: there only, as weight 0 while the app's canary runs elsewhere).",
+      ),
     why: "rollout",
     apply(_op, { doc, env, context }) {
       const c = weightedCanary(doc, env, context, "canary-abort");
-      if (!doc.has([...c, "image"])) throw new OpFailure("canary-abort: no canary is running");
-      doc.remove([...c, "weight"]);
-      doc.remove([...c, "image"]);
+      runningCanaryImage(doc, env, "canary-abort");
+      stopCanary(doc, c, env);
     },
     verb: {
       args: "",
@@ -387,7 +398,7 @@ export const OPERATIONS = [
       .describe("Canary steps, e.g. [20%, 2m, 50%, 2m, 100%]."),
     why: "rollout",
     apply(op, { doc, env, context }) {
-      const path = [...rolloutPath(doc, env), "canary"];
+      const path = [...rolloutPath(env), "canary"];
       const current = doc.get(path);
       if (isMap(current) || (current === undefined && isWeighted(context))) {
         if (current === undefined) doc.set(path, {});
@@ -414,7 +425,7 @@ export const OPERATIONS = [
       .describe("Metric gate of the canary."),
     why: "rollout",
     apply(op, { doc, env }) {
-      const rollout = rolloutPath(doc, env);
+      const rollout = rolloutPath(env);
       const canary = doc.get([...rollout, "canary"]);
       const path: Path =
         isMap(canary) && doc.has([...rollout, "canary", "gate"])
