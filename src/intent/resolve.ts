@@ -52,7 +52,7 @@ import type {
   SecuritySpec,
   WeightedCanary,
 } from "./types.js";
-import { mergeRollout } from "./rollout.js";
+import { gateNotEvaluated, mergeRollout } from "./rollout.js";
 import { parseImage, formatImage, durationSeconds } from "./values.js";
 
 export interface ResolveResult {
@@ -1023,7 +1023,12 @@ class Resolver {
     value.steps = (canary?.steps ?? []).map(parseStep);
     const weightedEngine = platform.engine === "traefik-weighted" || platform.engine === "gateway-weighted";
     if (merged.gate) {
-      if (!platform.metrics) {
+      if (weightedEngine) {
+        this.error(
+          `${gateNotEvaluated(platform.engine)} — remove \`gate\`, or switch the platform to argo-rollouts`,
+          at("gate"),
+        );
+      } else if (!platform.metrics) {
         this.error("a canary gate needs metrics: set platform.spec.metrics.prometheus", at("gate"));
       } else {
         value.gate = parseGate(merged.gate);

@@ -115,3 +115,11 @@ export function mergeRollout(
     },
   };
 }
+
+/**
+ * Why a weighted canary cannot have a metric gate: only Argo Rollouts reads one (its AnalysisTemplate); a
+ * weighted canary's traffic moves when someone changes `weight` in Git, and nothing evaluates the metrics.
+ */
+export function gateNotEvaluated(engine: string): string {
+  return `metric gates are evaluated by Argo Rollouts (progressiveDelivery: argo-rollouts); with ${engine} the weights are stepped as Git changes and no controller reads the gate`;
+}

@@ -19,6 +19,7 @@ import { isMap } from "yaml";
 import * as z from "zod";
 import { looksLikeSecret } from "../../core/secrets.js";
 import { UsageError } from "../../core/errors.js";
+import { gateNotEvaluated } from "../rollout.js";
 import { dnsLabel, duration, percent, quantity, resourceProfile } from "../schema.js";
 import type { Path } from "./app-document.js";
 import { imageFrom } from "./image-from.js";
@@ -422,9 +423,13 @@ export const OPERATIONS = [
         failureLimit: z.number().int().min(0).optional(),
         env: envTarget,
       })
-      .describe("Metric gate of the canary."),
+      .describe("Metric gate of the canary (Argo Rollouts only: weighted canaries cannot evaluate one)."),
     why: "rollout",
-    apply(op, { doc, env }) {
+    apply(op, { doc, env, context }) {
+      if (context.engine !== undefined && isWeighted(context))
+        throw new OpFailure(
+          `gate: ${gateNotEvaluated(context.engine)}; the platform's progressiveDelivery would have to be argo-rollouts`,
+        );
       const rollout = rolloutPath(env);
       const canary = doc.get([...rollout, "canary"]);
       const path: Path =
