@@ -3,7 +3,7 @@ import { answerJsonSchema, extractJson, parseAnswer } from "./answer.js";
 import { applyFix, extractManifests, renderExtraFile } from "./extra.js";
 import { formatViolation, gateExtras, gateOps } from "./gate.js";
 import type { GateViolation } from "./gate.js";
-import { parseOps } from "./ops.js";
+import { parseOps } from "../intent/edit/index.js";
 import type { WrittenApp } from "../intent/schema.js";
 
 const CM = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: {k: v}\n";

@@ -4,8 +4,8 @@
  * Pure.
  */
 import * as z from "zod";
-import { intentOp, parseOps } from "./ops.js";
-import type { IntentOp, OpError } from "./ops.js";
+import { intentOp, parseOps } from "../intent/edit/index.js";
+import type { IntentOp, OpError } from "../intent/edit/index.js";
 import { containsRedacted } from "../core/redact.js";
 
 /** Name of the tool the model is forced to call (Anthropic) / of the JSON schema (OpenAI-compatible). */

@@ -9,8 +9,8 @@ import { UsageError } from "../core/errors.js";
 import type { Finding } from "../core/finding.js";
 import { openProject } from "../project/index.js";
 import type { OpenProjectOptions } from "../project/index.js";
-import { editIntentText } from "./ops.js";
-import type { IntentOp, OpError } from "./ops.js";
+import { editIntentText } from "../intent/edit/index.js";
+import type { IntentOp, OpError } from "../intent/edit/index.js";
 import { previewChange } from "./preview.js";
 import type { Preview, PreviewOptions } from "./preview.js";
 

@@ -21,8 +21,8 @@ import type { ExtraAnswer, ParsedAnswer } from "./answer.js";
 import { applyFix, extractManifests, renderExtraFile } from "./extra.js";
 import { formatViolation, gateExtras, gateOps } from "./gate.js";
 import type { GateOptions } from "./gate.js";
-import { editIntentText } from "./ops.js";
-import type { ApplyContext, IntentOp } from "./ops.js";
+import { editIntentText, unifiedDiff } from "../intent/edit/index.js";
+import type { ApplyContext, IntentOp } from "../intent/edit/index.js";
 import { currentFindings, previewChange } from "./preview.js";
 import type { Preview } from "./preview.js";
 import { openProject } from "../project/index.js";
@@ -33,7 +33,6 @@ import type { Provider, Turn, Usage } from "./provider.js";
 import { Redactor } from "../core/redact.js";
 import type { RedactOptions } from "../core/redact.js";
 import type { InstructionFile } from "./lock.js";
-import { unifiedDiff } from "./text-diff.js";
 
 export interface AskOptions {
   request: string;

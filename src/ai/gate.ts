@@ -6,7 +6,7 @@
  */
 import type { WrittenApp } from "../intent/schema.js";
 import { parseImage } from "../intent/values.js";
-import type { IntentOp } from "./ops.js";
+import type { IntentOp } from "../intent/edit/index.js";
 import { isClusterScopedKind } from "../core/k8s-resources.js";
 
 export interface GateOptions {

@@ -72,7 +72,11 @@ export function platformFacts(
     ingress: s.ingress?.kind ?? "ingress",
     tls: s.tls ? `cert-manager issuer ${s.tls.issuer}` : "none",
     progressiveDelivery: s.progressiveDelivery ?? "none",
-    metrics: s.metrics ? "prometheus (canary gates available)" : "none (no canary gates)",
+    metrics: !s.metrics
+      ? "none (no canary gates)"
+      : s.progressiveDelivery === "traefik-weighted" || s.progressiveDelivery === "gateway-weighted"
+        ? "prometheus (no canary gates: weighted canaries cannot evaluate them)"
+        : "prometheus (canary gates available)",
     ...(s.requiredLabels ? { requiredLabels: s.requiredLabels } : {}),
     environments: Object.fromEntries(
       Object.entries(s.environments).map(([name, e]) => [

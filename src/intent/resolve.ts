@@ -33,7 +33,6 @@ import type {
   WrittenGate,
   WrittenProbe,
   WrittenResources,
-  WrittenRollout,
 } from "./schema.js";
 import type {
   CanaryStep,
@@ -53,6 +52,7 @@ import type {
   SecuritySpec,
   WeightedCanary,
 } from "./types.js";
+import { gateNotEvaluated, mergeRollout } from "./rollout.js";
 import { parseImage, formatImage, durationSeconds } from "./values.js";
 
 export interface ResolveResult {
@@ -765,13 +765,19 @@ class Resolver {
     return { ...(this.spec.env ?? {}), ...(this.override.env ?? {}) };
   }
 
-  envVars(written: Record<string, WrittenEnvValue>, path: (string | number)[]): EnvVar[] {
+  /** `written` env vars; `locate` names where a variable was written when it is not `spec.<path>` or an override. */
+  envVars(
+    written: Record<string, WrittenEnvValue>,
+    path: (string | number)[],
+    locate?: (name: string) => (string | number)[] | undefined,
+  ): EnvVar[] {
     const out: EnvVar[] = [];
     for (const [name, v] of Object.entries(written)) {
       const at =
-        this.override.env && name in this.override.env
+        locate?.(name) ??
+        (this.override.env && name in this.override.env
           ? ["spec", "environments", this.envName, "env", name]
-          : ["spec", ...path, name];
+          : ["spec", ...path, name]);
       if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
         this.error(`\`${name}\` is not a valid environment variable name`, at);
         continue;
@@ -809,11 +815,18 @@ class Resolver {
     return out;
   }
 
-  files(written: WrittenFiles | undefined, path: (string | number)[]): FileSpec[] {
+  /** `written` files; `path` is where they are (`spec.<path>.<file>`), or a function from a file to its path. */
+  files(
+    written: WrittenFiles | undefined,
+    path: (string | number)[] | ((file: string) => (string | number)[]),
+  ): FileSpec[] {
     const out: FileSpec[] = [];
     for (const [p, src] of Object.entries(written ?? {})) {
       if (p.endsWith("/")) {
-        this.error(`file path \`${p}\` must name a file, not a directory`, ["spec", ...path, p]);
+        this.error(
+          `file path \`${p}\` must name a file, not a directory`,
+          typeof path === "function" ? path(p) : ["spec", ...path, p],
+        );
         continue;
       }
       if (typeof src === "string") out.push({ path: p, kind: "inline", content: src });
@@ -972,73 +985,69 @@ class Resolver {
     ports: PortSpec[],
     expose: Resolved<ExposeSpec> | undefined,
   ): Resolved<RolloutSpec> {
-    const written: WrittenRollout = { ...(this.spec.rollout ?? {}), ...(this.override.rollout ?? {}) };
-    const path = this.override.rollout
-      ? ["spec", "environments", this.envName, "rollout"]
-      : ["spec", "rollout"];
-    const canaryW = written.canary;
-    const canaryObj = canaryW && !Array.isArray(canaryW) ? canaryW : undefined;
-    const stepsW = Array.isArray(canaryW) ? canaryW : canaryObj?.steps;
-    const strategy = written.strategy ?? (canaryW ? "canary" : "rolling");
+    const merged = mergeRollout(this.spec.rollout, this.override.rollout, this.envName);
+    const at = (...field: string[]) => merged.at(...field);
+    const canary = merged.canary;
+    const strategy = merged.strategy ?? (canary ? "canary" : "rolling");
     const value: RolloutSpec = {
       strategy,
-      maxSurge: written.maxSurge ?? ROLLING_DEFAULTS.maxSurge,
-      maxUnavailable: written.maxUnavailable ?? ROLLING_DEFAULTS.maxUnavailable,
+      maxSurge: merged.maxSurge ?? ROLLING_DEFAULTS.maxSurge,
+      maxUnavailable: merged.maxUnavailable ?? ROLLING_DEFAULTS.maxUnavailable,
       steps: [],
     };
     if (strategy !== "canary") {
-      if (canaryW)
-        this.error(`rollout.strategy is ${strategy} but a canary is configured`, [...path, "strategy"]);
+      if (canary) this.error(`rollout.strategy is ${strategy} but a canary is configured`, at("strategy"));
       const reason =
         strategy === "recreate"
           ? "recreate: all old pods stop before new ones start (for apps that cannot run two versions at once)"
           : `rolling update: surge ${String(value.maxSurge)}, at most ${String(value.maxUnavailable)} unavailable — capacity never drops during a rollout`;
-      return { value, origin: this.spec.rollout ? this.fromApp(reason, "rollout") : this.byDefault(reason) };
+      return {
+        value,
+        origin: merged.fromEnvironment
+          ? this.fromOverride(reason, "rollout")
+          : this.spec.rollout
+            ? this.fromApp(reason, "rollout")
+            : this.byDefault(reason),
+      };
     }
     if (platform.engine === "none") {
       this.error(
         "a canary needs a progressive delivery engine, and the platform has none: set platform.spec.progressiveDelivery to argo-rollouts, traefik-weighted or gateway-weighted",
-        [...path, "canary"],
+        at("canary"),
       );
       return { value, origin: this.byDefault("") };
     }
     if ((this.spec.storage ?? []).length > 0) {
-      this.error("canary rollouts are not supported for apps with storage (StatefulSets)", [
-        ...path,
-        "canary",
-      ]);
+      this.error("canary rollouts are not supported for apps with storage (StatefulSets)", at("canary"));
     }
-    value.steps = (stepsW ?? []).map(parseStep);
-    const gateW: WrittenGate | undefined = canaryObj?.gate ?? written.gate;
-    if (gateW) {
-      if (!platform.metrics) {
-        this.error("a canary gate needs metrics: set platform.spec.metrics.prometheus", [
-          ...path,
-          canaryObj?.gate ? "canary" : "gate",
-        ]);
+    value.steps = (canary?.steps ?? []).map(parseStep);
+    const weightedEngine = platform.engine === "traefik-weighted" || platform.engine === "gateway-weighted";
+    if (merged.gate) {
+      if (weightedEngine) {
+        this.error(
+          `${gateNotEvaluated(platform.engine)} — remove \`gate\`, or switch the platform to argo-rollouts`,
+          at("gate"),
+        );
+      } else if (!platform.metrics) {
+        this.error("a canary gate needs metrics: set platform.spec.metrics.prometheus", at("gate"));
       } else {
-        value.gate = parseGate(gateW);
+        value.gate = parseGate(merged.gate);
       }
     }
-    const weightedEngine = platform.engine === "traefik-weighted" || platform.engine === "gateway-weighted";
-    if (
-      canaryObj &&
-      (canaryObj.image ||
-        canaryObj.weight !== undefined ||
-        canaryObj.namespace ||
-        canaryObj.replicas !== undefined) &&
-      !weightedEngine
-    ) {
+    const live = (["image", "weight", "replicas", "namespace"] as const).find(
+      (k) => canary?.[k] !== undefined,
+    );
+    if (live && !weightedEngine) {
       this.error(
         `canary.image/weight/replicas/namespace describe a live canary for weighted routing; with ${platform.engine} the controller runs the canary — change spec.image to start one`,
-        [...path, "canary"],
+        at("canary", live).slice(0, -1),
       );
     }
     if (weightedEngine) {
       if (!expose)
         this.error(
           `weighted routing (${platform.engine}) splits traffic at the ingress, so the app must be exposed`,
-          [...path, "canary"],
+          at("canary"),
         );
       if (platform.engine === "traefik-weighted" && platform.ingress.kind !== "traefik") {
         this.error(
@@ -1054,19 +1063,21 @@ class Resolver {
           this.pdoc,
         );
       }
-      if (canaryObj?.image) {
-        const img = this.image(canaryObj.image, [...path.slice(1), "canary", "image"]);
+      if (canary?.image) {
+        const img = this.image(canary.image, at("canary", "image").slice(1));
+        const canaryEnv = canary.env ?? {};
+        const canaryFiles = canary.files ?? {};
         const weighted: WeightedCanary = {
           image: img.value,
-          weight: canaryObj.weight ?? 0,
-          replicas: canaryObj.replicas ?? 1,
-          namespace: canaryObj.namespace ?? env.namespace,
-          env: this.envVars({ ...this.mergeEnv(), ...(canaryObj.env ?? {}) }, ["env"]),
-          files: this.files({ ...(this.spec.files ?? {}), ...(canaryObj.files ?? {}) }, [
-            ...path.slice(1),
-            "canary",
-            "files",
-          ]),
+          weight: canary.weight ?? 0,
+          replicas: canary.replicas ?? 1,
+          namespace: canary.namespace ?? env.namespace,
+          env: this.envVars({ ...this.mergeEnv(), ...canaryEnv }, ["env"], (name) =>
+            name in canaryEnv ? at("canary", "env", name) : undefined,
+          ),
+          files: this.files({ ...(this.spec.files ?? {}), ...canaryFiles }, (file) =>
+            file in canaryFiles ? at("canary", "files", file) : ["spec", "files", file],
+          ),
         };
         value.weighted = weighted;
         if (
@@ -1078,15 +1089,14 @@ class Resolver {
           this.error(
             `the canary runs in namespace ${weighted.namespace} but the route lives in ${env.namespace}: Traefik v3 blocks cross-namespace references by default (providers.kubernetesCRD.allowCrossNamespace=false). ` +
               "Set platform.spec.ingress.allowExternalNameServices: true (kintent then bridges with an ExternalName Service) or allowCrossNamespace: true — matching your Traefik flags — or run the canary in the app namespace",
-            [...path, "canary", "namespace"],
+            at("canary", "namespace"),
           );
         }
-      } else if (canaryObj?.weight) {
-        this.error("canary.weight is set but there is no canary.image to send traffic to", [
-          ...path,
-          "canary",
-          "weight",
-        ]);
+      } else if (canary?.weight) {
+        this.error(
+          "canary.weight is set but there is no canary.image to send traffic to",
+          at("canary", "weight"),
+        );
       }
     }
     void ports;
@@ -1099,7 +1109,10 @@ class Resolver {
         : value.weighted
           ? `weighted canary (${platform.engine}): ${value.weighted.weight}% of traffic to ${value.weighted.image}; steps ${steps || "none"} are taken as Git changes`
           : `weighted canary (${platform.engine}): no canary running; steps ${steps || "none"}`;
-    return { value, origin: this.fromApp(reason, ...path.slice(1)) };
+    return {
+      value,
+      origin: merged.fromEnvironment ? this.fromOverride(reason, "rollout") : this.fromApp(reason, "rollout"),
+    };
   }
 
   scheduling(): ResolvedApp["scheduling"] {

@@ -351,7 +351,13 @@ const appEnvironmentOverride = z.strictObject({
   tier: z.enum(["production", "staging", "dev"]).optional(),
   env: z.record(z.string(), envValue).optional().describe("Merged over the app's env."),
   expose: z.union([expose.partial(), z.literal(false)]).optional(),
-  rollout: rollout.optional(),
+  rollout: rollout
+    .optional()
+    .describe(
+      "Merged over the app's `rollout` field by field, so write only what differs here: a field set here replaces the app's; " +
+        "`canary` merges key by key into the app's canary (a step list counts as `{steps: [..]}`), its `env` and `files` by name; " +
+        "the gate (`gate` or `canary.gate`) merges key by key. `strategy: rolling` or `recreate` here turns the app's canary off in this environment.",
+    ),
   labels: labelMap.optional(),
   annotations: labelMap.optional(),
 });

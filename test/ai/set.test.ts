@@ -2,7 +2,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../helpers.js";
+import { openProject } from "../../src/project/index.js";
+import { getAt } from "../../src/core/json-pointer.js";
+import { find, runCli } from "../helpers.js";
 import { cleanupDirs, ORIGINAL_SHOP, SHOP, snapshot, tempIntent } from "./fixtures.js";
 
 afterEach(cleanupDirs);
@@ -104,6 +106,57 @@ describe("kintent set", () => {
     expect(p.code, p.stderr).toBe(0);
     expect(read(dir)).toContain("  image: ghcr.io/acme/shop:1.5.0   # bumped by CI on every release\n");
     expect(read(dir)).not.toContain("weight:");
+  });
+
+  it("a canary weight for prod writes only prod's weight, so a later canary image still reaches prod", async () => {
+    const dir = tempIntent();
+    expect((await set(dir, "canary-image", ":1.5.0")).code).toBe(0);
+    expect((await set(dir, "canary-weight", "10")).code).toBe(0);
+    const prod = await set(dir, "canary-weight", "50", "--env", "prod");
+    expect(prod.code, prod.stderr).toBe(0);
+    // The intent diff is the weight and the keys leading to it: no copy of the app's canary.
+    expect(prod.stdout.split("\n").filter((l) => /^[-+] /.test(l))).toEqual([
+      "+      rollout:",
+      "+        canary:",
+      "+          weight: 50",
+    ]);
+    expect(prod.stdout).toContain("spec.weighted.services[shop-canary].weight: 10 → 50");
+    expect(prod.stdout).toContain("# manifests, environment staging: 0 added, 0 changed, 0 removed");
+    const next = await set(dir, "canary-image", ":2.0.0");
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout).toContain(
+      "# manifests, environment prod: 0 added, 1 changed, 0 removed\n  ~ Deployment shop/shop-canary\n",
+    );
+    expect(next.stdout).toContain(
+      "spec.template.spec.containers[shop].image: ghcr.io/acme/shop:1.5.0 → ghcr.io/acme/shop:2.0.0",
+    );
+    const built = (await openProject(dir, { cwd: dir })).build("prod", { validate: false });
+    expect(built.errors).toEqual([]);
+    const objects = built.objects;
+    expect(
+      getAt(find(objects, "Deployment", "shop-canary", "shop"), "/spec/template/spec/containers/0/image"),
+    ).toBe("ghcr.io/acme/shop:2.0.0");
+    expect(getAt(find(objects, "TraefikService", "shop-wrr", "shop"), "/spec/weighted/services")).toEqual([
+      { name: "shop", port: 8080, weight: 50 },
+      { name: "shop-canary", port: 8080, weight: 50 },
+    ]);
+  });
+
+  it("canary-abort and canary-promote for one environment leave the others' canary running", async () => {
+    const dir = tempIntent();
+    await set(dir, "canary-image", ":1.5.0");
+    await set(dir, "canary-weight", "10");
+    const abort = await set(dir, "canary-abort", "--env", "prod");
+    expect(abort.code, abort.stderr).toBe(0);
+    expect(abort.stdout).toContain("spec.weighted.services[shop-canary].weight: 10 → 0");
+    expect(abort.stdout).toContain("# manifests, environment staging: 0 added, 0 changed, 0 removed");
+    const promote = await set(dir, "canary-promote", "--env", "staging");
+    expect(promote.code, promote.stderr).toBe(0);
+    expect(read(dir)).toContain(
+      "    staging:\n      image: ghcr.io/acme/shop:1.5.0\n      rollout:\n        canary:\n          weight: 0\n",
+    );
+    expect(read(dir)).toContain("      image: ghcr.io/acme/shop:1.5.0\n      weight: 10\n");
+    expect(promote.stdout).toContain("# manifests, environment prod: 0 added, 0 changed, 0 removed");
   });
 
   it("refuses to write a result with error findings (exit 1)", async () => {

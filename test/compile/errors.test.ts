@@ -27,6 +27,13 @@ spec:
 ${spec}`;
 }
 
+/** A platform whose canaries are weighted at the ingress (no controller evaluates metrics). */
+const WEIGHTED = (engine: "traefik-weighted" | "gateway-weighted") =>
+  PLATFORM.replace(
+    "spec:\n",
+    `spec:\n  ingress: ${engine === "traefik-weighted" ? "{kind: traefik}" : "{kind: gateway, gateway: {name: public}}"}\n  progressiveDelivery: ${engine}\n  metrics: {prometheus: "http://prometheus.monitoring.svc:9090"}\n`,
+  );
+
 interface Case {
   name: string;
   intent: string;
@@ -138,6 +145,29 @@ const cases: Case[] = [
     message: /a canary needs a progressive delivery engine/,
     line: 9,
     column: 5,
+  },
+  {
+    name: "metric gate on a traefik-weighted canary",
+    intent: app(
+      '  expose: {host: shop.acme.io}\n  rollout:\n    canary: [10%, 100%]\n    gate: {successRate: ">= 95%"}\n',
+    ),
+    platform: WEIGHTED("traefik-weighted"),
+    env: "prod",
+    message:
+      /^metric gates are evaluated by Argo Rollouts \(progressiveDelivery: argo-rollouts\); with traefik-weighted the weights are stepped as Git changes and no controller reads the gate — remove `gate`, or switch the platform to argo-rollouts$/,
+    line: 11,
+    column: 5,
+  },
+  {
+    name: "metric gate inside a gateway-weighted canary, in one environment",
+    intent: app(
+      '  expose: {host: shop.acme.io}\n  rollout:\n    canary: [10%, 100%]\n  environments:\n    prod:\n      rollout:\n        canary:\n          gate: {p99: "< 500ms"}\n',
+    ),
+    platform: WEIGHTED("gateway-weighted"),
+    env: "prod",
+    message: /metric gates are evaluated by Argo Rollouts .*with gateway-weighted/,
+    line: 15,
+    column: 11,
   },
   {
     name: "bad canary step",

@@ -25,7 +25,7 @@ import {
 } from "../../ai/lock.js";
 import type { InstructionFile, Lock } from "../../ai/lock.js";
 import { formatChanges, summarizeChanges } from "../../core/diff.js";
-import { describeOp } from "../../ai/ops.js";
+import { describeOp } from "../../intent/edit/index.js";
 import { createProvider, LlmError, resolveProviderConfig } from "../../ai/provider.js";
 import type { Provider } from "../../ai/provider.js";
 import { loadIntent } from "../../intent/load.js";

@@ -10,8 +10,8 @@ import { forDisplay, printFindings } from "../output.js";
 import { readStdin } from "../read-stdin.js";
 import { applyOpsToDir } from "../../ai/apply.js";
 import type { ApplyOpsResult } from "../../ai/apply.js";
-import { parseOps } from "../../ai/ops.js";
-import type { IntentOp } from "../../ai/ops.js";
+import { OPERATIONS, parseOps } from "../../intent/edit/index.js";
+import type { OpRequest, VerbOptions } from "../../intent/edit/index.js";
 import { opProblem } from "../../ai/answer.js";
 import { formatChanges, summarizeChanges } from "../../core/diff.js";
 import { findingsOfEnvironments, wrapUsageAsync } from "../ai-options.js";
@@ -27,61 +27,6 @@ interface CommonFlags {
   output: "text" | "json";
 }
 
-/** `key=value` pairs of a verb's flags turned into an operation; `undefined` values are dropped. */
-function clean<T extends Record<string, unknown>>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function int(name: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${name} must be a whole number ≥ 0, got \`${v}\``);
-  return n;
-}
-
-function ref(v: string, what: string): { name: string; key: string } {
-  const i = v.indexOf(":");
-  if (i <= 0 || i === v.length - 1) throw new UsageError(`${what} must be <name>:<key>, got \`${v}\``);
-  return { name: v.slice(0, i), key: v.slice(i + 1) };
-}
-
-function imageOrTag(v: string): { image?: string; tag?: string } {
-  return v.startsWith(":") ? { tag: v.slice(1) } : { image: v };
-}
-
-function onOff(v: string, what: string): boolean {
-  if (/^(on|true|yes)$/i.test(v)) return true;
-  if (/^(off|false|no)$/i.test(v)) return false;
-  throw new UsageError(`${what} must be on or off, got \`${v}\``);
-}
-
-/** The `why` key a verb's `--why` is recorded under. */
-const WHY_KEY: Record<string, string> = {
-  image: "image",
-  replicas: "replicas",
-  env: "env",
-  resources: "resources",
-  autoscaling: "autoscaling",
-  "canary-weight": "rollout",
-  "canary-image": "rollout",
-  "canary-promote": "rollout",
-  "canary-abort": "rollout",
-  "rollout-steps": "rollout",
-  gate: "rollout",
-  expose: "expose",
-  probe: "probe",
-  tier: "tier",
-  port: "port",
-  label: "labels",
-  storage: "storage",
-  file: "files",
-  "allow-from": "network",
-  egress: "network",
-  "network-policy": "network",
-  security: "security",
-};
-
-type Verb = (cmd: Command) => Command;
-
 export function registerSet(program: Command, ctx: CommandContext): void {
   const set = program
     .command("set")
@@ -89,332 +34,29 @@ export function registerSet(program: Command, ctx: CommandContext): void {
       "Change an intent file in place (comments and formatting kept): prints the intent diff and the manifest diff of every environment, validates, and writes only a valid result",
     );
 
-  const verb = (
-    name: string,
-    args: string,
-    description: string,
-    build: (args: string[], o: Record<string, string | boolean | string[] | undefined>) => IntentOp[],
-    extra?: Verb,
-  ) => {
-    let cmd = set.command(`${name}${args ? ` ${args}` : ""}`).description(description);
-    if (extra) cmd = extra(cmd);
+  // One verb per registry entry that has one (src/intent/edit/registry.ts), named after its operation.
+  for (const definition of OPERATIONS) {
+    const { verb } = definition;
+    if (!verb) continue;
+    const name = definition.schema.shape.op.value;
+    let cmd = set.command(`${name}${verb.args ? ` ${verb.args}` : ""}`).description(verb.description);
+    for (const o of verb.options ?? []) {
+      const option = new Option(o.flags, o.description);
+      cmd = cmd.addOption(o.choices ? option.choices(o.choices) : option);
+    }
+    const whyKey = verb.ownsWhy ? undefined : (definition.why ?? "app");
     common(cmd).action(async (...raw: unknown[]) => {
       const command = raw[raw.length - 1] as Command;
-      const o = command.opts<Record<string, string | boolean | string[] | undefined>>();
+      const o = command.opts<VerbOptions>();
       const positional = raw.slice(0, -2).flat() as string[];
       ctx.exitCode = await wrapUsageAsync(async () => {
-        const ops = build(positional, o);
-        return run(ctx, name, ops, o as unknown as CommonFlags);
+        const ops = verb.build(positional, o, {
+          readFile: (file) => readFileSync(resolve(ctx.io.cwd, file), "utf8"),
+        });
+        return run(ctx, ops, o as unknown as CommonFlags, whyKey);
       });
     });
-  };
-  const env = (o: Record<string, unknown>) => (typeof o.env === "string" ? { env: o.env } : {});
-
-  verb(
-    "image",
-    "<image>",
-    "container image (`ghcr.io/acme/shop:1.5.0`, or `:1.5.0` for the tag only)",
-    ([v], o) => [{ op: "image", ...imageOrTag(v ?? ""), ...env(o) }],
-  );
-  verb("replicas", "<n>", "fixed replica count", ([v], o) => [
-    { op: "replicas", replicas: int("replicas", v ?? ""), ...env(o) },
-  ]);
-  verb(
-    "env",
-    "<vars...>",
-    "environment variables: NAME=value (literals only, never secrets), NAME- to remove, or NAME with --from-secret/--from-configmap",
-    (vars, o) =>
-      vars.map((v): IntentOp => {
-        if (v.endsWith("-") && !v.includes("=")) return { op: "unset-env", name: v.slice(0, -1), ...env(o) };
-        const eq = v.indexOf("=");
-        if (eq > 0) return { op: "env", name: v.slice(0, eq), value: v.slice(eq + 1), ...env(o) };
-        if (typeof o.fromSecret === "string")
-          return { op: "env", name: v, fromSecret: ref(o.fromSecret, "--from-secret"), ...env(o) };
-        if (typeof o.fromConfigmap === "string")
-          return { op: "env", name: v, fromConfigMap: ref(o.fromConfigmap, "--from-configmap"), ...env(o) };
-        throw new UsageError(
-          `env \`${v}\`: write NAME=value, NAME- or NAME with --from-secret <secret>:<key>`,
-        );
-      }),
-    (c) =>
-      c
-        .option("--from-secret <secret:key>", "reference a key of an existing Secret")
-        .option("--from-configmap <configmap:key>", "reference a key of a ConfigMap"),
-  );
-  verb(
-    "resources",
-    "[profile]",
-    "resource profile (small|medium|large|xlarge) and/or explicit requests and limits",
-    ([profile], o) => {
-      const req = clean({ cpu: o.cpu as string | undefined, memory: o.memory as string | undefined });
-      const lim = clean({
-        cpu: o.limitCpu as string | undefined,
-        memory: o.limitMemory as string | undefined,
-      });
-      return [
-        clean({
-          op: "resources" as const,
-          profile: profile as "small" | undefined,
-          requests: Object.keys(req).length ? req : undefined,
-          limits: Object.keys(lim).length ? lim : undefined,
-          ...env(o),
-        }),
-      ];
-    },
-    (c) =>
-      c
-        .option("--cpu <q>", "CPU request")
-        .option("--memory <q>", "memory request")
-        .option("--limit-cpu <q>", "CPU limit")
-        .option("--limit-memory <q>", "memory limit"),
-  );
-  verb(
-    "autoscaling",
-    "<range>",
-    "autoscale between min and max replicas: `2-10` (with --cpu/--memory targets), or `off`",
-    ([range], o) => {
-      if (range === "off") return [{ op: "autoscaling-off", ...env(o) }];
-      const m = /^(\d+)-(\d+)$/.exec(range ?? "");
-      if (!m)
-        throw new UsageError(`autoscaling range must be <min>-<max> (e.g. 2-10) or off, got \`${range}\``);
-      return [
-        clean({
-          op: "autoscaling" as const,
-          min: Number(m[1]),
-          max: Number(m[2]),
-          cpu: o.cpu as string | undefined,
-          memory: o.memory as string | undefined,
-          ...env(o),
-        }),
-      ];
-    },
-    (c) =>
-      c
-        .option("--cpu <percent>", "target CPU utilisation, e.g. 70%")
-        .option("--memory <percent>", "target memory utilisation"),
-  );
-  verb(
-    "canary-weight",
-    "<percent>",
-    "weighted canary: share of traffic (0-100) sent to the canary",
-    ([v], o) => [{ op: "canary-weight", weight: int("weight", (v ?? "").replace(/%$/, "")), ...env(o) }],
-  );
-  verb(
-    "canary-image",
-    "<image>",
-    "weighted canary: start or update the canary with this image (or `:tag`)",
-    ([v], o) => [
-      clean({
-        op: "canary-image" as const,
-        ...imageOrTag(v ?? ""),
-        replicas: typeof o.replicas === "string" ? int("--replicas", o.replicas) : undefined,
-        namespace: o.namespace as string | undefined,
-        ...env(o),
-      }),
-    ],
-    (c) =>
-      c.option("--replicas <n>", "canary replicas").option("--namespace <ns>", "the canary's own namespace"),
-  );
-  verb(
-    "canary-promote",
-    "",
-    "weighted canary: the canary's image becomes stable; the canary stops",
-    (_a, o) => [{ op: "canary-promote", ...env(o) }],
-  );
-  verb("canary-abort", "", "weighted canary: stop the canary, all traffic back to stable", (_a, o) => [
-    { op: "canary-abort", ...env(o) },
-  ]);
-  verb("rollout-steps", "<steps...>", "canary steps, e.g. 20% 2m 50% 2m 100%", (steps, o) => [
-    { op: "rollout-steps", steps, ...env(o) },
-  ]);
-  verb(
-    "gate",
-    "",
-    "canary metric gate",
-    (_a, o) => [
-      clean({
-        op: "gate" as const,
-        successRate: o.successRate as string | undefined,
-        p99: o.p99 as string | undefined,
-        interval: o.interval as string | undefined,
-        failureLimit: typeof o.failureLimit === "string" ? int("--failure-limit", o.failureLimit) : undefined,
-        ...env(o),
-      }),
-    ],
-    (c) =>
-      c
-        .option("--success-rate <expr>", "e.g. '>= 95%'")
-        .option("--p99 <expr>", "e.g. '< 500ms'")
-        .option("--interval <duration>", "e.g. 1m")
-        .option("--failure-limit <n>", "failed measurements tolerated"),
-  );
-  verb(
-    "expose",
-    "<host>",
-    "expose on a host (HTTPS by default), or `off`",
-    ([host], o) =>
-      host === "off"
-        ? [{ op: "unexpose", ...env(o) }]
-        : [
-            clean({
-              op: "expose" as const,
-              host,
-              path: o.path as string | undefined,
-              tls: o.tls === false ? false : undefined,
-              ...env(o),
-            }),
-          ],
-    (c) => c.option("--path <path>", "path prefix").option("--no-tls", "plain HTTP"),
-  );
-  verb(
-    "probe",
-    "<check>",
-    "health check: an HTTP path (/healthz) or tcp:<port>",
-    ([check], o) => {
-      const kind = o.kind as "both" | "readiness" | "liveness" | "startup" | undefined;
-      const tcp = /^tcp:(.+)$/.exec(check ?? "");
-      if (tcp) {
-        const p = tcp[1] ?? "";
-        return [clean({ op: "probe" as const, tcp: /^\d+$/.test(p) ? Number(p) : p, kind })];
-      }
-      const port = o.port as string | undefined;
-      return [
-        clean({
-          op: "probe" as const,
-          path: check,
-          port: port === undefined ? undefined : /^\d+$/.test(port) ? Number(port) : port,
-          kind,
-        }),
-      ];
-    },
-    (c) =>
-      c
-        .option("--port <port>", "port number or name for an HTTP check")
-        .addOption(
-          new Option("--kind <kind>", "which probe").choices(["both", "readiness", "liveness", "startup"]),
-        ),
-  );
-  verb("tier", "<tier>", "tier presets: production, staging or dev", ([t], o) => [
-    { op: "tier", tier: t as "production", ...env(o) },
-  ]);
-  verb("port", "<port>", "the container port", ([p]) => [{ op: "port", port: int("port", p ?? "") }]);
-  verb(
-    "args",
-    "[args...]",
-    "arguments to the image's entrypoint (`--remove` to drop them)",
-    (args, o) => [{ op: "args", args: o.remove ? null : args }],
-    (c) => c.option("--remove", "remove the arguments"),
-  );
-  verb("label", "<labels...>", "organisation labels: key=value, or key- to remove", (labels, o) =>
-    labels.map((l): IntentOp => {
-      if (l.endsWith("-") && !l.includes("="))
-        return { op: "label", key: l.slice(0, -1), value: null, ...env(o) };
-      const eq = l.indexOf("=");
-      if (eq <= 0) throw new UsageError(`label \`${l}\`: write key=value or key-`);
-      return { op: "label", key: l.slice(0, eq), value: l.slice(eq + 1), ...env(o) };
-    }),
-  );
-  verb("why", "<key> <text...>", "record why (spec.why.<key>)", ([key, ...text]) => [
-    { op: "why", key: key ?? "", text: text.join(" ") },
-  ]);
-  verb(
-    "storage",
-    "<name>",
-    "a persistent volume (--path, --size), or `<name> --remove`",
-    ([name], o) =>
-      o.remove
-        ? [{ op: "unset-storage", name: name ?? "" }]
-        : [
-            clean({
-              op: "storage" as const,
-              name: name ?? "",
-              path: (o.path as string | undefined) ?? "",
-              size: (o.size as string | undefined) ?? "",
-              storageClass: o.storageClass as string | undefined,
-              accessMode: o.accessMode as "ReadWriteOnce" | undefined,
-            }),
-          ],
-    (c) =>
-      c
-        .option("--path <path>", "mount path")
-        .option("--size <size>", "e.g. 10Gi")
-        .option("--storage-class <class>", "storage class")
-        .option("--access-mode <mode>", "ReadWriteOnce, ReadWriteOncePod, ReadWriteMany or ReadOnlyMany")
-        .option("--remove", "remove the volume"),
-  );
-  verb(
-    "file",
-    "<path>",
-    "mount a read-only file (--from-file, --content) or remove it (--remove)",
-    ([path], o) => {
-      if (o.remove) return [{ op: "unset-file", path: path ?? "" }];
-      const content =
-        typeof o.fromFile === "string"
-          ? readFileSync(resolve(ctx.io.cwd, o.fromFile), "utf8")
-          : (o.content as string | undefined);
-      if (content === undefined)
-        throw new UsageError("file: give --from-file <file>, --content <text> or --remove");
-      return [{ op: "file", path: path ?? "", content }];
-    },
-    (c) =>
-      c
-        .option("--from-file <file>", "content from a local file")
-        .option("--content <text>", "inline content")
-        .option("--remove", "remove the file"),
-  );
-  verb(
-    "allow-from",
-    "",
-    "allow connections from another app, namespace or pods",
-    (_a, o) => [
-      clean({
-        op: "allow-from" as const,
-        app: o.fromApp as string | undefined,
-        namespace: o.namespace as string | undefined,
-      }),
-    ],
-    (c) => c.option("--from-app <app>", "another kintent app").option("--namespace <ns>", "its namespace"),
-  );
-  verb("egress", "<mode>", "egress allowed by the NetworkPolicy: all, dns-only or none", ([m]) => [
-    { op: "egress", egress: m as "all" },
-  ]);
-  verb("network-policy", "<on|off>", "emit the default-deny NetworkPolicy or not", ([v]) => [
-    { op: "network-policy", enabled: onOff(v ?? "", "network-policy") },
-  ]);
-  verb(
-    "security",
-    "",
-    "container security settings (a person may relax them; record why with --why)",
-    (_a, o) => {
-      const bool = (k: string) => (typeof o[k] === "string" ? onOff(o[k], `--${k}`) : undefined);
-      return [
-        clean({
-          op: "security" as const,
-          writablePaths: o.writablePath as string[] | undefined,
-          runAsUser: typeof o.runAsUser === "string" ? int("--run-as-user", o.runAsUser) : undefined,
-          runAsNonRoot: bool("runAsNonRoot"),
-          readOnlyRootFilesystem: bool("readOnlyRootFilesystem"),
-          allowPrivilegeEscalation: bool("allowPrivilegeEscalation"),
-          privileged: bool("privileged"),
-          capabilitiesAdd: o.addCapability as string[] | undefined,
-          seccompProfile: o.seccompProfile as "RuntimeDefault" | undefined,
-          serviceAccountToken: bool("serviceAccountToken"),
-          why: o.why as string | undefined,
-        }),
-      ];
-    },
-    (c) =>
-      c
-        .option("--writable-path <path...>", "writable emptyDir mounts")
-        .option("--run-as-user <uid>", "user id")
-        .option("--run-as-non-root <on|off>", "")
-        .option("--read-only-root-filesystem <on|off>", "")
-        .option("--allow-privilege-escalation <on|off>", "")
-        .option("--privileged <on|off>", "")
-        .option("--add-capability <cap...>", "capabilities to add")
-        .option("--seccomp-profile <profile>", "RuntimeDefault, Localhost or Unconfined")
-        .option("--service-account-token <on|off>", ""),
-  );
+  }
 
   common(
     set
@@ -436,7 +78,7 @@ export function registerSet(program: Command, ctx: CommandContext): void {
       const parsed = parseOps(value);
       if (parsed.errors.length > 0)
         throw new UsageError(`${file}: ${parsed.errors.map(opProblem).join("; ")}`);
-      return run(ctx, "ops", parsed.ops, flags);
+      return run(ctx, parsed.ops, flags, "app");
     });
   });
 }
@@ -461,11 +103,19 @@ function common(cmd: Command): Command {
     .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"));
 }
 
-async function run(ctx: CommandContext, verb: string, ops: IntentOp[], flags: CommonFlags): Promise<number> {
+/**
+ * Apply a verb's operations (plus a `why` operation under `whyKey` for `--why`, unless the verb reads it
+ * itself) and report. Every operation is parsed by its schema first: a wrong argument is a usage error.
+ */
+async function run(
+  ctx: CommandContext,
+  ops: readonly OpRequest[],
+  flags: CommonFlags,
+  whyKey: string | undefined,
+): Promise<number> {
   const { io } = ctx;
-  const all: IntentOp[] = [...ops];
-  if (flags.why !== undefined && verb !== "why" && verb !== "security")
-    all.push({ op: "why", key: WHY_KEY[verb] ?? "app", text: flags.why });
+  const all: OpRequest[] = [...ops];
+  if (flags.why !== undefined && whyKey !== undefined) all.push({ op: "why", key: whyKey, text: flags.why });
   const parsed = parseOps(all);
   if (parsed.errors.length > 0) throw new UsageError(parsed.errors.map(opProblem).join("; "));
   const result: ApplyOpsResult = await applyOpsToDir(flags.dir, parsed.ops, {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { describeOp, editIntentText, opsJsonSchema, OP_NAMES, parseOps } from "./ops.js";
-import type { ApplyContext } from "./ops.js";
+import { editIntentText } from "./edit-intent-text.js";
+import type { ApplyContext } from "./operation.js";
+import { parseOps } from "./parse-ops.js";
 
 const APP = `# header comment
 apiVersion: kintent.dev/v1alpha1
@@ -196,11 +197,16 @@ describe("editIntentText: each operation, comments and formatting kept", () => {
     );
   });
 
-  it("a per-environment rollout edit starts from a copy of the app's rollout (environments replace it whole)", () => {
+  it("a per-environment canary image is the only line written: the app's rollout is not copied", () => {
     const r = edit(WEIGHTED, [{ op: "canary-image", tag: "1.27.4", env: "prod" }], TRAEFIK);
     expect(r.errors).toEqual([]);
-    expect(r.text).toContain("  environments:\n    prod:\n      rollout:\n        canary:\n          steps:");
-    expect(r.text).toContain("          image: nginx:1.27.4\n");
+    expect(changed(r.diff)).toEqual([
+      "+  environments:",
+      "+    prod:",
+      "+      rollout:",
+      "+        canary:",
+      "+          image: nginx:1.27.4",
+    ]);
   });
 
   it("removing the last key of an override removes the override", () => {
@@ -259,6 +265,12 @@ describe("editIntentText: each operation, comments and formatting kept", () => {
       "env LOG_LEVEL is set for every environment",
     ],
     ["min above max", [{ op: "autoscaling", min: 5, max: 2 }], ARGO, "min (5) is greater than max (2)"],
+    [
+      "a metric gate the weighted engine cannot evaluate",
+      [{ op: "gate", successRate: ">= 95%" }],
+      TRAEFIK,
+      "gate: metric gates are evaluated by Argo Rollouts (progressiveDelivery: argo-rollouts); with traefik-weighted the weights are stepped as Git changes and no controller reads the gate; the platform's progressiveDelivery would have to be argo-rollouts",
+    ],
     ["bad tag", [{ op: "image", tag: "not a tag" }], ARGO, "is not a valid tag"],
     [
       "a private key in a file",
@@ -295,44 +307,135 @@ describe("editIntentText: each operation, comments and formatting kept", () => {
   });
 });
 
-describe("the op schema", () => {
-  it("parses every operation and names unknown ones and fields", () => {
-    const r = parseOps([
-      { op: "replicas", replicas: 2 },
-      { op: "nope" },
-      { op: "tier", tier: "gold" },
-      { op: "port", port: 80, host: "x" },
+/** A weighted canary of 1.27.4 at 10%, declared for every environment. */
+const RUNNING = WEIGHTED + "      image: nginx:1.27.4\n      weight: 10\n";
+/** The app's canary has no image; prod runs its own canary. */
+const PROD_ONLY = `${WEIGHTED}  environments:
+    prod:
+      rollout:
+        canary: {image: nginx:1.27.4, weight: 30}
+`;
+const ENVS: ApplyContext = { environments: ["staging", "prod"], engine: "traefik-weighted" };
+const ENV_CANARY = ["+  environments:", "+    prod:", "+      rollout:", "+        canary:"];
+
+describe("per-environment rollout operations write only what they change", () => {
+  it.each<[string, string, unknown[], ApplyContext, string[]]>([
+    [
+      "canary-weight",
+      RUNNING,
+      [{ op: "canary-weight", weight: 50, env: "prod" }],
+      ENVS,
+      [...ENV_CANARY, "+          weight: 50"],
+    ],
+    [
+      "canary-image by tag, relative to the canary prod runs (the app's)",
+      RUNNING,
+      [{ op: "canary-image", tag: "1.27.5", env: "prod" }],
+      ENVS,
+      [...ENV_CANARY, "+          image: nginx:1.27.5"],
+    ],
+    [
+      "canary-promote of the app's canary: prod's image, and no canary traffic in prod",
+      RUNNING,
+      [{ op: "canary-promote", env: "prod" }],
+      ENVS,
+      [
+        "+  environments:",
+        "+    prod:",
+        "+      image: nginx:1.27.4",
+        "+      rollout:",
+        "+        canary:",
+        "+          weight: 0",
+      ],
+    ],
+    [
+      "canary-abort of the app's canary: weight 0 in prod",
+      RUNNING,
+      [{ op: "canary-abort", env: "prod" }],
+      ENVS,
+      [...ENV_CANARY, "+          weight: 0"],
+    ],
+    [
+      "canary-promote of prod's own canary: its image becomes prod's, its canary override goes",
+      PROD_ONLY,
+      [{ op: "canary-promote", env: "prod" }],
+      ENVS,
+      ["-      rollout:", "-        canary: {image: nginx:1.27.4, weight: 30}", "+      image: nginx:1.27.4"],
+    ],
+    [
+      "canary-abort of prod's own canary: the override goes",
+      PROD_ONLY,
+      [{ op: "canary-abort", env: "prod" }],
+      ENVS,
+      [
+        "-  environments:",
+        "-    prod:",
+        "-      rollout:",
+        "-        canary: {image: nginx:1.27.4, weight: 30}",
+      ],
+    ],
+    [
+      "canary-weight over prod's own weight: one line",
+      PROD_ONLY,
+      [{ op: "canary-weight", weight: 60, env: "prod" }],
+      ENVS,
+      [
+        "-        canary: {image: nginx:1.27.4, weight: 30}",
+        "+        canary: {image: nginx:1.27.4, weight: 60}",
+      ],
+    ],
+    [
+      "rollout-steps",
+      RUNNING,
+      [{ op: "rollout-steps", steps: ["50%", "100%"], env: "prod" }],
+      ENVS,
+      [...ENV_CANARY, "+          steps:", "+            - 50%", "+            - 100%"],
+    ],
+    [
+      "gate (Argo Rollouts)",
+      APP,
+      [{ op: "gate", p99: "< 300ms", env: "prod" }],
+      ARGO,
+      ["+  environments:", "+    prod:", "+      rollout:", "+        gate:", "+          p99: < 300ms"],
+    ],
+  ])("%s", (_name, text, ops, ctx, lines) => {
+    const r = edit(text, ops, ctx);
+    expect(r.errors).toEqual([]);
+    expect(changed(r.diff)).toEqual(lines);
+  });
+
+  it("an aborted environment says so once: aborting again changes nothing", () => {
+    const aborted = edit(RUNNING, [{ op: "canary-abort", env: "prod" }], ENVS).text;
+    expect(edit(aborted, [{ op: "canary-abort", env: "prod" }], ENVS).text).toBe(aborted);
+    // and canary-weight brings the traffic back, on the same line
+    expect(changed(edit(aborted, [{ op: "canary-weight", weight: 20, env: "prod" }], ENVS).diff)).toEqual([
+      "-          weight: 0",
+      "+          weight: 20",
     ]);
-    expect(r.ops).toHaveLength(1);
-    expect(r.errors.map((e) => [e.index, e.message])).toEqual([
-      [1, `unknown operation \`nope\` (known: ${OP_NAMES.join(", ")})`],
-      [2, expect.stringContaining("tier: Invalid option")],
-      [3, "unknown field(s) `host` for operation `port`"],
-    ]);
-    expect(parseOps({ op: "replicas" }).errors[0]?.message).toBe("operations must be a list");
   });
 
-  it("is a JSON Schema with one closed object per operation", () => {
-    const s = opsJsonSchema() as {
-      type: string;
-      items: { oneOf?: { properties: { op: { const: string } }; additionalProperties: boolean }[] };
-    };
-    expect(s.type).toBe("array");
-    const variants = s.items.oneOf ?? [];
-    expect(variants.map((v) => v.properties.op.const)).toEqual(OP_NAMES);
-    expect(variants.every((v) => v.additionalProperties === false)).toBe(true);
-    expect(OP_NAMES.length).toBeGreaterThanOrEqual(25);
-  });
-
-  it("describes operations in one line", () => {
-    expect(describeOp({ op: "replicas", replicas: 5, env: "prod" })).toBe("replicas replicas=5 (prod)");
-    expect(describeOp({ op: "file", path: "/a", content: "x\ny" })).toBe("file path=/a content=x…");
-  });
-});
-
-describe("docs/ai-operations.md", () => {
-  it("is generated from the schema", async () => {
-    const { opsMarkdown } = await import("./ops.js");
-    await expect(opsMarkdown()).toMatchFileSnapshot("../../docs/ai-operations.md");
+  it.each<[string, string, unknown[], string]>([
+    [
+      "weight without a canary in prod",
+      WEIGHTED,
+      [{ op: "canary-weight", weight: 10, env: "prod" }],
+      "canary-weight: no canary is running in prod (start one with canary-image first)",
+    ],
+    [
+      "promote without a canary in prod",
+      WEIGHTED,
+      [{ op: "canary-promote", env: "prod" }],
+      "canary-promote: no canary is running in prod",
+    ],
+    [
+      "abort without a canary in prod",
+      WEIGHTED,
+      [{ op: "canary-abort", env: "prod" }],
+      "canary-abort: no canary is running in prod",
+    ],
+  ])("refuses %s", (_name, text, ops, message) => {
+    const r = edit(text, ops, ENVS);
+    expect(r.errors.map((e) => e.message)).toEqual([message]);
+    expect(r.text).toBe(text);
   });
 });
