@@ -15,6 +15,7 @@ const BENCHES: Record<string, string[]> = {
   kyverno: ["kyverno.ts"],
   cmp: ["cmp.ts"],
   ai: ["ai.ts"],
+  engine: ["engine.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

@@ -173,10 +173,15 @@ export function mulQuantity(q: Quantity, f: number): Quantity | undefined {
   return normalize({ mantissa: q.mantissa * s.mantissa, exp: q.exp + s.exp, format: q.format });
 }
 
-/** Whether a value is a valid quantity: a string Kubernetes parses, or a finite number. */
+/**
+ * Whether a value is a valid quantity: a string Kubernetes parses, or a finite number. Strings without an
+ * exponent are decided by {@link QUANTITY_PATTERN} (the same grammar; the validator asks this for every
+ * resource field, so it does not build BigInts for it); exponents go through the parser for its bounds.
+ */
 export function isQuantity(v: unknown): boolean {
   if (typeof v === "number") return Number.isFinite(v);
-  return typeof v === "string" && parseQuantity(v) !== undefined;
+  if (typeof v !== "string" || v.length > MAX_QUANTITY_LENGTH || !QUANTITY_PATTERN.test(v)) return false;
+  return !/[eE]/.test(v) || parseQuantity(v) !== undefined;
 }
 
 /** A quantity (string or number) as a parsed value, or undefined when it is not one. */

@@ -1,0 +1,164 @@
+/**
+ * The engine on the bench fleet: N intent directories sharing one parent platform.yaml, each built for dev,
+ * staging and prod through the library (one cold process, every app and environment, validation on), and the
+ * fleet's manifests validated by the CLI (`kintent validate DIR`, one cold process). Wall time and peak RSS from
+ * GNU time, median of --runs.
+ *
+ *   npx tsx bench/engine.ts [--apps 1000] [--runs 3] [--repo PATH]
+ *
+ * `--repo` points at another checkout's built `dist/` (e.g. a worktree of an older commit) to compare: the
+ * child script uses the engine (`dist/project`) when it exists, else the facade it replaced (`dist/build.js`).
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import { repoRoot } from "../test/harness/index.js";
+
+const { values } = parseArgs({
+  options: {
+    apps: { type: "string", default: "1000" },
+    runs: { type: "string", default: "3" },
+    repo: { type: "string" },
+  },
+});
+const APPS = Number(values.apps);
+const RUNS = Number(values.runs);
+const REPO = resolve(values.repo ?? repoRoot);
+const WORK = join(repoRoot, "bench", ".work", "engine");
+const INTENTS = join(WORK, "intents");
+const FLEET = join(WORK, "fleet");
+
+const PLATFORM = `apiVersion: kintent.dev/v1alpha1
+kind: Platform
+metadata: {name: fleet}
+spec:
+  ingress: {kind: ingress, className: nginx, controllerNamespace: ingress-nginx}
+  tls: {issuer: letsencrypt-prod}
+  progressiveDelivery: argo-rollouts
+  metrics: {prometheus: "http://prometheus.monitoring.svc:9090"}
+  environments:
+    dev: {cluster: https://kubernetes.default.svc, namespace: apps-dev, tier: dev, replicas: 1, sync: auto, domain: dev.acme.io}
+    staging: {cluster: https://staging.acme.internal, namespace: apps-staging, registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com, pullSecret: ecr, sync: {auto: true, prune: false}, domain: staging.acme.io}
+    prod: {cluster: https://prod.acme.internal, namespace: apps, registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com, pullSecret: ecr, sync: manual, nodeAffinity: {workload: apps}, domain: acme.io}
+`;
+
+/** The same varied apps as bench/validate.ts's fleet, as intent directories. */
+function writeIntents(n: number): void {
+  rmSync(WORK, { recursive: true, force: true });
+  mkdirSync(INTENTS, { recursive: true });
+  writeFileSync(join(INTENTS, "platform.yaml"), PLATFORM);
+  const profiles = ["small", "medium", "large"] as const;
+  for (let i = 0; i < n; i++) {
+    const name = `svc-${String(i).padStart(4, "0")}`;
+    const spec: Record<string, unknown> = {
+      image: `ghcr.io/acme/${name}:1.${i % 17}.${i % 5}`,
+      port: 8080 + (i % 3),
+      probe: "/healthz",
+      resources: profiles[i % 3],
+      env: { LOG_LEVEL: "info", DB_PASSWORD: { secret: `${name}-db`, key: "password" } },
+      ...(i % 2 === 0 ? { expose: { host: name } } : {}),
+      ...(i % 3 === 0 ? { autoscaling: { min: 2, max: 6 + (i % 5), cpu: "70%" } } : {}),
+      ...(i % 5 === 0 ? { rollout: { canary: [10, "1m", 50, "1m", 100] } } : {}),
+      ...(i % 7 === 0 ? { files: { "/etc/app/config.yaml": `name: ${name}\n` } } : {}),
+    };
+    mkdirSync(join(INTENTS, name));
+    writeFileSync(
+      join(INTENTS, name, "kintent.yaml"),
+      stringify({
+        apiVersion: "kintent.dev/v1alpha1",
+        kind: "App",
+        metadata: { name, labels: { team: `team-${i % 12}` } },
+        spec,
+      }),
+    );
+  }
+}
+
+/** Builds every app × environment in one process and writes the manifests (the fleet) — old or new API. */
+const CHILD = `
+import { readdirSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+const [dist, intents, fleet, write] = process.argv.slice(1);
+const { toYamlStream } = await import(join(dist, "render/yaml.js"));
+const engine = existsSync(join(dist, "project/index.js"));
+const apps = readdirSync(intents, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+if (write === "1") mkdirSync(fleet, { recursive: true });
+let objects = 0, errors = 0, findings = 0;
+if (engine) {
+  const { openProject } = await import(join(dist, "project/index.js"));
+  for (const app of apps) {
+    const project = await openProject(join(intents, app));
+    for (const env of ["dev", "staging", "prod"]) {
+      const b = project.build(env);
+      errors += b.errors.length; findings += b.findings.length; objects += b.objects.length;
+      if (write === "1") writeFileSync(join(fleet, app + "-" + env + ".yaml"), toYamlStream(b.objects));
+    }
+  }
+} else {
+  const { buildIntent, allObjects } = await import(join(dist, "build.js"));
+  for (const app of apps) {
+    for (const env of ["dev", "staging", "prod"]) {
+      const b = buildIntent(join(intents, app), { env, cwd: intents });
+      errors += b.errors.length; findings += b.validation.length;
+      const objs = b.build ? allObjects(b.build) : [];
+      objects += objs.length;
+      if (write === "1") writeFileSync(join(fleet, app + "-" + env + ".yaml"), toYamlStream(objs));
+    }
+  }
+}
+console.log(JSON.stringify({ engine, apps: apps.length, objects, errors, findings }));
+`;
+
+interface Measure {
+  seconds: number;
+  maxRssMb: number;
+  exit: number;
+  stdout: string;
+}
+
+function timed(cmd: string, args: string[]): Measure {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
+    encoding: "utf8",
+    maxBuffer: 1 << 30,
+  });
+  const line = (r.stderr ?? "").trim().split("\n").pop() ?? "";
+  const [sec, kb] = line.split(" ").map(Number);
+  return { seconds: sec ?? NaN, maxRssMb: (kb ?? NaN) / 1024, exit: r.status ?? -1, stdout: r.stdout };
+}
+
+function median(ms: Measure[]): Measure {
+  return [...ms].sort((a, b) => a.seconds - b.seconds)[Math.floor(ms.length / 2)] as Measure;
+}
+
+writeIntents(APPS);
+const dist = join(REPO, "dist");
+const child = (write: boolean) =>
+  timed(process.execPath, ["--input-type=module", "-e", CHILD, dist, INTENTS, FLEET, write ? "1" : "0"]);
+const first = child(true);
+if (first.exit !== 0) throw new Error(`build failed: ${first.stdout}`);
+const info = JSON.parse(first.stdout.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+const build = median(Array.from({ length: RUNS }, () => child(false)));
+const validate = median(
+  Array.from({ length: RUNS }, () =>
+    timed(process.execPath, [join(REPO, "bin", "kintent.js"), "validate", FLEET, "-f", "json"]),
+  ),
+);
+
+console.log(
+  `Repository: ${REPO} (${info.engine ? "engine: openProject → build(env)" : "buildIntent facade"})`,
+);
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}; median of ${RUNS} run(s)\n`,
+);
+console.log("| work | wall time | peak RSS | result |");
+console.log("|---|---|---|---|");
+console.log(
+  `| build ${String(info.apps)} apps × 3 environments (compile + extras + validate, one process) | ${build.seconds.toFixed(2)} s | ${build.maxRssMb.toFixed(0)} MiB | ${String(info.objects)} objects, ${String(info.errors)} errors, ${String(info.findings)} findings |`,
+);
+console.log(
+  `| kintent validate the fleet (${String(APPS * 3)} files) | ${validate.seconds.toFixed(2)} s | ${validate.maxRssMb.toFixed(0)} MiB | exit ${validate.exit} |`,
+);
