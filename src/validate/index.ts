@@ -13,6 +13,7 @@ import type { CheckSetting } from "./checks/run.js";
 import type { CheckDefinition, Subject, ValidationContext } from "./checks/types.js";
 import { apiVersionOf, isObj, kindOf, refOf } from "./objects.js";
 import { didYouMean } from "../core/suggest.js";
+import { objectKey } from "../core/object.js";
 
 export type { Finding } from "../core/finding.js";
 export type { ValidationContext, CheckDefinition } from "./checks/types.js";
@@ -207,8 +208,7 @@ export function validateObjects(
   }
   // An object with an error-severity check finding is invalid too.
   // Check findings carry their subject's ref (identity); policy findings carry an equal ref, matched by value.
-  const key = (r: { kind: string; namespace?: string; name: string }) =>
-    `${r.kind}\u0000${r.namespace ?? ""}\u0000${r.name}`;
+  const key = objectKey;
   const bySubject = new Map<unknown, number>(subjects.map((s) => [s.ref, s.index]));
   const byKey = new Map(subjects.map((s) => [key(s.ref), s.index]));
   for (const c of checkFindings) {
