@@ -16,6 +16,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { repoRoot } from "../test/harness/index.js";
+import { FLEET_PLATFORM, fleetApp } from "./fleet.js";
 
 const { values } = parseArgs({
   options: {
@@ -31,49 +32,15 @@ const WORK = join(repoRoot, "bench", ".work", "engine");
 const INTENTS = join(WORK, "intents");
 const FLEET = join(WORK, "fleet");
 
-const PLATFORM = `apiVersion: kintent.dev/v1alpha1
-kind: Platform
-metadata: {name: fleet}
-spec:
-  ingress: {kind: ingress, className: nginx, controllerNamespace: ingress-nginx}
-  tls: {issuer: letsencrypt-prod}
-  progressiveDelivery: argo-rollouts
-  metrics: {prometheus: "http://prometheus.monitoring.svc:9090"}
-  environments:
-    dev: {cluster: https://kubernetes.default.svc, namespace: apps-dev, tier: dev, replicas: 1, sync: auto, domain: dev.acme.io}
-    staging: {cluster: https://staging.acme.internal, namespace: apps-staging, registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com, pullSecret: ecr, sync: {auto: true, prune: false}, domain: staging.acme.io}
-    prod: {cluster: https://prod.acme.internal, namespace: apps, registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com, pullSecret: ecr, sync: manual, nodeAffinity: {workload: apps}, domain: acme.io}
-`;
-
-/** The same varied apps as bench/validate.ts's fleet, as intent directories. */
+/** The same varied apps as bench/validate.ts's fleet, as intent directories under one platform. */
 function writeIntents(n: number): void {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(INTENTS, { recursive: true });
-  writeFileSync(join(INTENTS, "platform.yaml"), PLATFORM);
-  const profiles = ["small", "medium", "large"] as const;
+  writeFileSync(join(INTENTS, "platform.yaml"), FLEET_PLATFORM);
   for (let i = 0; i < n; i++) {
-    const name = `svc-${String(i).padStart(4, "0")}`;
-    const spec: Record<string, unknown> = {
-      image: `ghcr.io/acme/${name}:1.${i % 17}.${i % 5}`,
-      port: 8080 + (i % 3),
-      probe: "/healthz",
-      resources: profiles[i % 3],
-      env: { LOG_LEVEL: "info", DB_PASSWORD: { secret: `${name}-db`, key: "password" } },
-      ...(i % 2 === 0 ? { expose: { host: name } } : {}),
-      ...(i % 3 === 0 ? { autoscaling: { min: 2, max: 6 + (i % 5), cpu: "70%" } } : {}),
-      ...(i % 5 === 0 ? { rollout: { canary: [10, "1m", 50, "1m", 100] } } : {}),
-      ...(i % 7 === 0 ? { files: { "/etc/app/config.yaml": `name: ${name}\n` } } : {}),
-    };
-    mkdirSync(join(INTENTS, name));
-    writeFileSync(
-      join(INTENTS, name, "kintent.yaml"),
-      stringify({
-        apiVersion: "kintent.dev/v1alpha1",
-        kind: "App",
-        metadata: { name, labels: { team: `team-${i % 12}` } },
-        spec,
-      }),
-    );
+    const app = fleetApp(i);
+    mkdirSync(join(INTENTS, app.metadata.name));
+    writeFileSync(join(INTENTS, app.metadata.name, "kintent.yaml"), stringify(app));
   }
 }
 

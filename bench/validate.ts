@@ -20,6 +20,7 @@ import { toYamlStream } from "../src/render/yaml.js";
 import type { LoadedPlatform } from "../src/intent/load.js";
 import type { WrittenApp, WrittenPlatform } from "../src/intent/schema.js";
 import { findTool, repoRoot, toolsDir } from "../test/harness/index.js";
+import { FLEET_PLATFORM, fleetApp } from "./fleet.js";
 
 const { values } = parseArgs({
   options: { apps: { type: "string", default: "1000" }, runs: { type: "string", default: "3" } },
@@ -44,45 +45,14 @@ function doc<T>(
 function generateFleet(n: number): { files: number; objects: number } {
   rmSync(FLEET, { recursive: true, force: true });
   mkdirSync(FLEET, { recursive: true });
-  const platform = parse(`apiVersion: kintent.dev/v1alpha1
-kind: Platform
-metadata: {name: fleet}
-spec:
-  ingress: {kind: ingress, className: nginx, controllerNamespace: ingress-nginx}
-  tls: {issuer: letsencrypt-prod}
-  progressiveDelivery: argo-rollouts
-  metrics: {prometheus: "http://prometheus.monitoring.svc:9090"}
-  environments:
-    dev: {cluster: https://kubernetes.default.svc, namespace: apps-dev, tier: dev, replicas: 1, sync: auto, domain: dev.acme.io}
-    staging: {cluster: https://staging.acme.internal, namespace: apps-staging, registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com, pullSecret: ecr, sync: {auto: true, prune: false}, domain: staging.acme.io}
-    prod: {cluster: https://prod.acme.internal, namespace: apps, registry: 123456789012.dkr.ecr.us-east-1.amazonaws.com, pullSecret: ecr, sync: manual, nodeAffinity: {workload: apps}, domain: acme.io}
-`) as WrittenPlatform;
+  const platform = parse(FLEET_PLATFORM) as WrittenPlatform;
   const lp: LoadedPlatform = doc(platform, "platform.yaml");
   let files = 0;
   let objects = 0;
-  const profiles = ["small", "medium", "large"] as const;
   for (let i = 0; i < n; i++) {
-    const name = `svc-${String(i).padStart(4, "0")}`;
-    const spec: WrittenApp["spec"] = {
-      image: `ghcr.io/acme/${name}:1.${i % 17}.${i % 5}`,
-      port: 8080 + (i % 3),
-      probe: "/healthz",
-      resources: profiles[i % 3],
-      env: { LOG_LEVEL: "info", DB_PASSWORD: { secret: `${name}-db`, key: "password" } },
-      ...(i % 2 === 0 ? { expose: { host: name } } : {}),
-      ...(i % 3 === 0 ? { autoscaling: { min: 2, max: 6 + (i % 5), cpu: "70%" } } : {}),
-      ...(i % 5 === 0 ? { rollout: { canary: [10, "1m", 50, "1m", 100] as (number | string)[] } } : {}),
-      ...(i % 7 === 0 ? { files: { "/etc/app/config.yaml": `name: ${name}\n` } } : {}),
-    };
-    const app = doc<WrittenApp>(
-      {
-        apiVersion: "kintent.dev/v1alpha1",
-        kind: "App",
-        metadata: { name, labels: { team: `team-${i % 12}` } },
-        spec,
-      },
-      `${name}/kintent.yaml`,
-    );
+    const written = fleetApp(i);
+    const app = doc<WrittenApp>(written, `${written.metadata.name}/kintent.yaml`);
+    const name = written.metadata.name;
     for (const env of ["dev", "staging", "prod"]) {
       const r = resolveApp({ ...app, format: "kintent" }, lp, env);
       if (!r.app) throw new Error(`${name}/${env}: ${JSON.stringify(r.errors)}`);

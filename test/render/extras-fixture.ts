@@ -110,3 +110,25 @@ export function withDuplicate(app: AppEnvironments): AppEnvironments {
   dev.result.objects = [...dev.result.objects, structuredClone(sa)];
   return copy;
 }
+
+/** Everything the rendering tests need of the fixture, built once per test file. */
+export async function loadExtrasFixture(): Promise<{
+  app: AppEnvironments;
+  intent: LoadedIntent;
+  built: (env: string) => KObject[];
+}> {
+  const app = await extrasApp();
+  const intent = await extrasIntent();
+  const byEnv = new Map(
+    await Promise.all(EXTRAS_ENVS.map(async (e) => [e as string, await builtObjects(e)] as const)),
+  );
+  return {
+    app,
+    intent,
+    built: (env) => {
+      const objects = byEnv.get(env);
+      if (!objects) throw new Error(`no build for ${env}`);
+      return objects;
+    },
+  };
+}

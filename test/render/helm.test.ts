@@ -20,26 +20,16 @@ import {
   DUPLICATE_SERVICE_ACCOUNT,
   EXTRAS_ENVS,
   PARTIAL,
-  builtObjects,
   extrasApp,
   extrasProject,
   withDuplicate,
-  extrasIntent,
   fixtureWithExtra,
   placedBuild,
   withPartialExtras,
+  loadExtrasFixture,
 } from "./extras-fixture.js";
 
-const EXTRAS_APP = await extrasApp();
-const EXTRAS_INTENT = await extrasIntent();
-const BUILT_EXTRAS = new Map(
-  await Promise.all(EXTRAS_ENVS.map(async (e) => [e, await builtObjects(e)] as const)),
-);
-const built = (env: string) => {
-  const objects = BUILT_EXTRAS.get(env as (typeof EXTRAS_ENVS)[number]);
-  if (!objects) throw new Error(env);
-  return objects;
-};
+const { app: EXTRAS_APP, intent: EXTRAS_INTENT, built } = await loadExtrasFixture();
 
 const MANAGED_BY = "app.kubernetes.io/managed-by";
 

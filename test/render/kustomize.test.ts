@@ -13,25 +13,9 @@ import type { PatchOp } from "../../src/render/kustomize.js";
 import { writeDirAtomic } from "../../src/render/files.js";
 import { buildExample, exampleBuilds, exampleEnvironments, exampleNames } from "../helpers.js";
 import { byIdentity, kubectlBinary, parseObjects, runOk, tempDir } from "./tools.js";
-import {
-  EXTRAS_ENVS,
-  builtObjects,
-  extrasApp,
-  withDuplicate,
-  extrasIntent,
-  withPartialExtras,
-} from "./extras-fixture.js";
+import { EXTRAS_ENVS, withDuplicate, withPartialExtras, loadExtrasFixture } from "./extras-fixture.js";
 
-const EXTRAS_APP = await extrasApp();
-const EXTRAS_INTENT = await extrasIntent();
-const BUILT_EXTRAS = new Map(
-  await Promise.all(EXTRAS_ENVS.map(async (e) => [e, await builtObjects(e)] as const)),
-);
-const built = (env: string) => {
-  const objects = BUILT_EXTRAS.get(env as (typeof EXTRAS_ENVS)[number]);
-  if (!objects) throw new Error(env);
-  return objects;
-};
+const { app: EXTRAS_APP, intent: EXTRAS_INTENT, built } = await loadExtrasFixture();
 
 const BUILT = await exampleBuilds();
 
