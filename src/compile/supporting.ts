@@ -147,6 +147,7 @@ export function service(
   );
   if (written) {
     e.why(obj, "/spec/type", app.service.origin);
+    if (app.why.service) e.why(obj, "/spec/type", { from: "app", reason: app.why.service });
     if (Object.keys(svc.annotations).length > 0)
       e.why(obj, "/metadata/annotations", {
         ...app.service.origin,

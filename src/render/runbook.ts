@@ -67,7 +67,15 @@ function summary(app: ResolvedApp): string[] {
       "Exposed at",
       `${x.tls ? "https" : "http"}://${x.host}${x.path} via ${flavour}${x.tls && app.platform.tls ? `, certificate from ${app.platform.tls.kind} ${code(app.platform.tls.issuer)}` : ""}`,
     ]);
-  } else if (app.service.value.type === "ClusterIP") {
+  } else if (app.service.value.type !== "ClusterIP" && app.ports.length > 0) {
+    const ports = app.ports.map((p) => `${p.servicePort} (${p.name})`).join(", ");
+    rows.push([
+      "Exposed at",
+      app.service.value.type === "LoadBalancer"
+        ? `the LoadBalancer Service ${code(app.name)}: the load balancer's address, port ${ports}`
+        : `the NodePort Service ${code(app.name)}: every node, on the port allocated for ${ports}`,
+    ]);
+  } else {
     rows.push(["Exposed at", "not exposed outside the cluster"]);
   }
   if (app.ports.length > 0 && app.service.origin.from !== "default")
@@ -158,7 +166,7 @@ export function verifyObject(obj: KObject): { command: string; expect: string } 
   if (own !== undefined && own.trim() !== "")
     return {
       command: own.trim().replace(/\s*\n\s*/g, " "),
-      expect: "as its manifest says (kintent.dev/verify)",
+      expect: "the check its manifest names (kintent.dev/verify)",
     };
   const name = obj.metadata.name;
   const ns = obj.metadata.namespace ? `-n ${obj.metadata.namespace} ` : "";

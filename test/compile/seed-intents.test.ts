@@ -523,3 +523,42 @@ describe("the runbook", () => {
     for (const s of sections) expect(s, s.split("\n")[0]).toMatch(/\nVerify: `kubectl [^`]+` — /);
   });
 });
+
+describe("claudernetes' Redis instruction, as intent (no extra/)", () => {
+  it("a Redis StatefulSet with PVCs, a ConfigMap, a headless Service, a PDB and a NetworkPolicy", async () => {
+    const b = await built(
+      `apiVersion: kintent.dev/v1alpha1
+kind: App
+metadata: {name: redis}
+spec:
+  image: docker.io/library/redis:7.4.1
+  args: [/etc/redis/redis.conf]
+  replicas: 3
+  port: 6379
+  probe: {exec: [redis-cli, ping]}
+  service: {headless: true}
+  files:
+    /etc/redis/redis.conf: |
+      appendonly yes
+      dir /data
+  storage: [{name: data, path: /data, size: 8Gi}]
+  network:
+    allowFrom: [{app: shop}]
+`,
+      "prod",
+    );
+    expect(b.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(
+      expect.arrayContaining([
+        "ConfigMap/redis-files",
+        "Service/redis",
+        "StatefulSet/redis",
+        "PodDisruptionBudget/redis",
+        "NetworkPolicy/redis",
+      ]),
+    );
+    const sts = find(b.objects, "StatefulSet", "redis");
+    expect(at(sts, "/spec/serviceName")).toBe("redis");
+    expect(at(sts, "/spec/volumeClaimTemplates/0/metadata/name")).toBe("data");
+    expect(at(find(b.objects, "Service", "redis"), "/spec/clusterIP")).toBe("None");
+  });
+});
