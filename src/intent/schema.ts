@@ -250,9 +250,15 @@ const storageOverride = z
   .union([
     z.literal("emptyDir"),
     z.strictObject({
-      storageClass: z.string().optional(),
-      size: quantity.optional(),
-      accessMode: z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]).optional(),
+      storageClass: z
+        .string()
+        .optional()
+        .describe("@default the volume's storageClass, else the environment's"),
+      size: quantity.optional().describe("@default the volume's size"),
+      accessMode: z
+        .enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"])
+        .optional()
+        .describe("@default the volume's accessMode"),
     }),
   ])
   .describe(
@@ -508,7 +514,11 @@ export const appSpec = z.strictObject({
 
 export const metadata = z.strictObject({
   name: dnsLabel.describe("App name: a DNS-1123 label; every object is named after it."),
-  labels: labelMap.optional().describe("Organisation labels, added to every object."),
+  labels: labelMap
+    .optional()
+    .describe(
+      "Organisation labels, added to every object. app.kubernetes.io/version needs no entry: kintent derives it from the image tag on every object (the canary's from its own), and a value written here wins (`kintent set image` keeps one that named the old tag in step).",
+    ),
   annotations: labelMap.optional().describe("Organisation annotations, added to every object."),
   why: why.optional(),
 });
