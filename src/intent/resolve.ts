@@ -279,9 +279,12 @@ class Resolver {
     const canaryAuth = rollout.value.weighted
       ? this.registryAuth(rollout.value.weighted.image, platformFacts)
       : undefined;
-    const registrySecrets = [registryAuth, canaryAuth].flatMap((r) =>
-      r?.value.auth === "pull-secret" && r.value.pullSecret ? [r.value.pullSecret] : [],
+    // A registry the platform says authenticates with a pull secret brings its Secret to the pods.
+    const withSecret = [registryAuth, canaryAuth].filter(
+      (r): r is NonNullable<typeof r> => r?.value.auth === "pull-secret" && r.value.pullSecret !== undefined,
     );
+    const registrySecrets = withSecret.map((r) => r.value.pullSecret as string);
+    const firstWithSecret = withSecret[0];
     const imagePullSecrets: Resolved<string[]> =
       pullSecrets.length > 0
         ? {
@@ -291,13 +294,8 @@ class Resolver {
               this.penv.pullSecret ? "pullSecret" : "imagePullSecrets",
             ),
           }
-        : registrySecrets.length > 0
-          ? {
-              value: [...new Set(registrySecrets)].sort(),
-              origin:
-                ((registryAuth?.value.pullSecret ? registryAuth : canaryAuth) ?? registryAuth)?.origin ??
-                this.byDefault(""),
-            }
+        : firstWithSecret
+          ? { value: [...new Set(registrySecrets)].sort(), origin: firstWithSecret.origin }
           : { value: [], origin: this.byDefault("no pull secret configured for this environment") };
 
     const why: Record<string, string> = {};
