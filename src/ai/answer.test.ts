@@ -168,6 +168,16 @@ describe("the policy gate on model output", () => {
     ["writable paths are not a relaxation", [{ op: "security", writablePaths: ["/tmp", "/cache"] }], []],
     ["turning the NetworkPolicy off", [{ op: "network-policy", enabled: false }], ["security-relaxation"]],
     [
+      "a LoadBalancer Service (outside clients, past the NetworkPolicy)",
+      [{ op: "service", type: "LoadBalancer" }],
+      ["security-relaxation"],
+    ],
+    [
+      "Service annotations, or back to ClusterIP",
+      [{ op: "service", type: "ClusterIP", annotations: { a: "b" } }],
+      [],
+    ],
+    [
       "suppression labels",
       [{ op: "label", key: "ignore-check.kintent.dev/privileged-container", value: "x" }],
       ["suppress-check"],

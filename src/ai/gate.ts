@@ -100,6 +100,18 @@ export function gateOps(
           flag: "--allow-security-relaxation",
         });
     }
+    // A NodePort or LoadBalancer reaches the app from outside the cluster, past its NetworkPolicy.
+    if (
+      op.op === "service" &&
+      (op.type === "NodePort" || op.type === "LoadBalancer") &&
+      (app?.spec.service?.type ?? "ClusterIP") !== op.type &&
+      !options.allowSecurityRelaxation
+    )
+      out.push({
+        rule: "security-relaxation",
+        message: `a ${op.type} Service opens the app to clients outside the cluster (its ports bypass the default-deny NetworkPolicy); that needs a human's approval`,
+        flag: "--allow-security-relaxation",
+      });
     if (op.op === "args" && op.args && EXFILTRATION.test(op.args.join(" ")))
       out.push({
         rule: "command",

@@ -144,6 +144,29 @@ export function parseInstructions(name: string, text: string): { instructions?: 
   return { instructions };
 }
 
+/** A file a lock entry lists, as the directory holds it now. */
+export interface LockedFile {
+  path: string;
+  /** `generated`: the bytes the model produced; `edited`: changed since (e.g. a reviewed hand edit); `missing`. */
+  state: "generated" | "edited" | "missing";
+}
+
+/** What became of every file the entries list (sorted by path, each once). */
+export function lockedFiles(dir: string, entries: readonly LockEntry[]): LockedFile[] {
+  const byPath = new Map<string, string>();
+  for (const e of entries) for (const f of e.files) byPath.set(f.path, f.sha256);
+  return [...byPath.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, hash]) => {
+      const file = join(dir, path);
+      if (!existsSync(file)) return { path, state: "missing" as const };
+      return {
+        path,
+        state: sha256(readFileSync(file)) === hash ? ("generated" as const) : ("edited" as const),
+      };
+    });
+}
+
 export type LockStatus =
   | { status: "none" }
   | { status: "locked"; entries: LockEntry[] }

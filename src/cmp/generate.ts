@@ -33,8 +33,9 @@ export async function cmpGenerate(io: CmpIO): Promise<number> {
   };
   try {
     const request = readCmpRequest(io.env);
-    const locked = await checkInstructions(io.cwd);
-    if (typeof locked === "string") return fail(2, locked);
+    const instructions = await checkInstructions(io.cwd);
+    if (typeof instructions === "string") return fail(2, instructions);
+    const locked = instructions === false ? undefined : instructions.served;
 
     // Fail closed on a broken installation: without the schema bundle every object would be "skipped".
     const { defaultBundleDir } = await import("../validate/schema/registry.js");
@@ -81,7 +82,7 @@ export async function cmpGenerate(io: CmpIO): Promise<number> {
     const apps = b.apps.map((a) => a.app.name).join(", ");
     io.stderr.write(
       `${PREFIX}: ${b.objects.length} object(s) for ${apps} in ${b.environment}${envSource ? ` (environment from ${envSource})` : ""}` +
-        `${locked ? ", served from kintent.lock" : ""}${warnings > 0 ? `, ${warnings} warning(s) — see kintent build` : ""}\n`,
+        `${locked ? `, ${locked}` : ""}${warnings > 0 ? `, ${warnings} warning(s) — see kintent build` : ""}\n`,
     );
     return 0;
   } catch (e) {
@@ -100,21 +101,35 @@ const INSTRUCTION_FILES = ["claudernetes.yaml", "claudernetes.yml", "claudernete
 /**
  * Plain-English instruction files are served only from a matching `kintent.lock` (written by
  * `kintent ask --lock`, format in src/ai/lock.ts) whose generated files are all present; anything else fails
- * closed. Returns true when served from the lock, false when there are no instruction files, or the reason.
+ * closed. Returns false when there are no instruction files, `{served}` — what was served and why, for the
+ * one-line report — when the lock serves them, or the reason to refuse. The lock's file hashes say whether the
+ * files are still what the model generated or were edited since (reviewed edits in Git are served as
+ * committed, and the report says so rather than claiming the lock's output).
  */
-async function checkInstructions(dir: string): Promise<boolean | string> {
+async function checkInstructions(dir: string): Promise<false | { served: string } | string> {
   if (!INSTRUCTION_FILES.some((f) => existsSync(join(dir, f)))) return false;
-  const { checkLock, LOCK_FILE } = await import("../ai/lock.js");
+  const { checkLock, lockedFiles, LOCK_FILE } = await import("../ai/lock.js");
   const never = "the plugin never calls an LLM";
   const r = checkLock(dir);
   if (r.status === "none") return false;
   if (r.status !== "locked") return `${r.message} (${never})`;
-  const missing = r.entries
-    .flatMap((e) => e.files.map((f) => f.path))
-    .filter((p) => !existsSync(join(dir, p)));
+  const files = lockedFiles(dir, r.entries);
+  const missing = files.filter((f) => f.state === "missing").map((f) => f.path);
   if (missing.length > 0)
     return `${LOCK_FILE} lists ${missing.join(", ")}, which ${missing.length === 1 ? "is" : "are"} not in the repository: run \`kintent ask --lock\` and commit every file it writes (${never})`;
-  return true;
+  const sources = r.entries.map((e) => e.source).join(", ");
+  const edited = files.filter((f) => f.state === "edited").map((f) => f.path);
+  const generated = files.filter((f) => f.state === "generated").map((f) => f.path);
+  if (edited.length === 0)
+    return {
+      served: `served from ${LOCK_FILE}: ${generated.join(", ")} exactly as generated from ${sources} (instructions unchanged since locking; no LLM call)`,
+    };
+  return {
+    served:
+      `built from ${edited.join(", ")} as committed — edited since ${LOCK_FILE} recorded what the model generated from ${sources}` +
+      `${generated.length > 0 ? `; ${generated.join(", ")} as generated` : ""}` +
+      ` (instructions unchanged since locking; no LLM call)`,
+  };
 }
 
 /** `kintent cmp discover`: prints the file that makes this directory kintent's, exit 0; else nothing, exit 1. */

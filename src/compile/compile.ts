@@ -20,7 +20,14 @@ import {
   service,
   serviceAccount,
 } from "./supporting.js";
-import { httpRoutes, ingressRoute, referenceGrant, traefikRoutes, traefikWeighted } from "./routing.js";
+import {
+  headersMiddleware,
+  httpRoutes,
+  ingressRoute,
+  referenceGrant,
+  traefikRoutes,
+  traefikWeighted,
+} from "./routing.js";
 import type { Backend, RoutePlan } from "./routing.js";
 import { analysisTemplate, rollout } from "./rollouts.js";
 import type { RolloutRouting } from "./rollouts.js";
@@ -62,7 +69,7 @@ export function compile(app: ResolvedApp): CompileOutput {
   let workload: KObject;
   let plan: RoutePlan = { backends: [{ name: app.name, port }], why: `sends traffic to Service ${app.name}` };
   if (argo) {
-    service(app, e);
+    service(app, e, { primary: true });
     service(app, e, {
       name: `${app.name}-stable`,
       why: "the stable Service of the canary: Argo Rollouts pins it to the stable ReplicaSet",
@@ -127,8 +134,8 @@ export function compile(app: ResolvedApp): CompileOutput {
     workload = rollout(app, e, stable, routing, gate);
   } else {
     workload = deployment(app, e, stable);
-    service(app, e, weighted ? { track: "stable" } : {});
-    if (app.storage.length > 0) {
+    service(app, e, weighted ? { track: "stable", primary: true } : { primary: true });
+    if (app.storage.length > 0 && !app.service.value.headless) {
       service(app, e, {
         name: `${app.name}-headless`,
         headless: true,
@@ -143,12 +150,11 @@ export function compile(app: ResolvedApp): CompileOutput {
     const variant: PodVariant = {
       track: "canary",
       image: weighted.image,
-      version: versionOf(weighted.image, app.version),
       env: weighted.env,
       files: weighted.files,
       filesConfigMap: `${app.name}-canary-files`,
     };
-    if (crossNs && env.createNamespace) namespace(app, e, ns);
+    if (crossNs && env.createNamespace) namespace(app, e, ns, "canary");
     if (crossNs) serviceAccount(app, e, ns, "canary");
     filesConfigMap(app, e, variant, ns);
     deployment(app, e, variant, { namespace: ns, replicas: weighted.replicas, name: `${app.name}-canary` });
@@ -170,10 +176,42 @@ export function compile(app: ResolvedApp): CompileOutput {
     } else if (app.platform.ingress.allowCrossNamespace) {
       canaryBackend = { name: `${app.name}-canary`, namespace: ns, port, weight: weighted.weight };
     } else {
-      externalNameBridge(app, e, `${app.name}-canary-bridge`, { name: `${app.name}-canary`, namespace: ns });
-      canaryBackend = { name: `${app.name}-canary-bridge`, port, weight: weighted.weight };
+      externalNameBridge(app, e, weighted.bridge, { name: `${app.name}-canary`, namespace: ns });
+      canaryBackend = { name: weighted.bridge, port, weight: weighted.weight };
     }
-    const backends: Backend[] = [{ name: app.name, port, weight: stableShare }, canaryBackend];
+    const stableBackend: Backend = { name: app.name, port, weight: stableShare };
+    // Each track answers with its own response headers (X-Track: stable / canary): set per backend.
+    const stableHeaders = exposed?.responseHeaders ?? {};
+    const canaryHeaders = weighted.responseHeaders;
+    const sameHeaders = JSON.stringify(stableHeaders) === JSON.stringify(canaryHeaders);
+    if (engine === "traefik-weighted") {
+      if (Object.keys(stableHeaders).length > 0) {
+        headersMiddleware(
+          app,
+          e,
+          `${app.name}-headers`,
+          stableHeaders,
+          `sets the response headers ${Object.keys(stableHeaders).join(", ")} on ${sameHeaders ? "every response" : "the stable version's responses"} (expose.responseHeaders)`,
+        );
+        stableBackend.middlewares = [`${app.name}-headers`];
+      }
+      if (Object.keys(canaryHeaders).length > 0) {
+        if (!sameHeaders)
+          headersMiddleware(
+            app,
+            e,
+            `${app.name}-canary-headers`,
+            canaryHeaders,
+            `sets the response headers ${Object.keys(canaryHeaders).join(", ")} on the canary's responses (rollout.canary.responseHeaders), so clients and dashboards can tell the versions apart`,
+            "canary",
+          );
+        canaryBackend.middlewares = [sameHeaders ? `${app.name}-headers` : `${app.name}-canary-headers`];
+      }
+    } else {
+      if (Object.keys(stableHeaders).length > 0) stableBackend.responseHeaders = stableHeaders;
+      if (Object.keys(canaryHeaders).length > 0) canaryBackend.responseHeaders = canaryHeaders;
+    }
+    const backends: Backend[] = [stableBackend, canaryBackend];
     const why = `${stableShare}/${weighted.weight}: ${stableShare}% of requests to stable ${app.image.value}, ${weighted.weight}% to canary ${weighted.image}. Step the canary by changing \`rollout.canary.weight\` in Git; roll back by setting it to 0`;
     if (engine === "traefik-weighted") {
       const ts = traefikWeighted(app, e, backends, why);
@@ -181,9 +219,10 @@ export function compile(app: ResolvedApp): CompileOutput {
       plan = {
         backends: [{ name: `${app.name}-wrr`, port, kind: "TraefikService" }],
         why: `routes to the weighted TraefikService ${app.name}-wrr`,
+        headersOnBackends: true,
       };
     } else {
-      plan = { backends, why };
+      plan = { backends, why, headersOnBackends: true };
     }
   } else if (canary && !argo && (engine === "traefik-weighted" || engine === "gateway-weighted")) {
     // Weighted engine with no canary running: everything to stable.
@@ -210,9 +249,4 @@ export function compile(app: ResolvedApp): CompileOutput {
     result: { app: app.name, environment: env.name, objects, decisions: e.decisions },
     warnings,
   };
-}
-
-function versionOf(image: string, fallback: string): string {
-  const m = /:([\w][\w.-]{0,127})(@|$)/.exec(image.slice(image.lastIndexOf("/") + 1));
-  return m?.[1] ?? fallback;
 }

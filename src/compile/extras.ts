@@ -79,6 +79,8 @@ export function placeExtras(
     const md = copy.metadata;
     if (!isClusterScoped(copy.apiVersion, kind) && md.namespace === undefined)
       md.namespace = app.environment.namespace;
+    // The app's organisation labels, never its version: an extra runs its own software (a Redis, an
+    // EventSource), so the app's image tag would misname it.
     md.labels = sortKeys({
       ...app.labels,
       ...(md.labels ?? {}),

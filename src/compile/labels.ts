@@ -14,11 +14,24 @@ export function selectorLabels(app: ResolvedApp, track: Track = "stable"): Recor
   return { [LABELS.name]: app.name, [LABELS.instance]: instanceName(app, track) };
 }
 
-/** Labels on every object: organisation and platform labels, then the recommended app.kubernetes.io set. */
+/** The version of a track: the weighted canary's own (its image tag), else the app's. */
+export function versionOf(app: ResolvedApp, track?: Track): string {
+  const canary = app.rollout.value.weighted;
+  return track === "canary" && canary ? canary.version : app.version;
+}
+
+/**
+ * Labels on every object: organisation and platform labels (the weighted canary's own over them on its
+ * objects), then the recommended app.kubernetes.io set — the version included, so every object says which
+ * release it belongs to.
+ */
 export function commonLabels(app: ResolvedApp, track?: Track): Record<string, string> {
+  const canary = track === "canary" ? app.rollout.value.weighted : undefined;
   return sortKeys({
     ...app.labels,
+    ...(canary?.labels ?? {}),
     ...selectorLabels(app, track ?? "stable"),
+    [LABELS.version]: versionOf(app, track),
     [LABELS.managedBy]: "kintent",
     [LABELS.environment]: app.environment.name,
     [LABELS.tier]: app.tier.value,
@@ -26,9 +39,9 @@ export function commonLabels(app: ResolvedApp, track?: Track): Record<string, st
   });
 }
 
-/** Labels for pods (and their workloads): common labels plus the version. */
-export function podLabels(app: ResolvedApp, track?: Track, version = app.version): Record<string, string> {
-  return sortKeys({ ...commonLabels(app, track), [LABELS.version]: version });
+/** Labels for pods (and their workloads). */
+export function podLabels(app: ResolvedApp, track?: Track): Record<string, string> {
+  return commonLabels(app, track);
 }
 
 /** `metadata` for an object of this app. */

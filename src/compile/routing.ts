@@ -14,6 +14,10 @@ export interface Backend {
   port: number;
   kind?: "Service" | "TraefikService";
   weight?: number;
+  /** Traefik: Middlewares applied to this backend only (a weighted service entry). */
+  middlewares?: string[];
+  /** Gateway API: response headers set on this backend's responses only (a backendRef filter). */
+  responseHeaders?: Record<string, string>;
 }
 
 export interface RoutePlan {
@@ -21,6 +25,35 @@ export interface RoutePlan {
   backends: Backend[];
   /** Why the backends are what they are. */
   why: string;
+  /** Response headers are set per backend (a weighted canary answers with its own), not on the route. */
+  headersOnBackends?: boolean;
+}
+
+/** The Traefik Middleware that sets response headers (`headers.customResponseHeaders`). */
+export function headersMiddleware(
+  app: ResolvedApp,
+  e: Emitter,
+  name: string,
+  headers: Record<string, string>,
+  why: string,
+  track?: "stable" | "canary",
+): KObject {
+  const obj: KObject = {
+    apiVersion: "traefik.io/v1alpha1",
+    kind: "Middleware",
+    metadata: meta(app, name, track ? { track } : {}),
+    spec: { headers: { customResponseHeaders: headers } },
+  };
+  e.add(obj, why);
+  return obj;
+}
+
+function headerList(headers: Record<string, string>): { name: string; value: string }[] {
+  return Object.entries(headers).map(([name, value]) => ({ name, value }));
+}
+
+function responseHeaderFilter(headers: Record<string, string>): Record<string, unknown> {
+  return { type: "ResponseHeaderModifier", responseHeaderModifier: { set: headerList(headers) } };
 }
 
 function pathPrefix(path: string): string {
@@ -55,6 +88,8 @@ export function traefikRoutes(app: ResolvedApp, e: Emitter, plan: RoutePlan): KO
     ...(b.kind === "TraefikService" ? { kind: "TraefikService" } : { port: b.port }),
     ...(b.namespace ? { namespace: b.namespace } : {}),
   }));
+  const headers = x.responseHeaders;
+  const routeHeaders = !plan.headersOnBackends && Object.keys(headers).length > 0;
   const match = `Host(\`${x.host}\`)${pathPrefix(x.path)}`;
   const cert = certificate(
     app,
@@ -86,18 +121,41 @@ export function traefikRoutes(app: ResolvedApp, e: Emitter, plan: RoutePlan): KO
     );
     out.push(http);
   }
+  if (routeHeaders)
+    out.push(
+      headersMiddleware(
+        app,
+        e,
+        `${app.name}-headers`,
+        headers,
+        `sets the response headers ${Object.keys(headers).join(", ")} on every response (expose.responseHeaders)`,
+      ),
+    );
   const route: KObject = {
     apiVersion: "traefik.io/v1alpha1",
     kind: "IngressRoute",
     metadata: meta(app, app.name),
     spec: {
       entryPoints: [x.tls ? ep.websecure : ep.web],
-      routes: [{ kind: "Rule", match, services }],
+      routes: [
+        {
+          kind: "Rule",
+          match,
+          ...(routeHeaders ? { middlewares: [{ name: `${app.name}-headers` }] } : {}),
+          services,
+        },
+      ],
       ...(x.tls ? { tls: { secretName: x.tlsSecret } } : {}),
     },
   };
   e.add(route, app.expose.origin);
   e.why(route, "/spec/routes/0/services", plan.why);
+  if (routeHeaders)
+    e.why(
+      route,
+      "/spec/routes/0/middlewares",
+      `response headers ${fmtHeaders(headers)} (expose.responseHeaders)`,
+    );
   if (x.tls)
     e.why(
       route,
@@ -185,7 +243,12 @@ export function httpRoutes(app: ResolvedApp, e: Emitter, plan: RoutePlan): KObje
     ...(b.namespace ? { namespace: b.namespace } : {}),
     port: b.port,
     ...(b.weight !== undefined ? { weight: b.weight } : {}),
+    ...(b.responseHeaders && Object.keys(b.responseHeaders).length > 0
+      ? { filters: [responseHeaderFilter(b.responseHeaders)] }
+      : {}),
   }));
+  const headers = x.responseHeaders;
+  const routeHeaders = !plan.headersOnBackends && Object.keys(headers).length > 0;
   const route: KObject = {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
@@ -193,7 +256,13 @@ export function httpRoutes(app: ResolvedApp, e: Emitter, plan: RoutePlan): KObje
     spec: {
       parentRefs: [parent(gw.sectionName)],
       hostnames: [x.host],
-      rules: [{ matches: [{ path: { type: "PathPrefix", value: x.path } }], backendRefs }],
+      rules: [
+        {
+          matches: [{ path: { type: "PathPrefix", value: x.path } }],
+          ...(routeHeaders ? { filters: [responseHeaderFilter(headers)] } : {}),
+          backendRefs,
+        },
+      ],
     },
   };
   e.add(route, app.expose.origin);
@@ -203,6 +272,8 @@ export function httpRoutes(app: ResolvedApp, e: Emitter, plan: RoutePlan): KObje
     `attached to the platform's Gateway ${gw.namespace ? `${gw.namespace}/` : ""}${gw.name}${x.tls ? ", whose listener terminates TLS" : ""}`,
   );
   e.why(route, "/spec/rules/0/backendRefs", plan.why);
+  if (routeHeaders)
+    e.why(route, "/spec/rules/0/filters", `response headers ${fmtHeaders(headers)} (expose.responseHeaders)`);
   out.push(route);
   if (x.redirectHttp && gw.httpSectionName) {
     const redirect: KObject = {
@@ -256,10 +327,19 @@ export function traefikWeighted(app: ResolvedApp, e: Emitter, backends: Backend[
           ...(b.namespace ? { namespace: b.namespace } : {}),
           port: b.port,
           ...(b.weight !== undefined ? { weight: b.weight } : {}),
+          ...(b.middlewares && b.middlewares.length > 0
+            ? { middlewares: b.middlewares.map((name) => ({ name })) }
+            : {}),
         })),
       },
     },
   };
   e.add(obj, why);
   return obj;
+}
+
+function fmtHeaders(h: Record<string, string>): string {
+  return Object.entries(h)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ");
 }

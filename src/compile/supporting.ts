@@ -6,12 +6,11 @@ import { sortKeys } from "../intent/resolve.js";
 import type { ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
 import type { Track } from "./labels.js";
-import { commonLabels, meta, selectorLabels } from "./labels.js";
-import { LABELS } from "../intent/defaults.js";
+import { meta, selectorLabels } from "./labels.js";
 import type { PodVariant } from "./workload.js";
 import { fileKey } from "./workload.js";
 
-export function namespace(app: ResolvedApp, e: Emitter, name: string): KObject {
+export function namespace(app: ResolvedApp, e: Emitter, name: string, track?: Track): KObject {
   const sec = app.security.value;
   const restricted =
     sec.runAsNonRoot &&
@@ -21,7 +20,7 @@ export function namespace(app: ResolvedApp, e: Emitter, name: string): KObject {
     sec.capabilitiesAdd.every((c) => c === "NET_BIND_SERVICE") &&
     sec.seccompProfile !== "Unconfined";
   const level = restricted ? "restricted" : "baseline";
-  const m = meta(app, name, { namespace: null });
+  const m = meta(app, name, { namespace: null, ...(track ? { track } : {}) });
   const obj: KObject = {
     apiVersion: "v1",
     kind: "Namespace",
@@ -92,7 +91,10 @@ export function filesConfigMap(
   return obj;
 }
 
-/** The app's Service (or the canary/stable Services of a canary). */
+/**
+ * The app's Service (or the canary/stable Services of a canary). The `primary` one — the Service named after
+ * the app — carries the intent's `service` settings: type, headless, annotations, externalTrafficPolicy.
+ */
 export function service(
   app: ResolvedApp,
   e: Emitter,
@@ -103,20 +105,30 @@ export function service(
     selectorTrack?: Track;
     why?: string;
     headless?: boolean;
+    primary?: boolean;
   } = {},
 ): KObject | undefined {
   if (app.ports.length === 0) return undefined;
   const name = options.name ?? app.name;
+  const svc = app.service.value;
+  const own = options.primary === true;
+  const written = own && app.service.origin.from !== "default";
+  const type = own ? svc.type : "ClusterIP";
+  const headless = own ? svc.headless : options.headless === true;
   const obj: KObject = {
     apiVersion: "v1",
     kind: "Service",
     metadata: meta(app, name, {
       ...(options.namespace ? { namespace: options.namespace } : {}),
       ...(options.track ? { track: options.track } : {}),
+      ...(own && Object.keys(svc.annotations).length > 0 ? { annotations: svc.annotations } : {}),
     }),
     spec: {
-      type: "ClusterIP",
-      ...(options.headless ? { clusterIP: "None", publishNotReadyAddresses: true } : {}),
+      type,
+      // The StatefulSet's own `-headless` Service publishes pods before they are ready (peer discovery);
+      // a headless primary Service carries client traffic, so it lists ready pods only.
+      ...(headless ? { clusterIP: "None", ...(own ? {} : { publishNotReadyAddresses: true }) } : {}),
+      ...(own && svc.externalTrafficPolicy ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
       selector: selectorLabels(app, options.selectorTrack ?? "stable"),
       ports: app.ports.map((p) => ({
         name: p.name,
@@ -126,7 +138,22 @@ export function service(
       })),
     },
   };
-  e.add(obj, options.why ?? `a stable name and virtual IP for the pods of ${app.name}`);
+  e.add(
+    obj,
+    options.why ??
+      (own && headless
+        ? `a stable DNS name for the pods of ${app.name}, answered with their own addresses`
+        : `a stable name and virtual IP for the pods of ${app.name}`),
+  );
+  if (written) {
+    e.why(obj, "/spec/type", app.service.origin);
+    if (app.why.service) e.why(obj, "/spec/type", { from: "app", reason: app.why.service });
+    if (Object.keys(svc.annotations).length > 0)
+      e.why(obj, "/metadata/annotations", {
+        ...app.service.origin,
+        reason: `annotations for the Service's controller (${Object.keys(svc.annotations).join(", ")}) as the intent says`,
+      });
+  }
   e.why(
     obj,
     "/spec/ports",
@@ -145,8 +172,8 @@ export function externalNameBridge(
   const obj: KObject = {
     apiVersion: "v1",
     kind: "Service",
-    // Part of the stable app's routing, in its namespace; marked as the canary's track.
-    metadata: meta(app, name, { labels: sortKeys({ ...commonLabels(app), [LABELS.track]: "canary" }) }),
+    // Part of the stable app's routing, in its namespace; the canary's: its track, version and labels.
+    metadata: meta(app, name, { track: "canary" }),
     spec: {
       type: "ExternalName",
       externalName: `${target.name}.${target.namespace}.svc.cluster.local`,
@@ -270,6 +297,13 @@ export function networkPolicy(
       warning =
         "NetworkPolicy allows the exposed port from every namespace: set platform.spec.ingress.controllerNamespace to allow only the ingress controller";
     }
+  }
+  const svc = app.service.value;
+  if (options.track !== "canary" && svc.type !== "ClusterIP" && app.ports.length > 0) {
+    rules.push({ ports: app.ports.map((p) => ({ port: p.port, protocol: p.protocol })) });
+    reasons.push(
+      `the Service is a ${svc.type}: clients outside the cluster reach ${app.ports.map((p) => p.name).join(", ")} from any address`,
+    );
   }
   for (const peer of n.allowFrom) {
     const from: Record<string, unknown> = {};

@@ -14,7 +14,6 @@ import { escapeSegment } from "../core/json-pointer.js";
 export interface PodVariant {
   track?: Track;
   image: string;
-  version: string;
   env: EnvVar[];
   files: FileSpec[];
   /** Name of the ConfigMap holding inline files. */
@@ -25,7 +24,6 @@ export function stableVariant(app: ResolvedApp, weighted: boolean): PodVariant {
   return {
     ...(weighted ? { track: "stable" as const } : {}),
     image: app.image.value,
-    version: app.version,
     env: app.env,
     files: app.files,
     filesConfigMap: `${app.name}-files`,
@@ -151,7 +149,11 @@ export function podTemplate(
       if (f.kind !== "inline")
         mounts.push({ name: vname, mountPath: f.path, subPath: f.key, readOnly: true });
   }
-  for (const s of app.storage) mounts.push({ name: s.name, mountPath: s.path });
+  for (const s of app.storage) {
+    mounts.push({ name: s.name, mountPath: s.path });
+    // In an environment that says `emptyDir`, the volume lives with the pod instead of in a claim.
+    if (s.emptyDir) volumes.push({ name: s.name, emptyDir: { sizeLimit: s.size } });
+  }
 
   const r = app.resources.value;
   const container: Record<string, unknown> = {
@@ -256,6 +258,10 @@ export function podTemplate(
   // Decisions, against the owner object.
   const c0 = `${base}/spec/containers/0`;
   e.why(owner, `${c0}/image`, app.image.origin);
+  const registry = variant.track === "canary" ? undefined : app.registryAuth;
+  if (registry) e.why(owner, `${c0}/image`, registry.origin);
+  if (app.commandOrigin) e.why(owner, `${c0}/command`, app.commandOrigin);
+  if (app.argsOrigin) e.why(owner, `${c0}/args`, app.argsOrigin);
   e.why(owner, `${c0}/resources`, app.resources.origin);
   if (app.probes.readiness) e.why(owner, `${c0}/readinessProbe`, app.probes.readiness.origin);
   if (app.probes.liveness) e.why(owner, `${c0}/livenessProbe`, app.probes.liveness.origin);
@@ -298,6 +304,13 @@ export function podTemplate(
       `${base}/spec/volumes`,
       `writable emptyDir at ${sec.writablePaths.join(", ")}: the root filesystem is read-only`,
     );
+  for (const s of app.storage)
+    if (s.emptyDir)
+      e.why(
+        owner,
+        `${base}/spec/volumes/${volumes.findIndex((v) => v.name === s.name && "emptyDir" in v)}`,
+        s.origin,
+      );
   if (hash)
     e.why(
       owner,
@@ -319,6 +332,8 @@ export function podTemplate(
   if (w.resources) e.why(owner, `${c0}/resources`, { from: "app", reason: w.resources });
   if (w.security) e.why(owner, `${c0}/securityContext`, { from: "app", reason: w.security });
   if (w.image) e.why(owner, `${c0}/image`, { from: "app", reason: w.image });
+  if (w.command && app.command) e.why(owner, `${c0}/command`, { from: "app", reason: w.command });
+  if (w.args && app.args) e.why(owner, `${c0}/args`, { from: "app", reason: w.args });
   if (w.probe || w.probes)
     e.why(owner, `${c0}/livenessProbe`, { from: "app", reason: (w.probe ?? w.probes) as string });
   for (const [k, v] of Object.entries(w)) {
@@ -331,7 +346,7 @@ export function podTemplate(
 
   return {
     metadata: {
-      labels: podLabels(app, variant.track, variant.version),
+      labels: podLabels(app, variant.track),
       ...(Object.keys(podAnnotations).length > 0 ? { annotations: podAnnotations } : {}),
     },
     spec: podSpec,
@@ -348,12 +363,13 @@ export function deployment(
   const track = variant.track;
   const name = options.name ?? app.name;
   const stateful = app.storage.length > 0;
+  const claims = app.storage.filter((s) => !s.emptyDir);
   const obj: KObject = {
     apiVersion: "apps/v1",
     kind: stateful ? "StatefulSet" : "Deployment",
     metadata: meta(app, name, {
       ...(options.namespace ? { namespace: options.namespace } : {}),
-      labels: podLabels(app, track, variant.version),
+      labels: podLabels(app, track),
     }),
     spec: {},
   };
@@ -362,7 +378,7 @@ export function deployment(
   const template = podTemplate(app, variant, e, obj, "/spec/template");
   const spec: Record<string, unknown> = {
     ...(replicas !== undefined ? { replicas } : {}),
-    ...(stateful ? { serviceName: `${app.name}-headless` } : {}),
+    ...(stateful ? { serviceName: app.service.value.headless ? app.name : `${app.name}-headless` } : {}),
     revisionHistoryLimit: 5,
     selector: { matchLabels: selectorLabels(app, track === "canary" ? "canary" : "stable") },
     ...(stateful
@@ -377,9 +393,9 @@ export function deployment(
                 },
         }),
     template,
-    ...(stateful
+    ...(claims.length > 0
       ? {
-          volumeClaimTemplates: app.storage.map((s) => ({
+          volumeClaimTemplates: claims.map((s) => ({
             metadata: { name: s.name },
             spec: {
               accessModes: [s.accessMode],
@@ -407,12 +423,7 @@ export function deployment(
       track === "canary" ? "canary replicas as the intent says" : app.replicas.origin,
     );
   if (!stateful && track !== "canary") e.why(obj, "/spec/strategy", app.rollout.origin);
-  if (stateful)
-    e.why(
-      obj,
-      "/spec/volumeClaimTemplates",
-      `persistent volumes${app.scheduling.value.storageClass ? ` on storage class ${app.scheduling.value.storageClass}` : ""}`,
-    );
+  claims.forEach((s, i) => e.why(obj, `/spec/volumeClaimTemplates/${i}`, s.origin));
   e.why(
     obj,
     "/spec/selector",

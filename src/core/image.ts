@@ -41,3 +41,17 @@ export function splitImage(image: string): ImageParts {
     ...(digest !== undefined ? { digest } : {}),
   };
 }
+
+/**
+ * The longest registry key (`host` or `host/path-prefix`, lower-case host) that `image` comes from, among
+ * `keys`. An image without a registry comes from docker.io.
+ */
+export function matchRegistry(image: string, keys: readonly string[]): string | undefined {
+  const p = splitImage(image.trim());
+  if (p.repository === "") return undefined;
+  const name = `${(p.registry ?? "docker.io").toLowerCase()}/${p.repository}`;
+  let best: string | undefined;
+  for (const k of keys)
+    if ((name === k || name.startsWith(`${k}/`)) && (best === undefined || k.length > best.length)) best = k;
+  return best;
+}

@@ -7,6 +7,7 @@ import type { Finding, SourceLocation } from "../core/finding.js";
 import type { SourceDocument } from "../core/yaml-source.js";
 import { toPointer } from "../core/json-pointer.js";
 import { didYouMean } from "../core/suggest.js";
+import { matchRegistry } from "../core/image.js";
 import { looksLikeSecret } from "../core/secrets.js";
 import {
   DEFAULT_CPU_TARGET,
@@ -16,6 +17,7 @@ import {
   DEFAULT_TIER,
   GATE_DEFAULTS,
   IN_CLUSTER_URL,
+  LABELS,
   PROBE_DEFAULTS,
   RESOURCE_PROFILES,
   ROLLING_DEFAULTS,
@@ -46,10 +48,13 @@ import type {
   PlatformFacts,
   PortSpec,
   ProbeSpec,
+  RegistryAuth,
   Resolved,
   ResolvedApp,
   RolloutSpec,
   SecuritySpec,
+  ServiceSpec,
+  StorageSpec,
   WeightedCanary,
 } from "./types.js";
 import { gateNotEvaluated, mergeRollout } from "./rollout.js";
@@ -89,6 +94,8 @@ class Resolver {
   readonly penv: WrittenEnvironment;
   readonly override: WrittenAppOverride;
   readonly envName: string;
+  /** Registry keys as written (normalized key → written key, and whether the environment wrote it). */
+  readonly registryKeys = new Map<string, { key: string; env: boolean }>();
 
   constructor(
     readonly loaded: LoadedApp,
@@ -176,7 +183,6 @@ class Resolver {
       this.override.image ?? this.spec.image,
       this.override.image ? ["environments", this.envName, "image"] : ["image"],
     );
-    const version = imageVersion(image.value);
     const replicasAndScaling = this.replicas(tier.value);
     const resources = this.resources();
     const probes = this.probes(ports, tier.value);
@@ -261,21 +267,36 @@ class Resolver {
       ...(this.override.annotations ?? {}),
     });
     this.checkRequiredLabels(labels);
+    const { version, versionOrigin } = this.version(image.value, labels);
+    delete labels[LABELS.version];
+    const service = this.service(ports);
 
     const pullSecrets = [
       ...(this.penv.imagePullSecrets ?? []),
       ...(this.penv.pullSecret ? [this.penv.pullSecret] : []),
     ];
+    const registryAuth = this.registryAuth(image.value, platformFacts);
+    const canaryAuth = rollout.value.weighted
+      ? this.registryAuth(rollout.value.weighted.image, platformFacts)
+      : undefined;
+    // A registry the platform says authenticates with a pull secret brings its Secret to the pods.
+    const withSecret = [registryAuth, canaryAuth].filter(
+      (r): r is NonNullable<typeof r> => r?.value.auth === "pull-secret" && r.value.pullSecret !== undefined,
+    );
+    const registrySecrets = withSecret.map((r) => r.value.pullSecret as string);
+    const firstWithSecret = withSecret[0];
     const imagePullSecrets: Resolved<string[]> =
       pullSecrets.length > 0
         ? {
-            value: [...new Set(pullSecrets)].sort(),
+            value: [...new Set([...pullSecrets, ...registrySecrets])].sort(),
             origin: this.fromPlatform(
               `registry credentials for ${this.envName}`,
               this.penv.pullSecret ? "pullSecret" : "imagePullSecrets",
             ),
           }
-        : { value: [], origin: this.byDefault("no pull secret configured for this environment") };
+        : firstWithSecret
+          ? { value: [...new Set(registrySecrets)].sort(), origin: firstWithSecret.origin }
+          : { value: [], origin: this.byDefault("no pull secret configured for this environment") };
 
     const why: Record<string, string> = {};
     if (this.loaded.value.metadata.why) why.app = this.loaded.value.metadata.why;
@@ -293,9 +314,24 @@ class Resolver {
       annotations,
       image,
       version,
+      versionOrigin,
+      ...(registryAuth ? { registryAuth } : {}),
       imagePullSecrets,
-      ...(this.spec.command ? { command: this.spec.command } : {}),
-      ...(this.spec.args ? { args: this.spec.args } : {}),
+      ...(this.spec.command
+        ? {
+            command: this.spec.command,
+            commandOrigin: this.fromApp(
+              `runs \`${this.spec.command.join(" ")}\` instead of the image's entrypoint`,
+              "command",
+            ),
+          }
+        : {}),
+      ...(this.spec.args
+        ? {
+            args: this.spec.args,
+            argsOrigin: this.fromApp(`started with the arguments \`${this.spec.args.join(" ")}\``, "args"),
+          }
+        : {}),
       ports,
       probes,
       resources,
@@ -308,17 +344,9 @@ class Resolver {
           : { config: e.config, ...(e.prefix ? { prefix: e.prefix } : {}) },
       ),
       files,
-      storage: (this.spec.storage ?? []).map((s) => {
-        const sc = s.storageClass ?? scheduling.value.storageClass;
-        return {
-          name: s.name,
-          path: s.path,
-          size: String(s.size),
-          accessMode: s.accessMode ?? "ReadWriteOnce",
-          ...(sc ? { storageClass: sc } : {}),
-        };
-      }),
+      storage: this.storage(scheduling.value.storageClass),
       ...(expose ? { expose } : {}),
+      service,
       security,
       rollout,
       pdb,
@@ -363,7 +391,7 @@ class Resolver {
 
   checkRequiredLabels(labels: Record<string, string>): void {
     const required = this.platform?.value.spec.requiredLabels ?? [];
-    const missing = required.filter((k) => !(k in labels));
+    const missing = required.filter((k) => !(k in labels) && !DERIVED_LABELS.has(k));
     if (missing.length > 0) {
       this.error(
         `the platform requires label(s) ${missing.map((m) => `\`${m}\``).join(", ")} on every app; add them under metadata.labels`,
@@ -420,6 +448,7 @@ class Resolver {
         path: p?.gitops?.path ?? "apps/{app}/{env}",
         revision: p?.gitops?.revision ?? "main",
       },
+      registries: this.registries(),
       notes: (p?.notes ?? [])
         .filter((n) => !n.environments || n.environments.includes(this.envName))
         .map((n) => ({ title: n.title, ...(n.why ? { why: n.why } : {}), ...(n.fix ? { fix: n.fix } : {}) })),
@@ -955,6 +984,14 @@ class Resolver {
         "tls-without-issuer",
       );
     }
+    const responseHeaders = sortKeys({ ...(base?.responseHeaders ?? {}), ...(o?.responseHeaders ?? {}) });
+    if (Object.keys(responseHeaders).length > 0 && platform.ingress.kind === "ingress") {
+      this.error(
+        "expose.responseHeaders needs Traefik or Gateway API routing (platform.spec.ingress.kind traefik or gateway): an Ingress has no portable way to set response headers",
+        [...path, "responseHeaders"],
+      );
+      return undefined;
+    }
     const value: ExposeSpec = {
       host,
       path: merged.path ?? "/",
@@ -963,6 +1000,7 @@ class Resolver {
       tls,
       redirectHttp: tls ? (merged.redirectHttp ?? true) : false,
       tlsSecret: `${this.name}-tls`,
+      responseHeaders,
     };
     const tlsWhy = tls
       ? platform.tls
@@ -1034,12 +1072,12 @@ class Resolver {
         value.gate = parseGate(merged.gate);
       }
     }
-    const live = (["image", "weight", "replicas", "namespace"] as const).find(
-      (k) => canary?.[k] !== undefined,
-    );
+    const live = (
+      ["image", "weight", "replicas", "namespace", "labels", "responseHeaders", "bridge"] as const
+    ).find((k) => canary?.[k] !== undefined);
     if (live && !weightedEngine) {
       this.error(
-        `canary.image/weight/replicas/namespace describe a live canary for weighted routing; with ${platform.engine} the controller runs the canary — change spec.image to start one`,
+        `canary.${live} describes the live canary of weighted routing (canary.image/weight/replicas/namespace/labels/responseHeaders/bridge); with ${platform.engine} the controller runs the canary — change spec.image to start one`,
         at("canary", live).slice(0, -1),
       );
     }
@@ -1069,6 +1107,15 @@ class Resolver {
         const canaryFiles = canary.files ?? {};
         const weighted: WeightedCanary = {
           image: img.value,
+          version: canary.labels?.[LABELS.version] ?? imageVersion(img.value),
+          labels: sortKeys(
+            Object.fromEntries(Object.entries(canary.labels ?? {}).filter(([k]) => k !== LABELS.version)),
+          ),
+          responseHeaders: sortKeys({
+            ...(expose?.value.responseHeaders ?? {}),
+            ...(canary.responseHeaders ?? {}),
+          }),
+          bridge: canary.bridge ?? `${this.name}-canary-bridge`,
           weight: canary.weight ?? 0,
           replicas: canary.replicas ?? 1,
           namespace: canary.namespace ?? env.namespace,
@@ -1146,6 +1193,202 @@ class Resolver {
     };
   }
 
+  /** app.kubernetes.io/version: an explicit label wins (the most specific level that writes one), else the image tag. */
+  version(image: string, labels: Record<string, string>): { version: string; versionOrigin: Origin } {
+    const explicit = labels[LABELS.version];
+    const derived = imageVersion(image);
+    if (explicit === undefined)
+      return {
+        version: derived,
+        versionOrigin: {
+          from: "derived",
+          reason: `app.kubernetes.io/version ${derived} from the image tag; it follows every image change`,
+        },
+      };
+    const reason = `app.kubernetes.io/version ${explicit} as the label says (the image tag would give ${derived})`;
+    const key = LABELS.version;
+    const versionOrigin: Origin =
+      this.override.labels?.[key] !== undefined
+        ? this.fromOverride(reason, "labels", key)
+        : this.loaded.value.metadata.labels?.[key] !== undefined
+          ? { from: "app", reason, loc: this.appLoc("metadata", "labels", key) }
+          : this.penv.labels?.[key] !== undefined
+            ? this.fromPlatform(reason, "labels", key)
+            : this.fromPlatformSpec(reason, "labels", key);
+    return { version: explicit, versionOrigin };
+  }
+
+  service(ports: PortSpec[]): Resolved<ServiceSpec> {
+    const a = this.spec.service ?? {};
+    const o = this.override.service ?? {};
+    const written = this.spec.service !== undefined || this.override.service !== undefined;
+    const externalTrafficPolicy = o.externalTrafficPolicy ?? a.externalTrafficPolicy;
+    const value: ServiceSpec = {
+      type: o.type ?? a.type ?? "ClusterIP",
+      headless: o.headless ?? a.headless ?? false,
+      annotations: sortKeys({ ...(a.annotations ?? {}), ...(o.annotations ?? {}) }),
+      ...(externalTrafficPolicy ? { externalTrafficPolicy } : {}),
+    };
+    const at = (field: keyof ServiceSpec): (string | number)[] =>
+      o[field] !== undefined
+        ? ["spec", "environments", this.envName, "service", field]
+        : ["spec", "service", field];
+    if (written && ports.length === 0)
+      this.error("`service` needs a port to serve: declare `port` or `ports`", [
+        "spec",
+        this.spec.service ? "service" : "environments",
+      ]);
+    if (value.headless && value.type !== "ClusterIP")
+      this.error(
+        `a headless Service has no virtual IP to put behind a ${value.type}: drop \`headless\` or use type ClusterIP`,
+        at("headless"),
+      );
+    if (value.externalTrafficPolicy && value.type === "ClusterIP")
+      this.error(
+        "externalTrafficPolicy applies to traffic from outside the cluster: it needs type NodePort or LoadBalancer",
+        at("externalTrafficPolicy"),
+      );
+    const what =
+      value.type === "LoadBalancer"
+        ? "LoadBalancer: the cloud provisions a load balancer with its own address in front of the pods; its ports are open to every source"
+        : value.type === "NodePort"
+          ? "NodePort: reachable on a port of every node as well as inside the cluster; its ports are open to every source"
+          : value.headless
+            ? "headless (clusterIP: None): DNS answers with the pods' own addresses"
+            : "ClusterIP: a stable name and virtual IP inside the cluster";
+    const policy = value.externalTrafficPolicy
+      ? value.externalTrafficPolicy === "Local"
+        ? "; externalTrafficPolicy Local: outside traffic goes only to pods on the receiving node, keeping the client's source IP"
+        : "; externalTrafficPolicy Cluster: outside traffic spreads over every pod (the client IP is replaced)"
+      : "";
+    const reason = `${what}${policy}`;
+    return {
+      value,
+      origin:
+        this.override.service !== undefined
+          ? this.fromOverride(`${this.envName}: ${reason}`, "service")
+          : this.spec.service !== undefined
+            ? this.fromApp(reason, "service")
+            : this.byDefault(reason),
+    };
+  }
+
+  /** Volumes for this environment: the app's, with the environment's override by name. */
+  storage(envClass: string | undefined): StorageSpec[] {
+    const written = this.spec.storage ?? [];
+    const names = written.map((s) => s.name);
+    for (const name of Object.keys(this.override.storage ?? {})) {
+      if (!names.includes(name)) {
+        const guess = didYouMean(name, names);
+        this.error(
+          names.length === 0
+            ? `storage override \`${name}\`: the app declares no storage`
+            : `storage override \`${name}\` names no volume of the app (${names.join(", ")})` +
+                (guess ? ` — did you mean \`${guess}\`?` : ""),
+          ["spec", "environments", this.envName, "storage", name],
+        );
+      }
+    }
+    return written.map((s, i): StorageSpec => {
+      const o = this.override.storage?.[s.name];
+      const base = { name: s.name, path: s.path };
+      if (o === "emptyDir") {
+        const size = String(s.size);
+        return {
+          ...base,
+          size,
+          accessMode: s.accessMode ?? "ReadWriteOnce",
+          emptyDir: true,
+          origin: this.fromOverride(
+            `emptyDir in ${this.envName}: scratch space that lives as long as the pod (up to ${size}), no PersistentVolumeClaim`,
+            "storage",
+            s.name,
+          ),
+        };
+      }
+      const size = String(o?.size ?? s.size);
+      const accessMode = o?.accessMode ?? s.accessMode ?? "ReadWriteOnce";
+      const sc = o?.storageClass ?? s.storageClass ?? envClass;
+      const what = `a ${size} ${accessMode} PersistentVolumeClaim per replica`;
+      const origin: Origin =
+        o !== undefined
+          ? this.fromOverride(
+              `${what}${sc ? ` on storage class ${sc}` : ""} in ${this.envName}`,
+              "storage",
+              s.name,
+            )
+          : s.storageClass
+            ? this.fromApp(`${what} on storage class ${s.storageClass}`, "storage", i, "storageClass")
+            : envClass
+              ? this.fromPlatform(`${what} on ${this.envName}'s storage class ${envClass}`, "storageClass")
+              : this.fromApp(`${what} on the cluster's default storage class`, "storage", i);
+      return { ...base, size, accessMode, ...(sc ? { storageClass: sc } : {}), origin };
+    });
+  }
+
+  /** How registries authenticate here: the platform's, with the environment's merged over by key. */
+  registries(): Record<string, RegistryAuth> {
+    const merged = {
+      ...(this.platform?.value.spec.registries ?? {}),
+      ...(this.penv.registries ?? {}),
+    };
+    const out: Record<string, RegistryAuth> = {};
+    for (const [key, r] of Object.entries(merged)) {
+      const at =
+        this.penv.registries?.[key] !== undefined
+          ? ["spec", "environments", this.envName, "registries", key]
+          : ["spec", "registries", key];
+      const host = normalizeRegistryKey(key);
+      if (!host) {
+        this.error(
+          `registries: \`${key}\` is not a registry host (optionally with a path), e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com or ghcr.io/acme`,
+          at,
+          this.pdoc,
+        );
+        continue;
+      }
+      if (r.pullSecret !== undefined && r.auth !== "pull-secret")
+        this.error(
+          `registries: ${key} authenticates with ${r.auth}, so \`pullSecret\` would never be used — remove it, or set auth: pull-secret`,
+          [...at, "pullSecret"],
+          this.pdoc,
+        );
+      this.registryKeys.set(host, { key, env: this.penv.registries?.[key] !== undefined });
+      out[host] = {
+        auth: r.auth,
+        ...(r.pullSecret ? { pullSecret: r.pullSecret } : {}),
+        ...(r.why ? { why: r.why } : {}),
+      };
+    }
+    return sortKeys(out);
+  }
+
+  /** The platform's word on how `image`'s registry authenticates (the longest matching key), if any. */
+  registryAuth(
+    image: string,
+    platform: PlatformFacts,
+  ): Resolved<RegistryAuth & { registry: string }> | undefined {
+    const key = matchRegistry(image, Object.keys(platform.registries));
+    const r = key === undefined ? undefined : platform.registries[key];
+    if (key === undefined || !r) return undefined;
+    const how = {
+      "pull-secret": r.pullSecret
+        ? `pods pull with the imagePullSecret ${r.pullSecret}`
+        : "pods pull with the environment's imagePullSecrets",
+      "node-role": "the nodes pull with their own cloud identity: no imagePullSecret",
+      "workload-identity": "the kubelet pulls with the pod's ServiceAccount identity: no imagePullSecret",
+      anonymous: "public images: no credentials",
+    }[r.auth];
+    const reason = `${key} authenticates with ${r.auth}: ${how}${r.why ? ` — ${r.why}` : ""}`;
+    const written = this.registryKeys.get(key) ?? { key, env: false };
+    return {
+      value: { ...r, registry: key },
+      origin: written.env
+        ? this.fromPlatform(reason, "registries", written.key)
+        : this.fromPlatformSpec(reason, "registries", written.key),
+    };
+  }
+
   checkStorage(app: ResolvedApp): void {
     app.storage.forEach((s, i) => {
       if (app.security.value.writablePaths.includes(s.path))
@@ -1191,7 +1434,26 @@ function stripUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-function imageVersion(image: string): string {
+/** Labels kintent writes on every object itself, so a platform's `requiredLabels` never needs them written. */
+const DERIVED_LABELS: ReadonlySet<string> = new Set([
+  LABELS.name,
+  LABELS.instance,
+  LABELS.version,
+  LABELS.managedBy,
+  LABELS.environment,
+  LABELS.tier,
+]);
+
+/** `host[/path]` in canonical form (lower-case host, no scheme or trailing slash), or undefined. */
+function normalizeRegistryKey(key: string): string | undefined {
+  const k = key.trim().replace(/\/+$/, "");
+  const [host, ...path] = k.split("/");
+  if (!host || !/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?$/.test(host)) return undefined;
+  if (!path.every((p) => /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/.test(p))) return undefined;
+  return [host.toLowerCase(), ...path].join("/");
+}
+
+export function imageVersion(image: string): string {
   const ref = parseImage(image);
   const raw = ref?.tag ?? (ref?.digest ? ref.digest.replace(/^sha256:/, "").slice(0, 12) : "latest");
   const clean = raw

@@ -5,7 +5,8 @@
  *
  *   - `strategy`, `maxSurge`, `maxUnavailable`: the environment's value replaces the app's;
  *   - `canary` merges key by key — a step list `canary: [..]` counts as `{steps: [..]}` on either side;
- *     `steps`, `image`, `weight`, `replicas` and `namespace` are replaced, `env` and `files` merge by name;
+ *     `steps`, `image`, `weight`, `replicas`, `namespace` and `bridge` are replaced, `env`, `files`, `labels`
+ *     and `responseHeaders` merge by name;
  *   - the gate (`gate`, or `canary.gate`, which wins at the same level) merges key by key;
  *   - `strategy: rolling` or `recreate` in the environment turns the app's canary and gate off there.
  *
@@ -37,8 +38,8 @@ export interface MergedRollout {
 }
 
 const SCALARS = ["strategy", "maxSurge", "maxUnavailable"] as const;
-const CANARY_VALUES = ["steps", "image", "weight", "replicas", "namespace"] as const;
-const CANARY_MAPS = ["env", "files"] as const;
+const CANARY_VALUES = ["steps", "image", "weight", "replicas", "namespace", "bridge"] as const;
+const CANARY_MAPS = ["env", "files", "labels", "responseHeaders"] as const;
 const GATE_FIELDS = ["successRate", "p99", "interval", "failureLimit"] as const;
 
 /** Merge an environment's rollout over the app's (see the rule above). */

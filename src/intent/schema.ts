@@ -205,6 +205,66 @@ export const storage = z.strictObject({
   storageClass: z.string().optional().describe("@default the environment's storageClass"),
 });
 
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+export const responseHeaders = z
+  .record(
+    z.string().regex(HEADER_NAME, "must be an HTTP header name such as X-Track"),
+    z
+      .string()
+      .max(1024)
+      .regex(/^[\t\x20-\x7e\x80-\uffff]*$/, "must be one line of text (no control characters)"),
+  )
+  .describe(
+    "Response headers set on every response, e.g. `{X-Track: stable}` (Traefik: a `headers` Middleware; Gateway API: a ResponseHeaderModifier filter).",
+  );
+
+export const service = z.strictObject({
+  type: z
+    .enum(["ClusterIP", "NodePort", "LoadBalancer"])
+    .optional()
+    .describe(
+      "ClusterIP: reachable inside the cluster only (`expose` publishes HTTP through the ingress); NodePort: also on a port of every node; " +
+        "LoadBalancer: also through a cloud load balancer with its own address (its ports are then open to every source, NetworkPolicy included). @default ClusterIP",
+    ),
+  headless: z
+    .boolean()
+    .optional()
+    .describe(
+      "No virtual IP (`clusterIP: None`): DNS answers with the pods' own addresses — per-pod names for a StatefulSet, client-side load balancing otherwise. " +
+        "A StatefulSet whose Service is headless uses it as its governing Service instead of an extra `<app>-headless`. ClusterIP only. @default false",
+    ),
+  annotations: labelMap
+    .optional()
+    .describe(
+      "Annotations on the Service, e.g. cloud load balancer settings (`service.beta.kubernetes.io/aws-load-balancer-type: nlb`).",
+    ),
+  externalTrafficPolicy: z
+    .enum(["Cluster", "Local"])
+    .optional()
+    .describe(
+      "NodePort/LoadBalancer only. Local: nodes send outside traffic only to their own pods, keeping the client's source IP (no second hop); Cluster spreads it over every pod. @default Cluster",
+    ),
+});
+
+const storageOverride = z
+  .union([
+    z.literal("emptyDir"),
+    z.strictObject({
+      storageClass: z
+        .string()
+        .optional()
+        .describe("@default the volume's storageClass, else the environment's"),
+      size: quantity.optional().describe("@default the volume's size"),
+      accessMode: z
+        .enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"])
+        .optional()
+        .describe("@default the volume's accessMode"),
+    }),
+  ])
+  .describe(
+    "`emptyDir`: a scratch volume that lives as long as the pod (its `size` becomes the sizeLimit), no PersistentVolumeClaim; or what differs: `{storageClass, size, accessMode}`.",
+  );
+
 export const expose = z.strictObject({
   host: z.string().min(1).describe("Public host name, e.g. shop.acme.io."),
   path: z.string().startsWith("/", "must start with /").optional().describe("@default /"),
@@ -217,6 +277,7 @@ export const expose = z.strictObject({
     .optional()
     .describe("Serve HTTPS with a certificate from the platform's issuer. @default true"),
   redirectHttp: z.boolean().optional().describe("Redirect HTTP to HTTPS. @default true when tls"),
+  responseHeaders: responseHeaders.optional(),
 });
 
 export const security = z.strictObject({
@@ -293,6 +354,21 @@ export const canary = z.strictObject({
     .optional()
     .describe("Weighted routing: env vars that differ for the canary."),
   files: files.optional().describe("Weighted routing: files that differ for the canary."),
+  labels: labelMap
+    .optional()
+    .describe(
+      "Weighted routing: labels that differ on the canary's objects and pods (e.g. `{track: canary}` where metadata.labels says `track: stable`).",
+    ),
+  responseHeaders: responseHeaders
+    .optional()
+    .describe(
+      "Weighted routing: response headers that differ for the canary's responses, merged over `expose.responseHeaders` (e.g. `{X-Track: canary}`).",
+    ),
+  bridge: dnsLabel
+    .optional()
+    .describe(
+      "Weighted routing with Traefik: name of the ExternalName Service that bridges to a canary in another namespace. @default <app>-canary-bridge",
+    ),
 });
 
 export const rollout = z.strictObject({
@@ -351,11 +427,20 @@ const appEnvironmentOverride = z.strictObject({
   tier: z.enum(["production", "staging", "dev"]).optional(),
   env: z.record(z.string(), envValue).optional().describe("Merged over the app's env."),
   expose: z.union([expose.partial(), z.literal(false)]).optional(),
+  service: service
+    .optional()
+    .describe("Merged over the app's `service` field by field (annotations key by key)."),
+  storage: z
+    .record(dnsLabel, storageOverride)
+    .optional()
+    .describe(
+      "Per volume (by name): `emptyDir` here, or what differs (`{storageClass, size, accessMode}`), e.g. `{data: emptyDir}` in dev and `{data: {storageClass: ebs-io2}}` in prod.",
+    ),
   rollout: rollout
     .optional()
     .describe(
       "Merged over the app's `rollout` field by field, so write only what differs here: a field set here replaces the app's; " +
-        "`canary` merges key by key into the app's canary (a step list counts as `{steps: [..]}`), its `env` and `files` by name; " +
+        "`canary` merges key by key into the app's canary (a step list counts as `{steps: [..]}`), its `env`, `files`, `labels` and `responseHeaders` by name; " +
         "the gate (`gate` or `canary.gate`) merges key by key. `strategy: rolling` or `recreate` here turns the app's canary off in this environment.",
     ),
   labels: labelMap.optional(),
@@ -402,6 +487,11 @@ export const appSpec = z.strictObject({
   files: files.optional(),
   storage: z.array(storage).optional().describe("Persistent volumes; the app becomes a StatefulSet."),
   expose: expose.optional().describe("Public exposure through the platform's ingress flavour."),
+  service: service
+    .optional()
+    .describe(
+      "The app's Service: its type (ClusterIP, NodePort, LoadBalancer), headless, annotations, externalTrafficPolicy.",
+    ),
   security: security
     .optional()
     .describe("Overrides of the restricted Pod Security defaults; each relaxation wants a `why`."),
@@ -424,7 +514,11 @@ export const appSpec = z.strictObject({
 
 export const metadata = z.strictObject({
   name: dnsLabel.describe("App name: a DNS-1123 label; every object is named after it."),
-  labels: labelMap.optional().describe("Organisation labels, added to every object."),
+  labels: labelMap
+    .optional()
+    .describe(
+      "Organisation labels, added to every object. app.kubernetes.io/version needs no entry: kintent derives it from the image tag on every object (the canary's from its own), and a value written here wins (`kintent set image` keeps one that named the old tag in step).",
+    ),
   annotations: labelMap.optional().describe("Organisation annotations, added to every object."),
   why: why.optional(),
 });
@@ -463,6 +557,32 @@ const toleration = z.strictObject({
   tolerationSeconds: z.number().int().optional(),
 });
 
+export const registryAuth = z
+  .strictObject({
+    auth: z
+      .enum(["pull-secret", "node-role", "workload-identity", "anonymous"])
+      .describe(
+        "pull-secret: pods carry an imagePullSecret; node-role: the nodes pull with their own cloud identity (an EKS node IAM role, a GKE node service account, an AKS kubelet identity with AcrPull); " +
+          "workload-identity: the kubelet pulls with the pod's ServiceAccount (a credential provider with service account tokens); anonymous: public images, no credentials.",
+      ),
+    pullSecret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "With auth pull-secret: the Secret every pod pulling from this registry gets as imagePullSecret.",
+      ),
+    why: why.optional(),
+  })
+  .describe("How one registry authenticates.");
+
+export const registries = z
+  .record(z.string().min(1), registryAuth)
+  .describe(
+    "How each registry authenticates, keyed by host (`123456789012.dkr.ecr.us-east-1.amazonaws.com`), optionally with a path prefix (`ghcr.io/acme`); the longest match wins. " +
+      "The private-registry-pull-secret check follows it: an image from a node-role, workload-identity or anonymous registry needs no pull secret.",
+  );
+
 export const environment = z.strictObject({
   cluster: z
     .string()
@@ -477,6 +597,9 @@ export const environment = z.strictObject({
     .describe("Registry host (and optional path) that replaces the image's registry here."),
   imagePullSecrets: z.array(z.string()).optional(),
   pullSecret: z.string().optional().describe("Shorthand for one imagePullSecret."),
+  registries: registries
+    .optional()
+    .describe("How registries authenticate here, merged over the platform's `registries` by key."),
   replicas: z.number().int().min(0).optional().describe("Replica override for every app here."),
   resources: resources.optional().describe("Resource override for every app here."),
   nodeSelector: labelMap.optional(),
@@ -554,11 +677,14 @@ export const platformSpec = z.strictObject({
       latencyQuery: z.string().optional().describe("PromQL for p99 seconds; same placeholders."),
     })
     .optional(),
+  registries: registries.optional(),
   labels: labelMap.optional().describe("Labels added to every object of every app."),
   requiredLabels: z
     .array(z.string())
     .optional()
-    .describe("Label keys every app must set in metadata.labels."),
+    .describe(
+      "Label keys every app must carry. The labels kintent derives (app.kubernetes.io/name, instance, version, managed-by, kintent.dev/environment, tier) count as set.",
+    ),
   gitops: z
     .strictObject({
       repo: z.string().optional().describe("GitOps repository URL Argo CD reads."),

@@ -72,6 +72,28 @@ export interface StorageSpec {
   size: string;
   accessMode: "ReadWriteOnce" | "ReadWriteOncePod" | "ReadWriteMany" | "ReadOnlyMany";
   storageClass?: string;
+  /** A pod-lifetime emptyDir (sizeLimit `size`) instead of a PersistentVolumeClaim, in this environment. */
+  emptyDir?: true;
+  /** Why the volume is what it is here. */
+  origin: Origin;
+}
+
+export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
+
+export interface ServiceSpec {
+  type: ServiceType;
+  headless: boolean;
+  annotations: Record<string, string>;
+  externalTrafficPolicy?: "Cluster" | "Local";
+}
+
+export type RegistryAuthKind = "pull-secret" | "node-role" | "workload-identity" | "anonymous";
+
+/** How one registry authenticates (platform `registries`, merged for the environment). */
+export interface RegistryAuth {
+  auth: RegistryAuthKind;
+  pullSecret?: string;
+  why?: string;
 }
 
 export interface ExposeSpec {
@@ -84,6 +106,8 @@ export interface ExposeSpec {
   redirectHttp: boolean;
   /** Secret holding the certificate: `<app>-tls`. */
   tlsSecret: string;
+  /** Response headers set on every response (sorted by name). */
+  responseHeaders: Record<string, string>;
 }
 
 export interface SecuritySpec {
@@ -114,6 +138,14 @@ export interface GateSpec {
 /** The live canary of weighted-routing engines: a second Deployment that gets `weight`% of traffic. */
 export interface WeightedCanary {
   image: string;
+  /** The canary's `app.kubernetes.io/version`: its own image tag. */
+  version: string;
+  /** Labels that differ on the canary's objects and pods. */
+  labels: Record<string, string>;
+  /** Response headers of the canary's responses (the app's, with the canary's own merged over). */
+  responseHeaders: Record<string, string>;
+  /** Name of the ExternalName bridge Service (used when the canary runs in another namespace). */
+  bridge: string;
   weight: number;
   replicas: number;
   namespace: string;
@@ -156,6 +188,8 @@ export interface PlatformFacts {
   engine: Engine;
   metrics?: { prometheus: string; successRateQuery: string; latencyQuery: string };
   gitops: { repo?: string; path: string; revision: string };
+  /** How registries authenticate in this environment, keyed by host[/path prefix] (platform merged with the environment's). */
+  registries: Record<string, RegistryAuth>;
   notes: { title: string; why?: string; fix?: string }[];
   /** True when no Platform file was found and the built-in default is used. */
   implicit: boolean;
@@ -181,11 +215,17 @@ export interface ResolvedApp {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   image: Resolved<string>;
-  /** The image tag (or digest prefix) used as app.kubernetes.io/version. */
+  /** app.kubernetes.io/version on every object: the image tag (or digest prefix), unless a label says otherwise. */
   version: string;
+  versionOrigin: Origin;
+  /** How the image's registry authenticates, when the platform says. */
+  registryAuth?: Resolved<RegistryAuth & { registry: string }>;
   imagePullSecrets: Resolved<string[]>;
   command?: string[];
   args?: string[];
+  /** Where `command` and `args` were written (the runbook shows them with their line). */
+  commandOrigin?: Origin;
+  argsOrigin?: Origin;
   ports: PortSpec[];
   probes: { readiness?: Resolved<ProbeSpec>; liveness?: Resolved<ProbeSpec>; startup?: Resolved<ProbeSpec> };
   resources: Resolved<{ profile?: ProfileName; requests: ResourceValues; limits: ResourceValues }>;
@@ -196,6 +236,7 @@ export interface ResolvedApp {
   files: FileSpec[];
   storage: StorageSpec[];
   expose?: Resolved<ExposeSpec>;
+  service: Resolved<ServiceSpec>;
   security: Resolved<SecuritySpec>;
   rollout: Resolved<RolloutSpec>;
   pdb: Resolved<boolean>;

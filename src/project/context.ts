@@ -11,7 +11,8 @@ import type { ValidationContext } from "../validate/index.js";
  * intent and platform to live outside Git — Secrets never belong in an intent — so they are external.
  * ConfigMaps are *not*: a ConfigMap the intent references must be generated (files), be under `extra/`, or be
  * listed in `.kintent.yaml` `external.configMaps` — a name mismatch there leaves pods in ContainerCreating,
- * and the build catches it exactly as `kintent validate` does on the printed manifests.
+ * and the build catches it exactly as `kintent validate` does on the printed manifests. How each registry
+ * authenticates (the platform's `registries`) tells the pull-secret check which images need no secret.
  */
 export function appContext(app: ResolvedApp): ValidationContext {
   const secrets = new Set<string>();
@@ -22,7 +23,11 @@ export function appContext(app: ResolvedApp): ValidationContext {
     if (f.kind === "secret") secrets.add(f.name);
   for (const s of app.imagePullSecrets.value) secrets.add(s);
   if (app.expose?.value.tls && !app.platform.tls) secrets.add(app.expose.value.tlsSecret);
+  const registryAuth = Object.fromEntries(
+    Object.entries(app.platform.registries).map(([k, r]) => [k, r.auth]),
+  );
   return {
+    ...(Object.keys(registryAuth).length > 0 ? { registryAuth } : {}),
     environment: app.environment.name,
     tier: app.tier.value,
     external: { secrets: [...secrets].sort() },

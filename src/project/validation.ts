@@ -139,5 +139,6 @@ export function mergeContexts(a: ValidationContext, b: ValidationContext): Valid
     external: Object.fromEntries(Object.entries(external).filter(([, v]) => v.length > 0)),
     ...(registries.length > 0 ? { privateRegistries: registries } : {}),
     ...(a.traefik || b.traefik ? { traefik: { ...a.traefik, ...b.traefik } } : {}),
+    ...(a.registryAuth || b.registryAuth ? { registryAuth: { ...a.registryAuth, ...b.registryAuth } } : {}),
   };
 }

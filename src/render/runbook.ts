@@ -41,6 +41,8 @@ function summary(app: ResolvedApp): string[] {
   const rows: [string, string][] = [];
   const env = app.environment;
   rows.push(["Image", code(app.image.value)]);
+  if (app.command) rows.push(["Command", code(app.command.join(" "))]);
+  if (app.args) rows.push(["Arguments", code(app.args.join(" "))]);
   rows.push(["Tier", `${app.tier.value} — ${app.tier.origin.reason}`]);
   rows.push([
     "Replicas",
@@ -65,9 +67,19 @@ function summary(app: ResolvedApp): string[] {
       "Exposed at",
       `${x.tls ? "https" : "http"}://${x.host}${x.path} via ${flavour}${x.tls && app.platform.tls ? `, certificate from ${app.platform.tls.kind} ${code(app.platform.tls.issuer)}` : ""}`,
     ]);
+  } else if (app.service.value.type !== "ClusterIP" && app.ports.length > 0) {
+    const ports = app.ports.map((p) => `${p.servicePort} (${p.name})`).join(", ");
+    rows.push([
+      "Exposed at",
+      app.service.value.type === "LoadBalancer"
+        ? `the LoadBalancer Service ${code(app.name)}: the load balancer's address, port ${ports}`
+        : `the NodePort Service ${code(app.name)}: every node, on the port allocated for ${ports}`,
+    ]);
   } else {
     rows.push(["Exposed at", "not exposed outside the cluster"]);
   }
+  if (app.ports.length > 0 && app.service.origin.from !== "default")
+    rows.push(["Service", app.service.origin.reason]);
   rows.push(["Rollout", app.rollout.origin.reason]);
   rows.push(["Cluster", code(env.cluster)]);
   rows.push(["Namespace", code(env.namespace)]);
@@ -121,6 +133,9 @@ export function renderRunbook(input: RunbookInput): string {
       out.push(line);
     }
     if (fields.length > 0) out.push("");
+    const check = verifyObject(obj);
+    out.push(`Verify: ${code(check.command)} — ${check.expect}`);
+    out.push("");
   }
   if (app.platform.notes.length > 0) {
     out.push("## Platform notes");
@@ -137,6 +152,105 @@ export function renderRunbook(input: RunbookInput): string {
       .replace(/\n{3,}/g, "\n\n")
       .trimEnd() + "\n"
   );
+}
+
+/** Annotation of an extra manifest: the command that verifies it, for the runbook (beside `kintent.dev/why`). */
+export const VERIFY_ANNOTATION = "kintent.dev/verify";
+
+/**
+ * How an operator checks one object in the cluster: a read-only command and what it should show. An extra
+ * manifest may say it itself (`kintent.dev/verify`); every other kind gets at least a `kubectl get`.
+ */
+export function verifyObject(obj: KObject): { command: string; expect: string } {
+  const own = obj.metadata.annotations?.[VERIFY_ANNOTATION];
+  if (own !== undefined && own.trim() !== "")
+    return {
+      command: own.trim().replace(/\s*\n\s*/g, " "),
+      expect: "the check its manifest names (kintent.dev/verify)",
+    };
+  const name = obj.metadata.name;
+  const ns = obj.metadata.namespace ? `-n ${obj.metadata.namespace} ` : "";
+  const group = obj.apiVersion.includes("/") ? obj.apiVersion.slice(0, obj.apiVersion.indexOf("/")) : "";
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  const get = (resource: string, rest = "") => `kubectl ${ns}get ${resource} ${name}${rest}`;
+  switch (obj.kind) {
+    case "Namespace":
+      return {
+        command: `kubectl get namespace ${name} --show-labels`,
+        expect: "Active, with its Pod Security labels",
+      };
+    case "ServiceAccount":
+      return { command: get("serviceaccount"), expect: "exists; the pods run as it" };
+    case "ConfigMap":
+      return { command: get("configmap"), expect: "exists with the keys the pods mount" };
+    case "Service":
+      if (spec.type === "ExternalName")
+        return {
+          command: get("service", " -o jsonpath='{.spec.externalName}'"),
+          expect: `prints ${String(spec.externalName)}, which must resolve from the route's namespace`,
+        };
+      if (spec.type === "LoadBalancer")
+        return {
+          command: get("service", " -o jsonpath='{.status.loadBalancer.ingress}'"),
+          expect: "the load balancer's address (empty while the cloud provisions it)",
+        };
+      return {
+        command: `kubectl ${ns}get endpointslices -l kubernetes.io/service-name=${name}`,
+        expect: "lists the ready pods' addresses (none means the selector matches no ready pod)",
+      };
+    case "Deployment":
+    case "StatefulSet":
+      return {
+        command: `kubectl ${ns}rollout status ${obj.kind.toLowerCase()}/${name} --timeout=5m`,
+        expect: "successfully rolled out",
+      };
+    case "Rollout":
+      return {
+        command: `kubectl argo rollouts get rollout ${name} ${ns}`.trimEnd(),
+        expect: "Status Healthy, every step completed",
+      };
+    case "HorizontalPodAutoscaler":
+      return {
+        command: get("hpa"),
+        expect: "TARGETS shows a percentage, not <unknown> (metrics-server is serving)",
+      };
+    case "PodDisruptionBudget":
+      return { command: get("pdb"), expect: "ALLOWED DISRUPTIONS is at least 1 once every pod is ready" };
+    case "NetworkPolicy":
+      return {
+        command: `kubectl ${ns}describe networkpolicy ${name}`,
+        expect: "the allowed sources and ports listed above, nothing else",
+      };
+    case "Certificate":
+      return {
+        command: get("certificate"),
+        expect: "READY True (otherwise `kubectl describe certificaterequest` says why)",
+      };
+    case "Ingress":
+      return { command: get("ingress"), expect: "ADDRESS set by the ingress controller" };
+    case "HTTPRoute":
+      return {
+        command: get(
+          "httproute",
+          " -o jsonpath='{.status.parents[*].conditions[*].type}={.status.parents[*].conditions[*].status}'",
+        ),
+        expect: "Accepted and ResolvedRefs True",
+      };
+    case "IngressRoute":
+    case "TraefikService":
+    case "Middleware":
+      return {
+        command: get(`${obj.kind.toLowerCase()}.traefik.io`),
+        expect: "exists, and Traefik's dashboard (or its log) shows it without errors",
+      };
+    case "AnalysisTemplate":
+      return {
+        command: get("analysistemplate"),
+        expect: "exists; `kubectl argo rollouts get rollout` shows its runs during a canary",
+      };
+  }
+  const resource = `${obj.kind.toLowerCase()}${group ? `.${group}` : ""}`;
+  return { command: get(resource), expect: "exists (the API server accepted it)" };
 }
 
 function operate(app: ResolvedApp, result: CompileResult): string[] {

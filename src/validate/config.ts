@@ -50,6 +50,12 @@ export const writtenConfig = z.strictObject({
     .optional()
     .describe("Objects that exist outside the validated bundle (name or namespace/name; `*` for all)."),
   privateRegistries: z.array(z.string()).optional(),
+  registries: z
+    .record(z.string().min(1), z.enum(["pull-secret", "node-role", "workload-identity", "anonymous"]))
+    .optional()
+    .describe(
+      "How registries authenticate, keyed by host or host/path-prefix: only pull-secret registries need an imagePullSecret.",
+    ),
   traefik: z
     .strictObject({
       allowCrossNamespace: z.boolean().optional(),
@@ -196,6 +202,13 @@ export function loadConfig(file: string, shownAs = file): { config?: KintentConf
         }
       : {}),
     ...(w.privateRegistries ? { privateRegistries: w.privateRegistries } : {}),
+    ...(w.registries
+      ? {
+          registryAuth: Object.fromEntries(
+            Object.entries(w.registries).map(([k, v]) => [k.replace(/\/+$/, "").toLowerCase(), v]),
+          ),
+        }
+      : {}),
     ...(w.traefik
       ? {
           traefik: {

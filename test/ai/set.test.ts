@@ -124,9 +124,12 @@ describe("kintent set", () => {
     expect(prod.stdout).toContain("# manifests, environment staging: 0 added, 0 changed, 0 removed");
     const next = await set(dir, "canary-image", ":2.0.0");
     expect(next.code, next.stderr).toBe(0);
+    // The canary's objects (and only they) change: its image and its version label.
+    expect(next.stdout).toContain("# manifests, environment prod: 0 added, 3 changed, 0 removed\n");
     expect(next.stdout).toContain(
-      "# manifests, environment prod: 0 added, 1 changed, 0 removed\n  ~ Deployment shop/shop-canary\n",
+      '  ~ Deployment shop/shop-canary\n      metadata.labels["app.kubernetes.io/version"]: 1.5.0 → 2.0.0\n',
     );
+    expect(next.stdout).not.toMatch(/~ \w+ shop\/shop\n/);
     expect(next.stdout).toContain(
       "spec.template.spec.containers[shop].image: ghcr.io/acme/shop:1.5.0 → ghcr.io/acme/shop:2.0.0",
     );

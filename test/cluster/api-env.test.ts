@@ -2,15 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   crdCorpusDir,
   dryRunApply,
+  installCrds,
   kubeRequest,
   loadCrds,
   skipClusterTests,
   startApiEnv,
 } from "../harness/index.js";
 import type { ApiEnv, DryRunResult, KubeObject } from "../harness/index.js";
-import { parseAllDocuments } from "yaml";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { parse, parseAllDocuments } from "yaml";
 import { bundleDir, collectSchemaBundle, staleBundleFiles } from "../../scripts/gen-schemas.js";
-import { exampleEnvironments, exampleNames, runCli } from "../helpers.js";
+import { EXAMPLES, exampleEnvironments, exampleNames, runCli } from "../helpers.js";
+
+/**
+ * CRD directories an example brings for kinds outside the corpus (its `.kintent.yaml` `schemas`, e.g. the
+ * Argo Events EventSource of examples/autodock): the cluster needs them as much as kintent's validator does.
+ */
+function exampleCrdDirs(example: string): string[] {
+  const config = join(EXAMPLES, example, ".kintent.yaml");
+  if (!existsSync(config)) return [];
+  const schemas = (parse(readFileSync(config, "utf8")) as { schemas?: string[] } | null)?.schemas ?? [];
+  return schemas.map((d) => join(dirname(config), d));
+}
 
 function deployment(
   overrides: { spec?: Record<string, unknown>; container?: Record<string, unknown> } = {},
@@ -208,7 +223,73 @@ describe.skipIf(skipClusterTests)("api environment: etcd + kube-apiserver + the 
     expect(stale, "schemas/ is out of date: run `npx tsx scripts/gen-schemas.ts`").toEqual([]);
   });
 
+  it("what no example shows passes too: Gateway API header filters per backend, a headless StatefulSet with an emptyDir, a NodePort", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kintent-dry-run-"));
+    try {
+      writeFileSync(
+        join(dir, "platform.yaml"),
+        [
+          "apiVersion: kintent.dev/v1alpha1",
+          "kind: Platform",
+          "metadata: {name: gw}",
+          "spec:",
+          "  ingress: {kind: gateway, gateway: {name: public, namespace: gateway-system}}",
+          "  progressiveDelivery: gateway-weighted",
+          "  environments:",
+          "    dev: {cluster: https://kubernetes.default.svc, namespace: gaps}",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, "web.kintent.yaml"),
+        [
+          "apiVersion: kintent.dev/v1alpha1",
+          "kind: App",
+          "metadata: {name: web}",
+          "spec:",
+          "  image: ghcr.io/acme/web:1.0.0",
+          "  port: 8080",
+          "  probe: /",
+          "  expose: {host: web.acme.io, responseHeaders: {X-Track: stable}}",
+          "  service: {type: NodePort, externalTrafficPolicy: Local}",
+          "  rollout:",
+          "    canary: {image: ghcr.io/acme/web:1.1.0, weight: 10, responseHeaders: {X-Track: canary}}",
+          "---",
+          "apiVersion: kintent.dev/v1alpha1",
+          "kind: App",
+          "metadata: {name: redis}",
+          "spec:",
+          "  image: docker.io/library/redis:7.4.1",
+          "  port: 6379",
+          "  probe: {tcp: 6379}",
+          "  service: {headless: true}",
+          "  storage: [{name: data, path: /data, size: 1Gi}]",
+          "  environments:",
+          "    dev: {storage: {data: emptyDir}}",
+          "",
+        ].join("\n"),
+      );
+      const run = await runCli(["build", dir, "--env", "dev"]);
+      expect(run.code, run.stderr).toBe(0);
+      const objects = parseAllDocuments(run.stdout)
+        .map((d) => d.toJS() as KubeObject | null)
+        .filter((o): o is KubeObject => o !== null);
+      expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(["HTTPRoute", "StatefulSet"]));
+      const rejected = (await dryRunApply(env, objects))
+        .filter((r) => !r.ok || r.warnings.length > 0)
+        .map((r) => `${r.object.kind} ${r.object.name}: ${r.message ?? r.warnings.join("; ")}`);
+      expect(rejected).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   describe.each(exampleNames())("example %s", (example) => {
+    beforeAll(async () => {
+      // After the schema-bundle test above: the bundle is the corpus's CRDs only.
+      for (const dir of exampleCrdDirs(example)) await installCrds(env.kubeConfig, dir);
+    });
+
     it.each(exampleEnvironments(example))(
       "env %s: every object `kintent build` emits passes server-side dry run with strict validation",
       async (environment) => {

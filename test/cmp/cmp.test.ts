@@ -274,9 +274,25 @@ describe("claudernetes directories: served from kintent.lock, never from an LLM"
       const r = await runSidecar(["cmp", "generate"], { cwd: dir, env });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe((await runCli(["build", dir])).stdout);
-      expect(r.stderr).toContain("served from kintent.lock");
+      expect(r.stderr).toContain(
+        `served from kintent.lock: kintent.yaml exactly as generated from ${file} (instructions unchanged since locking; no LLM call)`,
+      );
     },
   );
+
+  it("kintent.yaml edited after locking: built as committed, and the report says so (no claim of the lock's output)", async () => {
+    const dir = lockedDir();
+    writeFileSync(join(dir, "kintent.yaml"), SHOP.replace("spec:\n", "spec:\n  replicas: 4\n"));
+    const r = await runSidecar(["cmp", "generate"], { cwd: dir, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe((await runCli(["build", dir])).stdout);
+    expect(r.stdout).toContain("replicas: 4");
+    expect(r.stderr).not.toContain("served from kintent.lock");
+    expect(r.stderr).toContain(
+      "built from kintent.yaml as committed — edited since kintent.lock recorded what the model generated from claudernetes.yaml (instructions unchanged since locking; no LLM call)",
+    );
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
 
   it("instructions edited after locking: fails closed, telling the user to run kintent ask --lock", async () => {
     const dir = lockedDir();

@@ -33,7 +33,7 @@ describe("--explain output", () => {
     expect(whyLines.length).toBeGreaterThan(30);
     // Intent reasons point back at the intent file and line.
     expect(text).toMatch(
-      /# why: the medium profile: requests 500m\/512Mi, limits 1\/1Gi \(kintent\.yaml:\d+\)/,
+      /# why: the medium profile: requests 500m\/512Mi, limits 1\/1Gi — Load tests .* \(kintent\.yaml:\d+\)/,
     );
     expect(text).toMatch(/# why: .*v2 changes the payment schema/);
   });

@@ -143,6 +143,9 @@ describe("multi-env example", () => {
           "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution/nodeSelectorTerms/0/matchExpressions",
         ),
         storageClass: at(s, "/spec/volumeClaimTemplates/0/spec/storageClassName"),
+        scratch: (at(s, "/spec/template/spec/volumes") as { name: string }[]).find(
+          (v) => v.name === "scratch",
+        ),
         host: at(find(objects, "Ingress", "agent-runner"), "/spec/rules/0/host"),
       };
     });
@@ -156,6 +159,7 @@ describe("multi-env example", () => {
         memory: "256Mi",
         affinity: undefined,
         storageClass: "standard",
+        scratch: undefined,
         host: "agents.dev.acme.io",
       },
       {
@@ -167,6 +171,7 @@ describe("multi-env example", () => {
         memory: "1Gi",
         affinity: undefined,
         storageClass: "gp3",
+        scratch: undefined,
         host: "agents.staging.acme.io",
       },
       {
@@ -178,6 +183,7 @@ describe("multi-env example", () => {
         memory: "2Gi",
         affinity: [{ key: "workload", operator: "In", values: ["agents"] }],
         storageClass: "gp3-encrypted",
+        scratch: undefined,
         host: "agents.acme.io",
       },
     ]);
@@ -198,15 +204,15 @@ describe("traefik-canary example (the brief's conversational GitOps canary)", ()
   it("splits one host 90/10 through a TraefikService and an ExternalName bridge", () => {
     const wrr = find(objects, "TraefikService", "web-wrr", "web");
     expect(at(wrr, "/spec/weighted/services")).toEqual([
-      { name: "web", port: 8080, weight: 90 },
-      { name: "web-canary-bridge", port: 8080, weight: 10 },
+      { name: "web", port: 8080, weight: 90, middlewares: [{ name: "web-headers" }] },
+      { name: "web-canary-proxy", port: 8080, weight: 10, middlewares: [{ name: "web-canary-headers" }] },
     ]);
-    const bridge = find(objects, "Service", "web-canary-bridge", "web");
+    const bridge = find(objects, "Service", "web-canary-proxy", "web");
     expect(at(bridge, "/spec/type")).toBe("ExternalName");
     expect(at(bridge, "/spec/externalName")).toBe("web-canary.web-canary.svc.cluster.local");
   });
 
-  it("runs stable (3) and canary (2) in their own namespaces, with their own pod selectors and headers config", () => {
+  it("runs stable (3) and canary (2) in their own namespaces, with their own pod selectors, labels, headers and config", () => {
     const stable = find(objects, "Deployment", "web", "web");
     const canary = find(objects, "Deployment", "web-canary", "web-canary");
     expect([at(stable, "/spec/replicas"), at(canary, "/spec/replicas")]).toEqual([3, 2]);
@@ -215,9 +221,19 @@ describe("traefik-canary example (the brief's conversational GitOps canary)", ()
     expect(
       at(find(objects, "Service", "web-canary", "web-canary"), "/spec/selector/app.kubernetes.io~1instance"),
     ).toBe("web-canary");
+    expect(at(stable, "/spec/template/metadata/labels/track")).toBe("stable");
+    expect(at(canary, "/spec/template/metadata/labels/track")).toBe("canary");
+    expect(
+      at(find(objects, "Middleware", "web-headers", "web"), "/spec/headers/customResponseHeaders"),
+    ).toEqual({
+      "X-Track": "stable",
+    });
+    expect(
+      at(find(objects, "Middleware", "web-canary-headers", "web"), "/spec/headers/customResponseHeaders"),
+    ).toEqual({ "X-Track": "canary" });
     expect(
       String(at(find(objects, "ConfigMap", "web-files", "web"), "/data/etc-nginx-conf.d-default.conf")),
-    ).toContain("X-Track stable");
+    ).toContain("X-Version 1.27.3");
     expect(
       String(
         at(
@@ -225,7 +241,7 @@ describe("traefik-canary example (the brief's conversational GitOps canary)", ()
           "/data/etc-nginx-conf.d-default.conf",
         ),
       ),
-    ).toContain("X-Track canary");
+    ).toContain("X-Version 1.27.4");
     expect(objects.filter((o) => o.kind === "Namespace").map((o) => o.metadata.name)).toEqual([
       "web",
       "web-canary",
@@ -292,5 +308,37 @@ describe("score example", () => {
     expect(at(find(objects, "ConfigMap", "orders-files"), "/data/etc-orders-config.yaml")).toBe(
       "listen: 0.0.0.0:8080\nname: orders\n",
     );
+  });
+});
+
+describe("claudernetes-nginx example (“Deploy nginx with 2 replicas and a LoadBalancer service”)", () => {
+  it("runs 2 nginx replicas behind a LoadBalancer on port 80 that outside clients may reach", async () => {
+    const { objects } = await buildExample("claudernetes-nginx", "default");
+    expect(at(find(objects, "Deployment", "nginx"), "/spec/replicas")).toBe(2);
+    const svc = find(objects, "Service", "nginx");
+    expect([at(svc, "/spec/type"), at(svc, "/spec/externalTrafficPolicy"), at(svc, "/spec/ports")]).toEqual([
+      "LoadBalancer",
+      "Local",
+      [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+    ]);
+    expect(at(find(objects, "NetworkPolicy", "nginx"), "/spec/ingress")).toEqual([
+      { ports: [{ port: 8080, protocol: "TCP" }] },
+    ]);
+    expect(objects.map((o) => o.kind)).not.toContain("Ingress");
+  });
+});
+
+describe("autodock example (Argo Workflows server, the webhook EventSource under extra/)", () => {
+  it("starts argo-server with its arguments and token, and carries the EventSource beside it", async () => {
+    const { objects, findings } = await buildExample("autodock", "prod");
+    const d = find(objects, "Deployment", "argo-server", "argo");
+    expect(container(d).args).toEqual(["server", "--secure=false", "--auth-mode=server"]);
+    expect(at(d, "/spec/template/spec/serviceAccountName")).toBe("argo-server");
+    expect(at(d, "/spec/template/spec/automountServiceAccountToken")).toBe(true);
+    const es = find(objects, "EventSource", "webhook", "argo");
+    expect(at(es, "/metadata/labels/app.kubernetes.io~1part-of")).toBe("argo-server");
+    // Validated with the CRD the example brings (.kintent.yaml schemas), not skipped.
+    expect(findings.filter((f) => f.object?.kind === "EventSource")).toEqual([]);
+    expect(findings.filter((f) => f.severity === "error")).toEqual([]);
   });
 });

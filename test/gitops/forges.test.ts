@@ -242,7 +242,8 @@ describe("GitLab merge requests (the REST endpoints kintent calls; nested group 
       expect(state.pulls[0]?.body).toContain(`from intent \`${hash}\``);
       expect(state.pulls[0]?.body).toContain("15 added, 0 changed, 0 removed");
       expect(git(bare, ["log", "-1", "--format=%B", branch])).toContain(
-        "Objects: 0 added, 2 changed, 0 removed",
+        // The image and, on each of the 14 objects, the version label it gives; the Application's summary.
+        "Objects: 0 added, 15 changed, 0 removed",
       );
       expectNoToken(token, [
         r.stdout,

@@ -145,7 +145,11 @@ describe("kintent propose (bare repository on disk, no forge)", () => {
     expect(kintentBranch(f.bare)).toBe(branch);
     expect(git(f.bare, ["rev-parse", `${branch}~1`])).toBe(first); // fast-forward, nothing rewritten
     const message = git(f.bare, ["log", "-1", "--format=%B", branch]);
-    expect(message).toContain("Objects: 0 added, 2 changed, 0 removed");
+    // The image, the version label on each of the app's 14 objects, the Application's summary.
+    expect(message).toContain("Objects: 0 added, 15 changed, 0 removed");
+    expect(message).toContain(
+      '~ apps/my-service/prod: Service payments/my-service (metadata.labels["app.kubernetes.io/version"])',
+    );
     expect(message).toMatch(
       /~ apps\/my-service\/prod: Rollout payments\/my-service \(.*spec\.template\.spec\.containers\[my-service\]\.image/,
     );

@@ -35,6 +35,8 @@ const OVERRIDABLE = new Set([
   "tier",
   "env",
   "expose",
+  "service",
+  "storage",
   "rollout",
   "labels",
 ]);

@@ -37,6 +37,7 @@ import {
   weightedCanary,
 } from "./rollout-target.js";
 import { clean, envOf, imageOrTag, int, onOff, ref } from "./verb-args.js";
+import { keepVersionLabelInStep } from "./version-label.js";
 
 export const OPERATIONS = [
   defineOp({
@@ -49,8 +50,11 @@ export const OPERATIONS = [
       })
       .describe("Set the container image, or only its tag (give exactly one of image, tag)."),
     why: "image",
-    apply(op, { doc, at }) {
-      doc.set(at("image"), imageFrom(doc, op, at("image")));
+    apply(op, { doc, env, at }) {
+      const before = (doc.get(at("image")) ?? doc.get(["spec", "image"])) as string | undefined;
+      const after = imageFrom(doc, op, at("image"));
+      doc.set(at("image"), after);
+      keepVersionLabelInStep(doc, env, before, after);
     },
     verb: {
       args: "<image>",
@@ -364,7 +368,10 @@ export const OPERATIONS = [
     why: "rollout",
     apply(_op, { doc, env, at, context }) {
       requireWeighted(context, "canary-promote");
-      doc.set(at("image"), runningCanaryImage(doc, env, "canary-promote"));
+      const before = (doc.get(at("image")) ?? doc.get(["spec", "image"])) as string | undefined;
+      const after = runningCanaryImage(doc, env, "canary-promote");
+      doc.set(at("image"), after);
+      keepVersionLabelInStep(doc, env, before, after);
       stopCanary(doc, weightedCanary(doc, env, context, "canary-promote"), env);
     },
     verb: {
@@ -512,6 +519,78 @@ export const OPERATIONS = [
     apply(_op, { doc, env, at }) {
       if (env !== undefined) doc.set(at("expose"), false);
       else doc.remove(at("expose"));
+    },
+  }),
+
+  defineOp({
+    schema: z
+      .strictObject({
+        op: z.literal("service"),
+        type: z
+          .enum(["ClusterIP", "NodePort", "LoadBalancer"])
+          .optional()
+          .describe("ClusterIP (inside the cluster), NodePort, or LoadBalancer (a cloud load balancer)."),
+        headless: z.boolean().optional().describe("No virtual IP: DNS answers with the pods' addresses."),
+        externalTrafficPolicy: z
+          .enum(["Cluster", "Local"])
+          .optional()
+          .describe("NodePort/LoadBalancer: Local keeps the client's source IP."),
+        annotations: z
+          .record(z.string().min(1), z.string().nullable())
+          .optional()
+          .describe("Service annotations (cloud load balancer settings); null removes one."),
+        env: envTarget,
+      })
+      .describe("Set the app's Service: type, headless, externalTrafficPolicy, annotations."),
+    why: "service",
+    apply(op, { doc, at }) {
+      const path = at("service");
+      const fields = ["type", "headless", "externalTrafficPolicy"] as const;
+      if (fields.every((k) => op[k] === undefined) && op.annotations === undefined)
+        throw new OpFailure("service: give a type, headless, externalTrafficPolicy or annotations");
+      for (const k of fields) if (op[k] !== undefined) doc.set([...path, k], op[k]);
+      // Outside traffic policy means nothing on a ClusterIP Service: a switch back drops it.
+      if (op.type === "ClusterIP" && op.externalTrafficPolicy === undefined)
+        doc.remove([...path, "externalTrafficPolicy"]);
+      for (const [k, v] of Object.entries(op.annotations ?? {})) {
+        if (v === null) doc.remove([...path, "annotations", k]);
+        else doc.set([...path, "annotations", k], v);
+      }
+    },
+    verb: {
+      args: "[type]",
+      description:
+        "the app's Service: ClusterIP, NodePort or LoadBalancer (with --annotation, --external-traffic-policy)",
+      options: [
+        {
+          flags: "--external-traffic-policy <policy>",
+          description: "Cluster or Local (keeps the client IP)",
+          choices: ["Cluster", "Local"],
+        },
+        { flags: "--headless", description: "no virtual IP: DNS answers with the pods' addresses" },
+        { flags: "--annotation <key=value...>", description: "Service annotation (key- removes it)" },
+      ],
+      build: ([type], o) => {
+        const annotations: Record<string, string | null> = {};
+        for (const a of (o.annotation as string[] | undefined) ?? []) {
+          if (a.endsWith("-") && !a.includes("=")) annotations[a.slice(0, -1)] = null;
+          else {
+            const eq = a.indexOf("=");
+            if (eq <= 0) throw new UsageError(`annotation \`${a}\`: write key=value or key-`);
+            annotations[a.slice(0, eq)] = a.slice(eq + 1);
+          }
+        }
+        return [
+          clean({
+            op: "service",
+            type,
+            headless: o.headless === true ? true : undefined,
+            externalTrafficPolicy: o.externalTrafficPolicy as string | undefined,
+            annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+            ...envOf(o),
+          }),
+        ];
+      },
     },
   }),
 
@@ -679,17 +758,48 @@ export const OPERATIONS = [
       .strictObject({
         op: z.literal("storage"),
         name: dnsLabel,
-        path: z.string().startsWith("/"),
-        size: quantity,
+        path: z.string().startsWith("/").optional().describe("Mount path (needed for a new volume)."),
+        size: quantity.optional().describe("Size, e.g. 10Gi (needed for a new volume)."),
         storageClass: z.string().optional(),
         accessMode: z.enum(["ReadWriteOnce", "ReadWriteOncePod", "ReadWriteMany", "ReadOnlyMany"]).optional(),
+        emptyDir: z
+          .boolean()
+          .optional()
+          .describe(
+            "With env: true makes the volume a pod-lifetime emptyDir there (no claim); false goes back to the claim.",
+          ),
+        env: envTarget,
       })
-      .describe("Add or change a persistent volume (the app becomes a StatefulSet)."),
+      .describe(
+        "Add or change a persistent volume (the app becomes a StatefulSet); with env, what differs in that environment (storageClass, size, accessMode, emptyDir).",
+      ),
     why: "storage",
-    apply(op, { doc }) {
+    apply(op, { doc, env }) {
       const list = (doc.getJS(["spec", "storage"]) as { name?: string }[] | undefined) ?? [];
       const i = list.findIndex((s) => s.name === op.name);
-      const { op: _op, ...value } = op;
+      if (env !== undefined) {
+        if (i < 0) throw new OpFailure(`storage ${op.name}: declare the volume for every environment first`);
+        if (op.path !== undefined)
+          throw new OpFailure(
+            "storage: the mount path is the same in every environment; drop env to change it",
+          );
+        const at: Path = ["spec", "environments", env, "storage", op.name];
+        if (op.emptyDir === true) {
+          if (op.storageClass !== undefined || op.size !== undefined || op.accessMode !== undefined)
+            throw new OpFailure("storage: an emptyDir has no storageClass, size or accessMode of its own");
+          doc.set(at, "emptyDir");
+          return;
+        }
+        if (op.emptyDir === false || doc.get(at) === "emptyDir") doc.remove(at);
+        for (const k of ["storageClass", "size", "accessMode"] as const)
+          if (op[k] !== undefined) doc.set([...at, k], op[k]);
+        return;
+      }
+      if (op.emptyDir !== undefined)
+        throw new OpFailure("storage: emptyDir is chosen per environment; give env");
+      if (i < 0 && (op.path === undefined || op.size === undefined))
+        throw new OpFailure(`storage ${op.name}: a new volume needs a path and a size`);
+      const { op: _op, env: _env, emptyDir: _emptyDir, ...value } = op;
       if (i < 0) doc.append(["spec", "storage"], value, "storage");
       else
         for (const [k, v] of Object.entries(value))
@@ -706,6 +816,7 @@ export const OPERATIONS = [
           flags: "--access-mode <mode>",
           description: "ReadWriteOnce, ReadWriteOncePod, ReadWriteMany or ReadOnlyMany",
         },
+        { flags: "--empty-dir", description: "with --env: a pod-lifetime emptyDir there" },
         { flags: "--remove", description: "remove the volume" },
       ],
       build: ([name], o) =>
@@ -715,10 +826,12 @@ export const OPERATIONS = [
               clean({
                 op: "storage",
                 name: name ?? "",
-                path: (o.path as string | undefined) ?? "",
-                size: (o.size as string | undefined) ?? "",
+                path: o.path as string | undefined,
+                size: o.size as string | undefined,
                 storageClass: o.storageClass as string | undefined,
                 accessMode: o.accessMode as string | undefined,
+                emptyDir: o.emptyDir === true ? true : undefined,
+                ...envOf(o),
               }),
             ],
     },

@@ -18,6 +18,8 @@ export interface Subject {
   pointer?: string;
 }
 
+export type RegistryAuthMethod = "pull-secret" | "node-role" | "workload-identity" | "anonymous";
+
 /** Facts about where the manifests will run, when known (kintent's own output knows them). */
 export interface ValidationContext {
   environment?: string;
@@ -29,6 +31,12 @@ export interface ValidationContext {
   traefik?: { allowCrossNamespace?: boolean; allowExternalNameServices?: boolean };
   /** Registries that need credentials (host suffixes), besides the well-known private ones. */
   privateRegistries?: string[];
+  /**
+   * How registries authenticate, keyed by host or `host/path-prefix` (the longest match wins): only
+   * `pull-secret` registries need an imagePullSecret; nodes (node-role) or the pod's ServiceAccount
+   * (workload-identity) pull the others, or they are public (anonymous).
+   */
+  registryAuth?: Record<string, RegistryAuthMethod>;
 }
 
 /** Read-only view of the whole bundle for cross-resource checks. */

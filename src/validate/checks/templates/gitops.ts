@@ -15,6 +15,7 @@ import {
   strings,
 } from "../../objects.js";
 import { isProduction } from "./reliability.js";
+import { matchRegistry } from "../../../core/image.js";
 
 /** Hosts and URLs that are placeholders, never real infrastructure. */
 const PLACEHOLDER_HOST =
@@ -174,12 +175,13 @@ const PRIVATE_REGISTRY = [
 
 export const privateRegistryPullSecret: Template<{ registries: string[] }> = {
   key: "private-registry-pull-secret",
-  description: "Images from private registries need an imagePullSecret on the pod or its ServiceAccount.",
+  description:
+    "Images from private registries need an imagePullSecret on the pod or its ServiceAccount — unless the platform says the registry authenticates otherwise (node role, workload identity).",
   kinds: ["DeploymentLike"],
   params: z.object({ registries: z.array(z.string()) }).strict(),
   messages: {
     noSecret:
-      "container `{{container}}` pulls from private registry {{registry}} but the pod has no imagePullSecrets (nor does ServiceAccount `{{sa}}`)",
+      "container `{{container}}` pulls from private registry {{registry}} but the pod has no imagePullSecrets (nor does ServiceAccount `{{sa}}`); if its nodes or its ServiceAccount pull with a cloud identity instead, say so in the platform's `registries` (auth: node-role or workload-identity)",
   },
   check({ subject, object, bundle, params, report }) {
     const pod = podSpecOf(object);
@@ -189,16 +191,23 @@ export const privateRegistryPullSecret: Template<{ registries: string[] }> = {
     const sa = bundle.find("ServiceAccount", saName, bundle.namespaceOf(subject));
     if (sa && asArr(sa.object.imagePullSecrets).length > 0) return;
     const extra = [...params.registries, ...(bundle.context.privateRegistries ?? [])];
+    const auth = bundle.context.registryAuth ?? {};
     for (const c of containersOf(pod)) {
-      const reg = imageParts(asStr(c.container.image) ?? "").registry;
-      if (!reg) continue;
+      const image = asStr(c.container.image) ?? "";
+      // The platform's word on how this registry authenticates comes first.
+      const key = matchRegistry(image, Object.keys(auth));
+      const method = key !== undefined ? auth[key] : undefined;
+      if (method !== undefined && method !== "pull-secret") continue;
+      const reg = imageParts(image).registry;
       if (
-        PRIVATE_REGISTRY.some((re) => re.test(reg)) ||
-        extra.some((r) => reg === r || reg.endsWith(`.${r}`))
+        method === "pull-secret" ||
+        (reg !== undefined &&
+          (PRIVATE_REGISTRY.some((re) => re.test(reg)) ||
+            extra.some((r) => reg === r || reg.endsWith(`.${r}`))))
       ) {
         report({
           messageId: "noSecret",
-          data: { container: c.name, registry: reg, sa: saName },
+          data: { container: c.name, registry: reg ?? key ?? "docker.io", sa: saName },
           path: `${c.path}/image`,
         });
       }
