@@ -21,6 +21,7 @@ import {
   EXTRAS_ENVS,
   PARTIAL,
   extrasApp,
+  extrasIntent,
   extrasProject,
   withDuplicate,
   fixtureWithExtra,
