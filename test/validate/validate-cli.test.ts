@@ -105,7 +105,7 @@ spec:
       (f) => `${f.severity} ${f.message}`,
     );
     expect(msgs).toContain(
-      "error Deployment is not served as apps/v1beta1 by Kubernetes v1.36.3; use `apps/v1`",
+      "error Deployment apps/v1beta1 was removed in Kubernetes 1.16 and is refused by the API server — use apiVersion `apps/v1`",
     );
     expect(msgs).toContain("error unknown kind `Deploymnet` in apps/v1 — did you mean `Deployment`?");
     expect(msgs).toContain(
