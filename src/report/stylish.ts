@@ -14,7 +14,7 @@ const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${
 function objectName(f: Finding): string {
   if (!f.object) return "";
   const o = f.object;
-  return `${o.kind}${o.namespace ? ` ${o.namespace}/` : " "}${o.name}`;
+  return `${o.kind}${o.namespace ? ` ${o.namespace}/` : " "}${o.name || "(no name)"}`;
 }
 
 export function formatStylish(findings: readonly Finding[], options: StylishOptions = {}): string {
