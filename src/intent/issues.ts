@@ -25,6 +25,7 @@ export function fieldPath(path: readonly PathSeg[]): string {
 }
 
 function describeType(v: unknown): string {
+  if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a map";

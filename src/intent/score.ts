@@ -214,6 +214,13 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
 
   const service = isObj(w.service) ? w.service : {};
   if (isObj(service.ports)) {
+    const bad = Object.entries(service.ports).filter(([, p]) => !isObj(p) || typeof p.port !== "number");
+    for (const [pname, p] of bad)
+      err(
+        ["service", "ports", pname, ...(isObj(p) ? ["port"] : [])],
+        `service port \`${pname}\` needs a numeric \`port\`, got ${describe(isObj(p) ? p.port : p)}`,
+      );
+    if (bad.length > 0) return { errors, warnings };
     spec.ports = Object.entries(service.ports).map(([pname, p]) => {
       const po = isObj(p) ? p : {};
       const target = typeof po.targetPort === "number" ? po.targetPort : (po.port as number);
@@ -263,7 +270,7 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
   const parsed = appIntent.safeParse(app);
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
-      err([...cpath], `Score field maps to an invalid kintent value at ${i.path.join(".")}: ${i.message}`);
+      err([...cpath], `Score field maps to an invalid kintent value at ${i.path.join(".")}: ${i.message.replace(/\bundefined\b/g, "nothing")}`);
     }
     return { errors, warnings };
   }

@@ -28,12 +28,12 @@ const MARKER_TEXT =
 
 /**
  * One path component from object data (a kind, a name, a namespace): object data is never a path. Only
- * `[a-z0-9._-]` survive (anything else becomes `_`), a leading dot is escaped (no `..`, no hidden files), and
+ * `[a-z0-9._-]` survive (anything else becomes `_`), a leading dot or dash is escaped (no `..`, no hidden files, no option-like names), and
  * long components are cut and suffixed with a hash of the original so two different names stay apart.
  */
 export function safeFileComponent(value: string): string {
   let s = value.toLowerCase().replace(/[^a-z0-9._-]/g, "_");
-  if (s === "" || s.startsWith(".")) s = `_${s}`;
+  if (s === "" || s.startsWith(".") || s.startsWith("-")) s = `_${s}`;
   if (s.length > 100 || s !== value.toLowerCase())
     s = `${s.slice(0, 100)}-${createHash("sha256").update(value).digest("hex").slice(0, 8)}`;
   return s;
