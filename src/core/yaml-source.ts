@@ -149,10 +149,14 @@ export function parseYamlStream(input: string, file: string): ParsedStream {
   list.forEach((doc, index) => {
     for (const e of doc.errors) {
       const p = lineCounter.linePos(e.pos[0]);
+      const lineText = text.split("\n")[p.line - 1] ?? "";
       errors.push({
         message: /call stack/i.test(e.message)
           ? "the document nests too deeply to be read"
-          : (e.message.split("\n")[0] ?? e.message),
+          : (e.message.split("\n")[0] ?? e.message) +
+            (/:\s*\{\{|^\s*-\s*\{\{/.test(lineText)
+              ? " — a value starting with `{{` must be quoted: YAML reads `{` as the start of a mapping (write `'{{…}}…'`)"
+              : ""),
         loc: { file, line: p.line, column: p.col },
       });
     }

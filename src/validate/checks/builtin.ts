@@ -502,6 +502,90 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     remediation: "Use manual sync in production, or automated without prune.",
     docs: "https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/",
   },
+  // --- ApplicationSets: every generated Application, reviewed (src/validate/appset) ------------
+  {
+    id: "appset-placeholder",
+    category: "gitops",
+    severity: "error",
+    template: "appset-placeholders",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Every Application an ApplicationSet generates points at a real cluster and repository (no example.com, <cluster>, CHANGEME).",
+    remediation: "Put the real cluster URL in the generator elements (or use the cluster generator).",
+    docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators/",
+  },
+  {
+    id: "appset-unrendered",
+    category: "gitops",
+    severity: "error",
+    template: "appset-unrendered",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Template variables no generator fills stay as text in the generated Applications (fasttemplate leaves them, Go templates print <no value>).",
+    remediation:
+      "Name a parameter the generators produce; with goTemplate, set goTemplateOptions: [missingkey=error].",
+    docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/GoTemplate/",
+  },
+  {
+    id: "appset-cross-product",
+    category: "gitops",
+    severity: "error",
+    template: "appset-cross-product",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Generators yield one Application per name: two with one name are an unintended cross product (a matrix of environments × registries).",
+    remediation:
+      "Pair values that belong together in one list element (env + registry), or put every parameter into the name.",
+    docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Matrix/",
+  },
+  {
+    id: "appset-registries",
+    category: "gitops",
+    severity: "error",
+    template: "appset-registries",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Registries per environment: production does not pull public images; a private registry comes with image pull secrets.",
+    remediation:
+      "Give each environment its registry in the generator, and its pull secret (kintent: the environment's registry and pullSecret).",
+    docs: DOCS,
+  },
+  {
+    id: "appset-sync-policy",
+    category: "gitops",
+    severity: "error",
+    template: "appset-sync",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Sync policy per environment: no automated prune in production, not one automated policy for every environment.",
+    remediation:
+      "Set the sync policy per environment (a generator field and templatePatch); production: manual.",
+    docs: "https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/",
+  },
+  {
+    id: "appset-namespaces",
+    category: "gitops",
+    severity: "warning",
+    template: "appset-namespaces",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Generated Applications keep environments in their own namespaces, never share a destination, and deploy into namespaces that exist or are created.",
+    remediation:
+      "Derive the namespace from the environment; add CreateNamespace=true or the Namespace object.",
+    docs: "https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#create-namespace",
+  },
+  {
+    id: "appset-offline",
+    category: "gitops",
+    severity: "info",
+    template: "appset-offline",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Generators that need a live repository or cluster (git, scmProvider, pullRequest, …) are named as not reviewed offline.",
+    remediation:
+      "Add the Argo CD cluster Secrets to the inputs for the cluster generator; review git-generated Applications after rendering.",
+    docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators/",
+  },
   {
     id: "namespace-alignment",
     category: "gitops",

@@ -4,6 +4,7 @@ import * as security from "./security.js";
 import * as reliability from "./reliability.js";
 import * as graph from "./graph.js";
 import * as gitops from "./gitops.js";
+import * as appset from "./appset.js";
 
 const all = [
   security.privileged,
@@ -38,6 +39,13 @@ const all = [
   graph.rolloutServices,
   graph.argoDestination,
   gitops.placeholders,
+  appset.appsetPlaceholders,
+  appset.appsetUnrendered,
+  appset.appsetCrossProduct,
+  appset.appsetRegistries,
+  appset.appsetSync,
+  appset.appsetNamespaces,
+  appset.appsetOffline,
   gitops.unrendered,
   gitops.privateRegistryPullSecret,
   gitops.productionSync,
