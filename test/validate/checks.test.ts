@@ -1188,7 +1188,136 @@ const cases: Case[] = [
     ],
     fires: ["no cpu limit"],
   },
+  // --- ApplicationSets (each generated Application reviewed) ---
+  ...appsetCases(),
 ];
+
+function appsetCases(): Case[] {
+  const appset = (
+    elements: Record<string, unknown>[],
+    spec: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "ApplicationSet",
+    metadata: { name: "shop", namespace: "argocd" },
+    spec: {
+      generators: [{ list: { elements } }],
+      template: {
+        metadata: { name: "shop-{{env}}" },
+        spec: {
+          project: "default",
+          source: { repoURL: "https://git.acme.io/shop.git", path: "apps/shop/{{env}}" },
+          destination: { server: "{{server}}", namespace: "shop-{{env}}" },
+          syncPolicy: { syncOptions: ["CreateNamespace=true"] },
+          ...spec,
+        },
+      },
+      ...extra,
+    },
+  });
+  const envs = [
+    { env: "dev", server: "https://dev.acme.internal" },
+    { env: "prod", server: "https://prod.acme.internal" },
+  ];
+  return [
+    {
+      check: "appset-placeholder",
+      name: "example.com cluster",
+      objects: [appset([{ env: "dev", server: "https://dev.example.com" }], {})],
+      fires: ["`https://dev.example.com`: a placeholder"],
+      path: "/spec/template/spec/destination/server",
+    },
+    { check: "appset-placeholder", name: "real clusters", objects: [appset(envs, {})], fires: [] },
+    {
+      check: "appset-unrendered",
+      name: "a parameter no generator has",
+      objects: [appset(envs, { source: { repoURL: "https://git.acme.io/shop.git", path: "apps/{{envv}}" } })],
+      fires: ["no generator provides `envv` — did you mean `env`?"],
+    },
+    { check: "appset-unrendered", name: "every parameter provided", objects: [appset(envs, {})], fires: [] },
+    {
+      check: "appset-cross-product",
+      name: "two Applications per name",
+      objects: [appset([...envs, { env: "dev", server: "https://dev2.acme.internal" }], {})],
+      fires: ["2 generated Applications are named `shop-dev`"],
+    },
+    { check: "appset-cross-product", name: "one per name", objects: [appset(envs, {})], fires: [] },
+    {
+      check: "appset-registries",
+      name: "docker.io in production",
+      objects: [
+        appset(envs, {
+          source: {
+            repoURL: "https://git.acme.io/shop.git",
+            path: "x/{{env}}",
+            kustomize: { images: ["shop=docker.io/acme/shop:1.0"] },
+          },
+        }),
+      ],
+      fires: ["deploys production from the public registry docker.io"],
+    },
+    {
+      check: "appset-registries",
+      name: "the organisation's registry with a pull secret",
+      objects: [
+        appset(
+          envs.map((e) => ({ ...e, pullSecret: "ecr" })),
+          {
+            source: {
+              repoURL: "https://git.acme.io/shop.git",
+              path: "x/{{env}}",
+              kustomize: { images: ["shop=1234.dkr.ecr.eu-west-1.amazonaws.com/shop:1.0"] },
+            },
+          },
+        ),
+      ],
+      fires: [],
+    },
+    {
+      check: "appset-sync-policy",
+      name: "prune everywhere",
+      objects: [appset(envs, { syncPolicy: { automated: { prune: true } } })],
+      fires: ["syncs automatically with prune in production", "gets the same automated sync policy"],
+    },
+    { check: "appset-sync-policy", name: "manual sync", objects: [appset(envs, {})], fires: [] },
+    {
+      check: "appset-namespaces",
+      name: "one namespace on one cluster",
+      objects: [
+        appset(
+          [
+            { env: "dev", server: "https://k" },
+            { env: "prod", server: "https://k" },
+          ],
+          { destination: { server: "{{server}}", namespace: "shop" } },
+        ),
+      ],
+      fires: ["deploy into the same destination https://k shop", "deploys into namespace `shop`"],
+    },
+    {
+      check: "appset-namespaces",
+      name: "a namespace per environment",
+      objects: [appset(envs, {})],
+      fires: [],
+    },
+    {
+      check: "appset-offline",
+      name: "a git generator",
+      objects: [
+        {
+          ...appset(envs, {}),
+          spec: {
+            generators: [{ git: { repoURL: "https://x", directories: [{ path: "*" }] } }],
+            template: {},
+          },
+        },
+      ],
+      fires: ["not reviewed offline: the git generator needs a live repository"],
+    },
+    { check: "appset-offline", name: "a list generator", objects: [appset(envs, {})], fires: [] },
+  ];
+}
 
 describe("built-in checks", () => {
   it("every built-in check has at least one firing and one quiet case", () => {

@@ -53,7 +53,7 @@ export function flatten(o: Obj, prefix = "", out: Record<string, string> = {}): 
     const key = prefix ? `${prefix}.${k}` : k;
     if (isObj(v)) flatten(v, key, out);
     else if (Array.isArray(v)) out[key] = JSON.stringify(v);
-    else out[key] = v === null || v === undefined ? "" : String(v);
+    else out[key] = typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : "";
   }
   return out;
 }
