@@ -42,11 +42,11 @@ describe("the seed's AI-written ApplicationSet", () => {
     expect(cross?.message).toMatch(/list\.elements\[2\] \(line 19\) × .*list\.elements\[0\] \(line 23\)/);
     expect(cross?.loc?.line).toBe(27);
     // 3. prod pulls from docker.io, 4. the private registry has no pull secrets
-    const pub = has("appset-registries", /deploys production from the public registry docker\.io/);
+    const pub = has("appset-public-registry", /deploys production from the public registry docker\.io/);
     expect(pub?.loc?.line).toBe(36);
     expect(
       has(
-        "appset-registries",
+        "appset-pull-secret",
         /pulls from the private registry 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com but nothing in it sets image pull secrets/,
       ),
     ).toBeDefined();

@@ -502,6 +502,61 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     remediation: "Use manual sync in production, or automated without prune.",
     docs: "https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/",
   },
+  // --- References the API server or the kubelet refuse only at run time -----------------------
+  {
+    id: "missing-key",
+    category: "graph",
+    severity: "error",
+    template: "missing-key",
+    scope: { kinds: ["DeploymentLike"] },
+    description:
+      "Keys a pod reads from a ConfigMap or Secret in the bundle (env valueFrom, volume items) exist there.",
+    remediation: "Use a key the ConfigMap/Secret has (or add it), or mark the reference optional.",
+    docs: "https://kubernetes.io/docs/concepts/configuration/configmap/",
+  },
+  {
+    id: "service-account-exists",
+    category: "graph",
+    severity: "error",
+    template: "service-account-exists",
+    scope: { kinds: ["DeploymentLike"] },
+    description:
+      "The ServiceAccount a pod runs as exists in the bundle (when the bundle has ServiceAccounts).",
+    remediation: "Add the ServiceAccount, fix the name, or declare it external.",
+    docs: "https://kubernetes.io/docs/concepts/security/service-accounts/",
+  },
+  {
+    id: "selector-matches-template",
+    category: "graph",
+    severity: "error",
+    template: "selector-matches-template",
+    scope: { kinds: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"] },
+    description:
+      "A workload's selector matches its pod template's labels (the API server rejects it otherwise).",
+    remediation: "Make spec.selector.matchLabels a subset of spec.template.metadata.labels.",
+    docs: "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector",
+  },
+  {
+    id: "probe-port",
+    category: "reliability",
+    severity: "error",
+    template: "probe-ports",
+    scope: { kinds: ["DeploymentLike"] },
+    description:
+      "Probes target a port the container defines (a named port that does not exist fails every probe).",
+    remediation: "Use a port name or number from the container's ports.",
+    docs: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+  },
+  {
+    id: "network-policy-peer",
+    category: "graph",
+    severity: "warning",
+    template: "network-policy-peers",
+    scope: { kinds: ["NetworkPolicy"] },
+    description: "NetworkPolicy peers in the policy's namespace select pods that exist in the bundle.",
+    remediation: "Fix the peer's labels, or add a namespaceSelector when the peer lives elsewhere.",
+    docs: "https://kubernetes.io/docs/concepts/services-networking/network-policies/",
+  },
   // --- ApplicationSets: every generated Application, reviewed (src/validate/appset) ------------
   {
     id: "appset-placeholder",
@@ -539,21 +594,34 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Matrix/",
   },
   {
-    id: "appset-registries",
+    id: "appset-public-registry",
+    category: "gitops",
+    severity: "warning",
+    template: "appset-registries",
+    params: { aspect: "public-in-production" },
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Registries per environment: a generated production Application does not pull public images (docker.io, quay.io, public ECR).",
+    remediation:
+      "Give production the organisation's registry in the generator (kintent: the environment's registry).",
+    docs: DOCS,
+  },
+  {
+    id: "appset-pull-secret",
     category: "gitops",
     severity: "error",
     template: "appset-registries",
+    params: { aspect: "pull-secrets" },
     scope: { kinds: ["ApplicationSet"] },
     description:
-      "Registries per environment: production does not pull public images; a private registry comes with image pull secrets.",
-    remediation:
-      "Give each environment its registry in the generator, and its pull secret (kintent: the environment's registry and pullSecret).",
-    docs: DOCS,
+      "A generated Application that pulls from a private registry (ECR, GCR, ACR, …) sets image pull secrets.",
+    remediation: "Add the pull secret per environment (kintent: the environment's pullSecret).",
+    docs: "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/",
   },
   {
     id: "appset-sync-policy",
     category: "gitops",
-    severity: "error",
+    severity: "warning",
     template: "appset-sync",
     scope: { kinds: ["ApplicationSet"] },
     description:

@@ -292,24 +292,24 @@ function mentionsPullSecret(g: GeneratedApp): boolean {
   return hay.some((s) => /pull-?secrets?[^=]*=\s*\S/i.test(s));
 }
 
-export const appsetRegistries: Template<Record<string, never>> = {
+export const appsetRegistries: Template<{ aspect: "public-in-production" | "pull-secrets" }> = {
   key: "appset-registries",
   description:
-    "Per environment: production pulls from the organisation's registry, not a public one; a private registry needs pull secrets.",
+    "Per environment: production pulls from the organisation's registry, not a public one (aspect public-in-production); a private registry needs pull secrets (aspect pull-secrets).",
   kinds: ["ApplicationSet"],
-  params: z.object({}).strict(),
+  params: z.object({ aspect: z.enum(["public-in-production", "pull-secrets"]) }).strict(),
   messages: {
     publicInProd:
       "{{app}} deploys production from the public registry {{registry}}: production images come from the organisation's registry (scanned, pinned, rate-limit free)",
     noPullSecret:
       "{{app}} pulls from the private registry {{registry}} but nothing in it sets image pull secrets: pods fail with ErrImagePull",
   },
-  check({ subject, bundle, report }) {
+  check({ subject, bundle, params, report }) {
     const seen = new Set<string>();
     for (const g of review(subject, bundle).apps) {
       for (const { registry, path } of registriesOf(g)) {
         const at = templatePointer(subject.object, path);
-        if (PUBLIC_REGISTRY.test(registry) && isProd(g)) {
+        if (params.aspect === "public-in-production" && PUBLIC_REGISTRY.test(registry) && isProd(g)) {
           const k = `p\u0000${registry}\u0000${asStr(asObj(g.app.metadata).name) ?? ""}`;
           if (!seen.has(k)) {
             seen.add(k);
@@ -320,7 +320,11 @@ export const appsetRegistries: Template<Record<string, never>> = {
             });
           }
         }
-        if (PRIVATE_REGISTRY.some((re) => re.test(registry)) && !mentionsPullSecret(g)) {
+        if (
+          params.aspect === "pull-secrets" &&
+          PRIVATE_REGISTRY.some((re) => re.test(registry)) &&
+          !mentionsPullSecret(g)
+        ) {
           const k = `s\u0000${registry}\u0000${asStr(asObj(g.app.metadata).name) ?? ""}`;
           if (!seen.has(k)) {
             seen.add(k);

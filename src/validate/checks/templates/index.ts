@@ -5,6 +5,7 @@ import * as reliability from "./reliability.js";
 import * as graph from "./graph.js";
 import * as gitops from "./gitops.js";
 import * as appset from "./appset.js";
+import * as references from "./references.js";
 
 const all = [
   security.privileged,
@@ -38,6 +39,11 @@ const all = [
   graph.certManagerOnIngressRoute,
   graph.rolloutServices,
   graph.argoDestination,
+  references.missingKeys,
+  references.serviceAccountExists,
+  references.selectorMatchesTemplate,
+  references.probePorts,
+  references.networkPolicyPeers,
   gitops.placeholders,
   appset.appsetPlaceholders,
   appset.appsetUnrendered,
