@@ -270,7 +270,10 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
   const parsed = appIntent.safeParse(app);
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
-      err([...cpath], `Score field maps to an invalid kintent value at ${i.path.join(".")}: ${i.message.replace(/\bundefined\b/g, "nothing")}`);
+      err(
+        [...cpath],
+        `Score field maps to an invalid kintent value at ${i.path.join(".")}: ${i.message.replace(/\bundefined\b/g, "nothing")}`,
+      );
     }
     return { errors, warnings };
   }

@@ -51,7 +51,9 @@ export function objectFileNames(objects: readonly KObject[]): string[] {
   for (const b of base) counts.set(b, (counts.get(b) ?? 0) + 1);
   const names = objects.map((o, i) => {
     const b = base[i] as string;
-    return (counts.get(b) ?? 0) > 1 ? `${safeFileComponent(typeof o.metadata.namespace === "string" ? o.metadata.namespace : "_cluster")}.${b}` : b;
+    return (counts.get(b) ?? 0) > 1
+      ? `${safeFileComponent(typeof o.metadata.namespace === "string" ? o.metadata.namespace : "_cluster")}.${b}`
+      : b;
   });
   // Objects that still collide (the same identity twice, which validation reports) get a numbered suffix
   // rather than one overwriting the other.
