@@ -2,6 +2,7 @@
  * Exposure: the platform's ingress flavour (Ingress, Gateway API HTTPRoute, Traefik v3 IngressRoute),
  * certificates, HTTP→HTTPS redirects, and weighted backends for canaries.
  */
+import { InvalidInputError } from "../core/errors.js";
 import type { KObject } from "../core/object.js";
 import type { ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
@@ -56,8 +57,22 @@ function responseHeaderFilter(headers: Record<string, string>): Record<string, u
   return { type: "ResponseHeaderModifier", responseHeaderModifier: { set: headerList(headers) } };
 }
 
+/**
+ * A value inside a Traefik rule's backquotes. Traefik's rule language has no escape for a backquote, so a value
+ * that could end the literal (a backquote, a quote, a space, a control character) is refused — the intent schema
+ * refuses it first with a location; this is the last line, so no input can inject rule syntax.
+ */
+export function ruleLiteral(value: string, what: string): string {
+  if (!/^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]+$/.test(value))
+    throw new InvalidInputError(
+      `${what} ${JSON.stringify(value).slice(0, 80)} cannot go into a Traefik rule`,
+      [],
+    );
+  return value;
+}
+
 function pathPrefix(path: string): string {
-  return path === "/" ? "" : ` && PathPrefix(\`${path}\`)`;
+  return path === "/" ? "" : ` && PathPrefix(\`${ruleLiteral(path, "path")}\`)`;
 }
 
 export function certificate(app: ResolvedApp, e: Emitter, why: string): KObject | undefined {
@@ -90,7 +105,7 @@ export function traefikRoutes(app: ResolvedApp, e: Emitter, plan: RoutePlan): KO
   }));
   const headers = x.responseHeaders;
   const routeHeaders = !plan.headersOnBackends && Object.keys(headers).length > 0;
-  const match = `Host(\`${x.host}\`)${pathPrefix(x.path)}`;
+  const match = `Host(\`${ruleLiteral(x.host, "host")}\`)${pathPrefix(x.path)}`;
   const cert = certificate(
     app,
     e,

@@ -111,12 +111,12 @@ function same(a: unknown, b: unknown): boolean {
 
 /**
  * The fields that differ between `a` and `b` (a whole subtree added or removed counts once). With `secret`,
- * values under `data` / `stringData` are replaced by {@link SECRET_VALUE_MARKER}.
+ * values under `data` / `stringData` / `binaryData` are replaced by {@link SECRET_VALUE_MARKER}.
  */
 export function fieldChanges(a: unknown, b: unknown, path = "", secret = false): FieldChange[] {
   const out: FieldChange[] = [];
   const hide = (p: string, v: unknown): unknown =>
-    secret && /^(data|stringData)\b/.test(p) && v !== undefined ? SECRET_VALUE_MARKER : v;
+    secret && /^(data|stringData|binaryData)\b/.test(p) && v !== undefined ? SECRET_VALUE_MARKER : v;
   const push = (p: string, before: unknown, after: unknown) =>
     out.push({
       path: p || "(document)",

@@ -19,6 +19,7 @@
 import { isMap, isScalar, isSeq, parseAllDocuments, visit } from "yaml";
 import type { Node, Pair } from "yaml";
 import { looksLikeSecret } from "./secrets.js";
+import { SECRET_SHAPES } from "./secret-shapes.js";
 
 export const REDACTED_PREFIX = "[REDACTED:";
 
@@ -41,29 +42,33 @@ const CREDENTIAL_KEY =
 const ENV_ASSIGNMENT =
   /\b([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?))(\s*[:=]\s*|\s+(?:to|is|=)\s+)("[^"\n]*"|'[^'\n]*'|[^\s,;{}[\]]+)/g;
 
+/** The table of secret shapes as text rules (the secret group alone where the shape says so). */
+const SHAPE_RULES: TextRule[] = SECRET_SHAPES.map((shape) => {
+  const n = shape.secretGroup;
+  if (n === undefined) return { kind: shape.kind, re: shape.re };
+  return {
+    kind: shape.kind,
+    re: shape.re,
+    replace: (_m: string, ...groups: string[]) =>
+      groups.map((g, i) => (i === n - 1 ? marker(shape.kind) : g)).join(""),
+  };
+});
+
+/**
+ * A password in prose: "the staging password is hunter2", "db passphrase: 'x y z'". Only values that look like
+ * one (quoted, or a word of 5+ characters with a digit or a symbol), so "the password is stored in a Secret"
+ * stays readable.
+ */
+const PROSE_PASSWORD =
+  /\b(pass(?:word|wd|phrase)|pwd|pin|secret|api key|token)((?: for [\w .@/-]{1,40}?)?(?:\s+(?:is|was|are|to|=|:)|\s*[:=])\s+)("[^"\n]{3,}"|'[^'\n]{3,}'|`[^`\n]{3,}`|(?=[^\s"'`]*[\d!#$%&*+=?@^~_])[^\s"'`]{5,})/gi;
+
 const TEXT_RULES: TextRule[] = [
-  {
-    kind: "private-key",
-    re: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g,
-  },
-  {
-    kind: "url-password",
-    re: /\b([a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi,
-    replace: (_m, scheme, user) => `${scheme}${user}:${marker("url-password")}@`,
-  },
-  { kind: "aws-access-key-id", re: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/g },
+  ...SHAPE_RULES,
   {
     kind: "aws-secret-access-key",
     re: /\b(aws_secret_access_key|AWS_SECRET_ACCESS_KEY|SecretAccessKey)(["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{40})\b/g,
     replace: (_m, k, sep) => `${k}${sep}${marker("aws-secret-access-key")}`,
   },
-  { kind: "github-token", re: /\b(gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})\b/g },
-  { kind: "gitlab-token", re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
-  { kind: "api-key", re: /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}\b/g },
-  { kind: "stripe-key", re: /\b[sr]k_(live|test)_[A-Za-z0-9]{16,}\b/g },
-  { kind: "google-api-key", re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
-  { kind: "slack-token", re: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g },
-  { kind: "jwt", re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b/g },
   {
     kind: "bearer-token",
     re: /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/-]{12,}=*/g,
@@ -81,11 +86,17 @@ const TEXT_RULES: TextRule[] = [
   },
   {
     kind: "credential-assignment",
-    re: /\b(password|passwd|pwd|passphrase|client[-_]?secret|secret[-_]?key|api[-_]?key|access[-_]?token|auth[-_]?token|token)(\s*[:=]\s*)("[^"\n]*"|'[^'\n]*'|[^\s,;{}[\]]+)/gi,
+    re: /\b(password|passwd|pwd|passphrase|client[-_]?secret|secret[-_]?key|api[-_]?key|access[-_]?token|auth[-_]?token|token)(\s*[:=]\s*)("[^"\n]*"|'[^'\n]*'|\$\{[^}\n]*\}|\$\([^)\n]*\)|[^\s,;{}[\]]+)/gi,
     replace: (m, k, sep, v) =>
       /^["']?(\[REDACTED:|\{|\$\(|\$\{)/.test(v) || /^(true|false|null|~)$/i.test(v)
         ? m
         : `${k}${sep}${marker("credential")}`,
+  },
+  {
+    kind: "password-in-prose",
+    re: PROSE_PASSWORD,
+    replace: (m, k, sep, v) =>
+      /^["'`]?(\[REDACTED:|\$\{|\$\(|\{)/.test(v) ? m : `${k}${sep}${marker("password-in-prose")}`,
   },
   {
     kind: "credential-env",
@@ -211,11 +222,16 @@ export class Redactor {
     const redactScalar = (node: unknown, kind: string): void => {
       if (
         isScalar(node) &&
-        typeof node.value === "string" &&
-        node.value !== "" &&
-        !node.value.startsWith(REDACTED_PREFIX)
+        // Secret data is secret whatever its type: numbers (`pin: 739184`), `!!binary`, booleans.
+        (kind === "secret-data"
+          ? node.value !== null &&
+            node.value !== "" &&
+            !(typeof node.value === "string" && node.value.startsWith(REDACTED_PREFIX))
+          : typeof node.value === "string" && node.value !== "" && !node.value.startsWith(REDACTED_PREFIX))
       ) {
         node.value = marker(kind);
+        delete node.tag; // `!!binary [REDACTED]` would not parse back
+        node.type = "PLAIN";
         this.count(kind);
         changed = true;
       } else if (isMap(node) || isSeq(node)) {
@@ -223,12 +239,15 @@ export class Redactor {
           Scalar: (k, s) => {
             if (
               k === "key" ||
-              typeof s.value !== "string" ||
+              s.value === null ||
               s.value === "" ||
-              s.value.startsWith(REDACTED_PREFIX)
+              (typeof s.value === "string" && s.value.startsWith(REDACTED_PREFIX)) ||
+              (kind !== "secret-data" && typeof s.value !== "string")
             )
               return;
             s.value = marker(kind);
+            delete s.tag;
+            s.type = "PLAIN";
             this.count(kind);
             changed = true;
           },
@@ -241,10 +260,12 @@ export class Redactor {
         const kind = get("kind");
         // A Secret: every value under data / stringData.
         if (kind && isScalar(kind.value) && kind.value.value === "Secret") {
-          for (const field of ["data", "stringData"]) {
+          for (const field of ["data", "stringData", "binaryData"]) {
             const p = get(field);
             if (p && isMap(p.value))
               for (const item of p.value.items) redactScalar(item.value, "secret-data");
+            else if (p && p.value && !(isScalar(p.value) && p.value.value === null))
+              redactScalar(p.value, "secret-data"); // a malformed `data` (a list, a scalar) is still secret
           }
         }
         // A Kubernetes env entry: {name, value}.

@@ -121,7 +121,22 @@ export interface ParsedStream {
 /** Parser options for every positioned parse: duplicate keys are errors, no merge keys, no warnings on stderr. */
 const PARSE_OPTIONS = { prettyErrors: false, uniqueKeys: true, merge: false, logLevel: "error" } as const;
 
-export function parseYamlStream(text: string, file: string): ParsedStream {
+/**
+ * Alias expansion bound: aliases resolved per document, as the `yaml` library counts them. A 700-byte
+ * "billion laughs" document would otherwise expand to billions of nodes in whoever walks the value.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/** YAML line breaks are `\n`, `\r\n` and a lone `\r`; the position parser knows the first two only. */
+function normalizeBreaks(text: string): string {
+  return text.includes("\r") ? text.replace(/\r(?!\n)/g, "\n") : text;
+}
+
+/** An alias (`*name`) outside quotes and comments, roughly: enough to route the text to the bounded parser. */
+const ALIAS = /(?:^|[\s[{,:-])\*[^\s,[\]{}]/m;
+
+export function parseYamlStream(input: string, file: string): ParsedStream {
+  const text = normalizeBreaks(input);
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter });
   const documents: SourceDocument[] = [];
@@ -134,14 +149,40 @@ export function parseYamlStream(text: string, file: string): ParsedStream {
   list.forEach((doc, index) => {
     for (const e of doc.errors) {
       const p = lineCounter.linePos(e.pos[0]);
+      const lineText = text.split("\n")[p.line - 1] ?? "";
       errors.push({
-        message: e.message.split("\n")[0] ?? e.message,
+        message: /call stack/i.test(e.message)
+          ? "the document nests too deeply to be read"
+          : (e.message.split("\n")[0] ?? e.message) +
+            (/:\s*\{\{|^\s*-\s*\{\{/.test(lineText)
+              ? " — a value starting with `{{` must be quoted: YAML reads `{` as the start of a mapping (write `'{{…}}…'`)"
+              : ""),
         loc: { file, line: p.line, column: p.col },
       });
     }
     if (doc.errors.length > 0) return;
     if (doc.contents === null) return;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      // Unresolved aliases and alias bombs: a located error, never an exception.
+      const message = (e as Error).message;
+      const name = /unresolved alias[^:]*: (\S+)/i.exec(message)?.[1];
+      const aliasAt = name === undefined ? -1 : text.indexOf(`*${name}`, doc.range[0]);
+      const at = lineCounter.linePos(aliasAt >= 0 ? aliasAt : doc.contents.range[0]);
+      errors.push({
+        message: /alias count/i.test(message)
+          ? `too many aliases: the document expands aliases more than ${MAX_ALIAS_COUNT} times (an alias bomb?); kintent refuses it`
+          : /unresolved alias/i.test(message)
+            ? `${message.replace(/ \(the anchor must be set before the alias\)/, "")} — the anchor must be defined (\`&name\`) before the alias`
+            : /call stack/i.test(message)
+              ? "the document nests too deeply to be read"
+              : message,
+        loc: { file, line: at.line, column: at.col },
+      });
+      return;
+    }
     if (value === null || value === undefined) return;
     documents.push(new SourceDocument(file, index, { doc, lineCounter }, value));
   });
@@ -153,7 +194,10 @@ export function parseYamlStream(text: string, file: string): ParsedStream {
  * from the \`yaml\` CST only when first asked for. Falls back to the positioned parser for syntax errors,
  * so every error still points at its line and column.
  */
-export function parseManifestStream(text: string, file: string): ParsedStream {
+export function parseManifestStream(input: string, file: string): ParsedStream {
+  const text = normalizeBreaks(input);
+  // js-yaml shares aliased values without a bound on their expansion: aliases go to the bounded parser.
+  if (ALIAS.test(text)) return parseYamlStream(text, file);
   const values: unknown[] = [];
   try {
     loadAll(text, (v) => values.push(v), { schema: CORE_SCHEMA, filename: file });

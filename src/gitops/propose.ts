@@ -380,13 +380,16 @@ async function proposeInClone(
     ...(options.message !== undefined ? { why: options.message } : {}),
     ...(options.proposedBy !== undefined ? { proposedBy: options.proposedBy } : {}),
   };
-  const title = proposalTitle(textBase);
-  const body = pullRequestBody({
-    ...textBase,
-    changes,
-    base: s.base,
-    validationReport: formatMarkdown(app.report),
-  });
+  // The one redactor over everything that leaves for the forge (the why, the changes, the report).
+  const title = s.redactor.redact(proposalTitle(textBase));
+  const body = s.redactor.redact(
+    pullRequestBody({
+      ...textBase,
+      changes,
+      base: s.base,
+      validationReport: formatMarkdown(app.report),
+    }),
+  );
 
   let branch: string;
   let lease: string | undefined;

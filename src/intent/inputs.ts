@@ -25,7 +25,7 @@ import {
   realpathSync,
   statSync,
 } from "node:fs";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Finding } from "../core/finding.js";
 
 export const INTENT_FILE = /^(?:[A-Za-z0-9][\w.-]*\.)?kintent\.ya?ml$/;
@@ -253,6 +253,15 @@ export function readInput(
     return { text: inMemory };
   }
   const what = options.what ?? "input file";
+  // `../../etc/passwd` is refused as written, whether or not it exists (no probing outside the directory).
+  if (options.root !== undefined && !isInside(resolve(path), resolve(options.root)))
+    return {
+      error: inputError(
+        "outside",
+        `${shown} is outside the intent directory; inputs must stay inside it`,
+        shown,
+      ),
+    };
   let real: string;
   try {
     real = realpathSync(path);

@@ -25,10 +25,12 @@ export function fieldPath(path: readonly PathSeg[]): string {
 }
 
 function describeType(v: unknown): string {
+  if (v === undefined) return "nothing";
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a map";
-  if (typeof v === "string") return `the string ${JSON.stringify(v)}`;
+  if (typeof v === "string")
+    return `the string ${v.length > 60 ? `${JSON.stringify(v.slice(0, 57))}… (${v.length} characters)` : JSON.stringify(v)}`;
   return `${typeof v} ${JSON.stringify(v) ?? typeof v}`;
 }
 

@@ -208,7 +208,11 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
           messageId: "unknown-kind",
           severity: "error",
           message:
-            `unknown kind \`${String(kind)}\` for ${API_VERSION}; expected App or Platform` +
+            (typeof kind === "string"
+              ? `unknown kind \`${kind}\` for ${API_VERSION}; expected App or Platform`
+              : kind === undefined
+                ? `missing \`kind\` (App or Platform)`
+                : `\`kind\` must be App or Platform, got ${Array.isArray(kind) ? "a list" : typeof kind === "object" && kind !== null ? "a map" : JSON.stringify(kind)}`) +
             (guess ? ` — did you mean \`${guess}\`?` : ""),
           path: "/kind",
           loc: doc.locateValue("/kind"),
@@ -293,7 +297,7 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
             ? ` (${misnamed.join(", ")} look like intents but are not named as one)`
             : "") +
           ". Run `kintent init` to create one.",
-      ...(empty ? { loc: { file: shownOf(main), line: 1, column: 1 } } : {}),
+      loc: { file: shownOf(text !== undefined ? main : abs), line: 1, column: 1 },
     });
   }
 

@@ -49,7 +49,65 @@ export const percent = z
   ])
   .describe("A percentage, as `70%` or `70`.");
 
-const labelMap = z.record(z.string(), z.string());
+// Hostile input is normal input: what reaches generated objects (routing rules, label selectors, ports) is
+// checked here against the Kubernetes/RFC syntax, so an error points at the intent line, never at the output.
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A qualified name (label/annotation key): an optional DNS-subdomain prefix and `/`, then a 63-character name. */
+const QUALIFIED_NAME =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+/** IANA_SVC_NAME: a named port. */
+const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?=[a-z0-9]))*$/;
+/** An HTTP path: RFC 3986 path characters only (no spaces, quotes, backticks or control characters). */
+const URL_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+
+const qualifiedKey = z
+  .string()
+  .refine((k) => QUALIFIED_NAME.test(k) && (k.split("/")[0] ?? "").length <= 253, {
+    error: (i) =>
+      `key ${JSON.stringify(String(i.input)).slice(0, 80)} is not a valid Kubernetes label/annotation key: [prefix/]name, the name at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric`,
+  });
+
+export const hostName = z
+  .string()
+  .min(1)
+  .max(253)
+  .refine((h) => DNS_SUBDOMAIN.test(h.replace(/^\*\./, "")) && h.split(".").every((l) => l.length <= 63), {
+    error: (i) =>
+      `${JSON.stringify(String(i.input)).slice(0, 80)} is not a host name: lower-case letters, digits, '-' and '.' (RFC 1123), no scheme, port, path, spaces or quotes — e.g. shop.acme.io`,
+  });
+
+export const httpPath = z
+  .string()
+  .startsWith("/", "must start with /")
+  .max(1024)
+  .regex(
+    URL_PATH,
+    "must be a URL path: letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @ % / ? only (no spaces, quotes or backticks)",
+  );
+
+/** A port: a number 1–65535 or a port name (IANA_SVC_NAME: at most 15 lower-case letters, digits and '-'). */
+export const portRef = z.union([
+  z.number().int().min(1).max(65535),
+  z
+    .string()
+    .regex(
+      PORT_NAME,
+      "must be a port number (1–65535) or a port name: at most 15 lower-case letters, digits and '-', with a letter",
+    ),
+]);
+
+const labelMap = z.record(
+  qualifiedKey,
+  z
+    .string()
+    .max(63, "a label value is at most 63 characters")
+    .regex(
+      LABEL_VALUE,
+      "a label value is letters, digits, '-', '_' or '.', starting and ending alphanumeric",
+    ),
+);
+const annotationMap = z.record(qualifiedKey, z.string());
 const why = z.string().min(1).describe("Why this is so. Carried into `# why:` comments and the runbook.");
 const whyMap = z
   .record(z.string(), z.string())
@@ -102,20 +160,15 @@ export const portSpec = z.strictObject({
 });
 
 const httpProbe = z.strictObject({
-  path: z.string().startsWith("/", "must start with /").describe("HTTP path to GET."),
-  port: z
-    .union([z.number().int().min(1).max(65535), z.string()])
-    .optional()
-    .describe("Port number or name. @default the first port"),
+  path: httpPath.describe("HTTP path to GET."),
+  port: portRef.optional().describe("Port number or name. @default the first port"),
   initialDelay: duration.optional(),
   period: duration.optional().describe("@default 10s"),
   timeout: duration.optional().describe("@default 1s"),
   failureThreshold: z.number().int().min(1).optional().describe("@default 3"),
 });
 const tcpProbe = z.strictObject({
-  tcp: z
-    .union([z.number().int().min(1).max(65535), z.string()])
-    .describe("TCP port number or name to connect to."),
+  tcp: portRef.describe("TCP port number or name to connect to."),
   initialDelay: duration.optional(),
   period: duration.optional(),
   timeout: duration.optional(),
@@ -129,7 +182,7 @@ const execProbe = z.strictObject({
   failureThreshold: z.number().int().min(1).optional(),
 });
 export const probe = z
-  .union([z.string().startsWith("/", "must start with /"), httpProbe, tcpProbe, execProbe])
+  .union([httpPath, httpProbe, tcpProbe, execProbe])
   .describe("A health check: an HTTP path (`/healthz`), `{path, port}`, `{tcp: port}` or `{exec: [cmd]}`.");
 
 export const probes = z.strictObject({
@@ -233,7 +286,7 @@ export const service = z.strictObject({
       "No virtual IP (`clusterIP: None`): DNS answers with the pods' own addresses — per-pod names for a StatefulSet, client-side load balancing otherwise. " +
         "A StatefulSet whose Service is headless uses it as its governing Service instead of an extra `<app>-headless`. ClusterIP only. @default false",
     ),
-  annotations: labelMap
+  annotations: annotationMap
     .optional()
     .describe(
       "Annotations on the Service, e.g. cloud load balancer settings (`service.beta.kubernetes.io/aws-load-balancer-type: nlb`).",
@@ -266,12 +319,9 @@ const storageOverride = z
   );
 
 export const expose = z.strictObject({
-  host: z.string().min(1).describe("Public host name, e.g. shop.acme.io."),
-  path: z.string().startsWith("/", "must start with /").optional().describe("@default /"),
-  port: z
-    .union([z.number().int(), z.string()])
-    .optional()
-    .describe("Port name or number to route to. @default the first port"),
+  host: hostName.describe("Public host name, e.g. shop.acme.io."),
+  path: httpPath.optional().describe("@default /"),
+  port: portRef.optional().describe("Port name or number to route to. @default the first port"),
   tls: z
     .boolean()
     .optional()
@@ -395,10 +445,7 @@ const networkPeer = z.strictObject({
   app: dnsLabel.optional().describe("Another kintent app (matched by app.kubernetes.io/name)."),
   namespace: z.string().optional().describe("Namespace of the peer. @default the app's namespace"),
   podLabels: labelMap.optional(),
-  ports: z
-    .array(z.union([z.number().int(), z.string()]))
-    .optional()
-    .describe("@default all the app's ports"),
+  ports: z.array(portRef).optional().describe("@default all the app's ports"),
 });
 
 export const network = z.strictObject({
@@ -444,7 +491,7 @@ const appEnvironmentOverride = z.strictObject({
         "the gate (`gate` or `canary.gate`) merges key by key. `strategy: rolling` or `recreate` here turns the app's canary off in this environment.",
     ),
   labels: labelMap.optional(),
-  annotations: labelMap.optional(),
+  annotations: annotationMap.optional(),
 });
 
 export const appSpec = z.strictObject({
@@ -498,10 +545,10 @@ export const appSpec = z.strictObject({
   rollout: rollout.optional().describe("How new versions go out: rolling (default), recreate, or canary."),
   network: network.optional().describe("NetworkPolicy: who may connect, and egress."),
   serviceAccount: z
-    .strictObject({ name: z.string().optional(), annotations: labelMap.optional() })
+    .strictObject({ name: z.string().optional(), annotations: annotationMap.optional() })
     .optional()
     .describe("ServiceAccount settings (e.g. IRSA annotations)."),
-  podAnnotations: labelMap
+  podAnnotations: annotationMap
     .optional()
     .describe("Annotations on the pods (e.g. for service meshes or log shippers)."),
   terminationGracePeriod: duration.optional().describe("@default 30s"),
@@ -519,7 +566,7 @@ export const metadata = z.strictObject({
     .describe(
       "Organisation labels, added to every object. app.kubernetes.io/version needs no entry: kintent derives it from the image tag on every object (the canary's from its own), and a value written here wins (`kintent set image` keeps one that named the old tag in step).",
     ),
-  annotations: labelMap.optional().describe("Organisation annotations, added to every object."),
+  annotations: annotationMap.optional().describe("Organisation annotations, added to every object."),
   why: why.optional(),
 });
 
@@ -608,12 +655,11 @@ export const environment = z.strictObject({
   storageClass: z.string().optional(),
   sync: syncPolicy.optional().describe("@default manual"),
   project: z.string().optional().describe("Argo CD project. @default default"),
-  domain: z
-    .string()
+  domain: hostName
     .optional()
     .describe("Suffix for hosts written as relative names (`shop` → shop.<domain>)."),
   labels: labelMap.optional(),
-  annotations: labelMap.optional(),
+  annotations: annotationMap.optional(),
   why: why.optional(),
 });
 
@@ -709,7 +755,11 @@ export const platformSpec = z.strictObject({
 export const platformIntent = z.strictObject({
   apiVersion: z.literal(API_VERSION),
   kind: z.literal("Platform"),
-  metadata: z.strictObject({ name: dnsLabel, labels: labelMap.optional(), annotations: labelMap.optional() }),
+  metadata: z.strictObject({
+    name: dnsLabel,
+    labels: labelMap.optional(),
+    annotations: annotationMap.optional(),
+  }),
   spec: platformSpec,
 });
 

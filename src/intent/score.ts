@@ -30,6 +30,14 @@ export interface ScoreConversion {
 
 const PLACEHOLDER = /\$\{([^}]+)\}/g;
 
+/** What a value is, for messages: never `[object Object]` or `undefined`. */
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return "nothing (null)";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
 export function scoreToApp(doc: SourceDocument, readSource: (path: string) => string): ScoreConversion {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
@@ -63,8 +71,16 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
     return { errors, warnings };
   }
   const cname = names[0] as string;
-  const c = containers[cname] as Obj;
   const cpath = ["containers", cname];
+  const container = containers[cname];
+  if (!isObj(container)) {
+    err(
+      cpath,
+      `container \`${cname}\` must be a mapping with at least \`image\`, got ${describe(container)}`,
+    );
+    return { errors, warnings };
+  }
+  const c = container;
   const resources = isObj(w.resources) ? w.resources : {};
 
   const expand = (value: string, at: (string | number)[]): WrittenEnvValue | undefined => {
@@ -103,12 +119,26 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
     return { errors, warnings };
   }
   const spec: WrittenAppSpec = { image };
-  if (Array.isArray(c.command)) spec.command = c.command.map(String);
-  if (Array.isArray(c.args)) spec.args = c.args.map(String);
+  for (const field of ["command", "args"] as const) {
+    const list = c[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some((x) => typeof x === "object" && x !== null)) {
+      err([...cpath, field], `\`${field}\` must be a list of strings, got ${describe(list)}`);
+      continue;
+    }
+    spec[field] = list.map((x) => String(x));
+  }
 
   if (isObj(c.variables)) {
     const env: Record<string, WrittenEnvValue> = {};
     for (const [k, v] of Object.entries(c.variables)) {
+      if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") {
+        err(
+          [...cpath, "variables", k],
+          `variable \`${k}\` must be a string (or a number or boolean), got ${describe(v)} — quote it, or write a JSON text as a string`,
+        );
+        continue;
+      }
       const e = expand(String(v), [...cpath, "variables", k]);
       if (e !== undefined) env[k] = e;
     }
@@ -184,6 +214,13 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
 
   const service = isObj(w.service) ? w.service : {};
   if (isObj(service.ports)) {
+    const bad = Object.entries(service.ports).filter(([, p]) => !isObj(p) || typeof p.port !== "number");
+    for (const [pname, p] of bad)
+      err(
+        ["service", "ports", pname, ...(isObj(p) ? ["port"] : [])],
+        `service port \`${pname}\` needs a numeric \`port\`, got ${describe(isObj(p) ? p.port : p)}`,
+      );
+    if (bad.length > 0) return { errors, warnings };
     spec.ports = Object.entries(service.ports).map(([pname, p]) => {
       const po = isObj(p) ? p : {};
       const target = typeof po.targetPort === "number" ? po.targetPort : (po.port as number);
@@ -214,7 +251,7 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
         checkId: "score",
         messageId: "score-resource",
         severity: "info",
-        message: `resource \`${rname}\` (type ${String(r.type)}) is expected as the Secret \`${name}-${rname}\`, provisioned by the platform`,
+        message: `resource \`${rname}\` (type ${typeof r.type === "string" ? r.type : describe(r.type)}) is expected as the Secret \`${name}-${rname}\`, provisioned by the platform`,
         path: toPointer(["resources", rname]),
         loc: doc.locate(toPointer(["resources", rname])),
       });
@@ -233,7 +270,10 @@ export function scoreToApp(doc: SourceDocument, readSource: (path: string) => st
   const parsed = appIntent.safeParse(app);
   if (!parsed.success) {
     for (const i of parsed.error.issues) {
-      err([...cpath], `Score field maps to an invalid kintent value at ${i.path.join(".")}: ${i.message}`);
+      err(
+        [...cpath],
+        `Score field maps to an invalid kintent value at ${i.path.join(".")}: ${i.message.replace(/\bundefined\b/g, "nothing")}`,
+      );
     }
     return { errors, warnings };
   }

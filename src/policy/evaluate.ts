@@ -21,6 +21,7 @@ import {
 } from "./values.js";
 import type { ValuesSpec } from "./values.js";
 import { normalizeResource } from "./normalize.js";
+import { basename } from "node:path";
 import { toFindings, toJsonPointer } from "./findings.js";
 import type { Finding } from "../core/finding.js";
 import type { SourceDocument } from "../core/yaml-source.js";
@@ -268,4 +269,56 @@ export function evaluatePolicies(
     resources.map((r) => r.source),
   );
   return { results, findings, unsupported: [...unsupported.values()] };
+}
+
+/**
+ * Rules (and policies) that matched no object: a policy written for a kind the bundle does not have (a Pod rule
+ * when the bundle holds a Rollout the autogen does not cover) passes without a word otherwise — the Kyverno CLI
+ * says nothing either. Autogen variants (`autogen-…`) count for the rule they come from. Info findings about the
+ * whole run (not one object), so the caller collects results over the run and asks once at the end.
+ */
+export function unmatchedPolicies(
+  policies: readonly LoadedPolicy[],
+  results: readonly Pick<RuleResult, "policyKind" | "policy" | "rule">[],
+  unsupported: ReadonlySet<string> = new Set(),
+): Finding[] {
+  const matched = new Set(
+    results.map((r) => `${r.policyKind}/${r.policy}/${r.rule.replace(/^autogen-(cronjob-)?/, "")}`),
+  );
+  const matchedPolicies = new Set(results.map((r) => `${r.policyKind}/${r.policy}`));
+  const out: Finding[] = [];
+  for (const p of policies) {
+    const doc = p.document;
+    const kind = typeof doc.kind === "string" ? doc.kind : "";
+    const md =
+      typeof doc.metadata === "object" && doc.metadata !== null
+        ? (doc.metadata as Record<string, unknown>)
+        : {};
+    const name = typeof md.name === "string" ? md.name : "";
+    const spec =
+      typeof doc.spec === "object" && doc.spec !== null ? (doc.spec as Record<string, unknown>) : {};
+    const rules = Array.isArray(spec.rules)
+      ? spec.rules
+          .map((r) => (typeof r === "object" && r !== null ? (r as Record<string, unknown>).name : undefined))
+          .filter((n): n is string => typeof n === "string")
+      : [];
+    const from = p.file !== undefined ? ` (${basename(p.file)})` : "";
+    const base = { severity: "info" as const, messageId: "no-match" };
+    if (!matchedPolicies.has(`${kind}/${name}`)) {
+      out.push({
+        ...base,
+        checkId: `policy:${name}`,
+        message: `${kind} ${name}${from} matched no object in the input: none of its rules was evaluated (check its match kinds, namespaces and selectors)`,
+      });
+      continue;
+    }
+    for (const rule of rules)
+      if (!matched.has(`${kind}/${name}/${rule}`) && !unsupported.has(`${kind}/${name}/${rule}`))
+        out.push({
+          ...base,
+          checkId: `policy:${name}/${rule}`,
+          message: `rule ${rule} of ${kind} ${name}${from} matched no object in the input: it was not evaluated`,
+        });
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * Imported lazily (`await import`) by interfaces that have policies, so the engine costs nothing otherwise.
  */
 import { loadPolicies } from "./load.js";
-import { evaluatePolicies } from "./evaluate.js";
+import { evaluatePolicies, unmatchedPolicies } from "./evaluate.js";
 import type { Finding } from "../core/finding.js";
 import type { SourceDocument } from "../core/yaml-source.js";
 
@@ -17,6 +17,8 @@ export interface PolicyGate {
   /** Number of policy documents loaded. */
   count: number;
   evaluate: (inputs: readonly PolicyInput[]) => Finding[];
+  /** Rules and policies that matched no object in any `evaluate` call so far (info findings). */
+  unmatched: () => Finding[];
 }
 
 /** Load policies from files or directories; load errors are returned, not thrown. */
@@ -27,14 +29,21 @@ export function policyGate(paths: readonly string[]): {
   const lp = loadPolicies(paths);
   if (lp.errors.length > 0) return { errors: lp.errors };
   const policies = lp.policies;
+  const seen: { policyKind: string; policy: string; rule: string }[] = [];
+  const unsupported = new Set<string>();
   return {
     gate: {
       count: policies.length,
-      evaluate: (inputs) =>
-        evaluatePolicies(
+      evaluate: (inputs) => {
+        const r = evaluatePolicies(
           policies,
           inputs.map((i) => ({ object: i.object, ...(i.source ? { source: i.source } : {}) })),
-        ).findings,
+        );
+        for (const x of r.results) seen.push({ policyKind: x.policyKind, policy: x.policy, rule: x.rule });
+        for (const u of r.unsupported) unsupported.add(`${u.policyKind}/${u.policy}/${u.rule}`);
+        return r.findings;
+      },
+      unmatched: () => unmatchedPolicies(policies, seen, unsupported),
     },
     errors: [],
   };

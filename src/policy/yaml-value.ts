@@ -11,7 +11,12 @@ export function parseYamlValue(text: string): YamlValueResult {
   const doc = parseDocument(text, { uniqueKeys: false, merge: true, prettyErrors: false });
   if (doc.errors.length > 0)
     return { value: null, error: `yaml: ${doc.errors[0]?.message.split("\n")[0] ?? "error"}` };
-  return { value: toJson(doc.toJS({ maxAliasCount: 1000 })) };
+  try {
+    return { value: toJson(doc.toJS({ maxAliasCount: 1000 })) };
+  } catch (e) {
+    // An unresolved alias or an alias bomb: an error result, never an exception.
+    return { value: null, error: `yaml: ${(e as Error).message}` };
+  }
 }
 
 /** Parses a multi-document YAML stream into plain JSON documents, skipping empty ones. */
@@ -25,7 +30,13 @@ export function parseYamlDocuments(text: string): { values: unknown[]; errors: s
       errors.push(d.errors[0]?.message.split("\n")[0] ?? "yaml error");
       continue;
     }
-    const v = toJson(d.toJS({ maxAliasCount: 1000 }));
+    let v: unknown;
+    try {
+      v = toJson(d.toJS({ maxAliasCount: 1000 }));
+    } catch (e) {
+      errors.push((e as Error).message);
+      continue;
+    }
     if (v === null || v === undefined) continue;
     values.push(v);
   }

@@ -49,6 +49,8 @@ export interface ValidationSetup {
   checks: CheckDefinition[];
   /** Number of policy documents loaded. */
   policyCount: number;
+  /** Policies and rules that matched no object in this run so far (a `--policy` run reports them at its end). */
+  unmatchedPolicies: () => Finding[];
 }
 
 /** Load the validation setup; configuration mistakes throw {@link InvalidInputError} (exit 2). */
@@ -80,6 +82,7 @@ export async function loadValidation(
   const policyPaths = [...fromConfig, ...fromFlags];
   let policies: ((inputs: readonly ManifestInput[]) => Finding[]) | undefined;
   let policyCount = 0;
+  let unmatchedPolicies: () => Finding[] = () => [];
   if (policyPaths.length > 0) {
     const { policyGate } = await import("../policy/gate.js");
     const pg = policyGate(policyPaths);
@@ -93,6 +96,7 @@ export async function loadValidation(
       );
     policies = pg.gate.evaluate;
     policyCount = pg.gate.count;
+    unmatchedPolicies = pg.gate.unmatched;
   }
 
   const schemaDirs = [...(config?.schemas ?? []), ...(options.schemas ?? []).map((p) => resolve(cwd, p))];
@@ -121,6 +125,7 @@ export async function loadValidation(
     context: config?.context ?? {},
     checks: [...BUILTIN_CHECKS, ...customChecks],
     policyCount,
+    unmatchedPolicies,
   };
 }
 

@@ -9,6 +9,7 @@ export type { Report, ReporterName } from "./types.js";
 export const REPORTERS: ReporterName[] = ["stylish", "json", "sarif", "junit", "markdown"];
 
 export function formatReport(name: ReporterName, report: Report, options: { color?: boolean } = {}): string {
+  // Every formatter redacts and makes its text display-safe itself (src/report/safe.ts), also when called directly.
   switch (name) {
     case "json":
       return formatJson(report);

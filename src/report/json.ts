@@ -1,7 +1,9 @@
 import type { Report } from "./types.js";
+import { safeReport } from "./safe.js";
 import { compareFindings, countBySeverity } from "../core/finding.js";
 
-export function formatJson(r: Report): string {
+export function formatJson(input: Report): string {
+  const r = safeReport(input);
   const counts = countBySeverity(r.findings);
   return (
     JSON.stringify(

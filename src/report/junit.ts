@@ -1,12 +1,23 @@
 /** JUnit XML: one test suite per file, one test case per object; error findings are failures. */
 import type { Report } from "./types.js";
+import { safeReport } from "./safe.js";
 import type { Finding } from "../core/finding.js";
 import { compareFindings } from "../core/finding.js";
+import { displayText } from "./safe.js";
 
+/** XML text and attribute escaping; characters XML 1.0 forbids become visible escapes or U+FFFD. */
 const esc = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  displayText(s)
+    .replace(/[\uFFFE\uFFFF]/g, "\uFFFD")
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;")
+    .replace(/\r/g, "&#13;");
 
-export function formatJunit(r: Report): string {
+export function formatJunit(input: Report): string {
+  const r = safeReport(input);
   const byFile = new Map<string, Map<string, Finding[]>>();
   for (const f of [...r.findings].sort(compareFindings)) {
     const file = f.loc?.file ?? "(generated)";
@@ -45,12 +56,18 @@ export function formatJunit(r: Report): string {
       `  <testsuite name="${esc(file)}" tests="${objects.size}" failures="${failures}" errors="0">\n${cases.join("\n")}\n  </testsuite>`,
     );
   }
-  const clean = r.summary.objects - [...byFile.values()].reduce((n, m) => n + m.size, 0);
+  // Objects without findings are not listed by name in the report: one test case stands for them all, so
+  // `tests` always equals the number of <testcase> elements.
+  const withFindings = [...byFile.values()].reduce(
+    (n, m) => n + [...m.keys()].filter((k) => k !== "(file)").length,
+    0,
+  );
+  const clean = r.summary.objects - withFindings;
   if (clean > 0) {
     suites.push(
-      `  <testsuite name="kintent" tests="${clean}" failures="0" errors="0">\n    <testcase classname="kintent" name="${clean} object(s) without findings"></testcase>\n  </testsuite>`,
+      `  <testsuite name="kintent" tests="1" failures="0" errors="0">\n    <testcase classname="kintent" name="${clean} object(s) without findings"></testcase>\n  </testsuite>`,
     );
-    totalTests += clean;
+    totalTests += 1;
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kintent validate" tests="${totalTests}" failures="${totalFailures}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

@@ -1,10 +1,12 @@
 /** Markdown for pull-request comments and bodies: a summary line and a findings table. */
 import type { Report } from "./types.js";
+import { safeReport } from "./safe.js";
 import { compareFindings, countBySeverity } from "../core/finding.js";
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function formatMarkdown(r: Report): string {
+export function formatMarkdown(input: Report): string {
+  const r = safeReport(input);
   const c = countBySeverity(r.findings);
   const icon = c.error > 0 ? "❌" : c.warning > 0 ? "⚠️" : "✅";
   const lines = [

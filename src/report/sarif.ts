@@ -3,6 +3,7 @@
  * results with physical locations (findings without a file position point at the first input file).
  */
 import type { Report } from "./types.js";
+import { safeReport } from "./safe.js";
 import type { Severity } from "../core/finding.js";
 import { compareFindings } from "../core/finding.js";
 
@@ -19,7 +20,8 @@ const SPECIAL_RULES: Record<string, { name: string; description: string }> = {
   intent: { name: "Intent", description: "The kintent intent must be valid." },
 };
 
-export function formatSarif(r: Report): string {
+export function formatSarif(input: Report): string {
+  const r = safeReport(input);
   const findings = [...r.findings].sort(compareFindings);
   const ruleIds = [...new Set(findings.map((f) => f.checkId))].sort();
   const defs = new Map(r.checks.map((c) => [c.id, c]));

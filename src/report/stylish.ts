@@ -3,6 +3,7 @@
  */
 import type { Finding } from "../core/finding.js";
 import { compareFindings, countBySeverity } from "../core/finding.js";
+import { safeFinding, safeFindings } from "./safe.js";
 
 export interface StylishOptions {
   color?: boolean;
@@ -13,13 +14,13 @@ const paint = (on: boolean, code: string, s: string) => (on ? `\u001b[${code}m${
 function objectName(f: Finding): string {
   if (!f.object) return "";
   const o = f.object;
-  return `${o.kind}${o.namespace ? ` ${o.namespace}/` : " "}${o.name}`;
+  return `${o.kind}${o.namespace ? ` ${o.namespace}/` : " "}${o.name || "(no name)"}`;
 }
 
 export function formatStylish(findings: readonly Finding[], options: StylishOptions = {}): string {
   const color = options.color ?? false;
   if (findings.length === 0) return "";
-  const sorted = [...findings].sort(compareFindings);
+  const sorted = safeFindings(findings).sort(compareFindings);
   const groups = new Map<string, Finding[]>();
   for (const f of sorted) {
     const key = f.loc?.file ?? (f.object ? "(manifests)" : `(${f.checkId})`);
@@ -53,7 +54,8 @@ export function formatStylish(findings: readonly Finding[], options: StylishOpti
 }
 
 /** A one-line form for a single finding: `file:line:col: severity: message [checkId]`. */
-export function formatOneLine(f: Finding): string {
+export function formatOneLine(finding: Finding): string {
+  const f = safeFinding(finding);
   const pos = f.loc ? `${f.loc.file}:${f.loc.line}:${f.loc.column}: ` : "";
   return `${pos}${f.severity}: ${f.message} [${f.checkId}]`;
 }

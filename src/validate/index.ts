@@ -14,6 +14,11 @@ import type { CheckDefinition, Subject, ValidationContext } from "./checks/types
 import { apiVersionOf, isObj, kindOf, refOf } from "./objects.js";
 import { didYouMean } from "../core/suggest.js";
 import { objectKey } from "../core/object.js";
+import { removedApi } from "./schema/removed-apis.js";
+
+const KIND = /^[A-Za-z][A-Za-z0-9]*$/;
+const API_VERSION =
+  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
 
 export type { Finding } from "../core/finding.js";
 export type { ValidationContext, CheckDefinition } from "./checks/types.js";
@@ -95,6 +100,51 @@ function schemaFindings(
   const kind = kindOf(o);
   if (!apiVersion) return { findings: [f("required", "missing `apiVersion`", "")], skipped: false };
   if (!kind) return { findings: [f("required", "missing `kind`", "")], skipped: false };
+  // Kinds and versions are identifiers (the API server derives URL paths from them): never data to trust.
+  if (!KIND.test(kind))
+    return {
+      findings: [
+        f(
+          "kind",
+          `kind ${JSON.stringify(kind)} is not a valid kind: a kind is a CamelCase identifier (letters and digits, starting with a letter), e.g. Deployment`,
+          "/kind",
+        ),
+      ],
+      skipped: false,
+    };
+  if (!API_VERSION.test(apiVersion))
+    return {
+      findings: [
+        f(
+          "api-version",
+          `apiVersion ${JSON.stringify(apiVersion)} is not a valid API version: \`<group>/<version>\` (e.g. apps/v1) or \`v1\``,
+          "/apiVersion",
+        ),
+      ],
+      skipped: false,
+    };
+  const removed = removedApi(apiVersion, kind);
+  if (removed) {
+    const gone = f(
+      "removed-api",
+      removed.replacement !== undefined
+        ? `${kind} ${apiVersion} was removed in Kubernetes ${removed.removedIn} and is refused by the API server — use apiVersion \`${removed.replacement}\``
+        : `${kind} ${apiVersion} was removed in Kubernetes ${removed.removedIn} and is refused by the API server${removed.note ? ` — ${removed.note}` : ""}`,
+      "/apiVersion",
+    );
+    // Validate the rest as the replacement version: what the user gets after changing apiVersion.
+    const next = removed.replacement !== undefined ? registry.lookup(removed.replacement, kind) : undefined;
+    const errors = next ? validateAgainstSchema({ ...o, apiVersion: removed.replacement }, next) : [];
+    return {
+      findings: [
+        gone,
+        ...errors.map((e) =>
+          f(e.messageId, e.message, e.path, e.messageId === "format" ? "warning" : "error"),
+        ),
+      ],
+      skipped: false,
+    };
+  }
   const entry = registry.lookup(apiVersion, kind);
   if (!entry) {
     const group = apiVersion.includes("/") ? (apiVersion.split("/")[0] ?? "") : "";

@@ -32,6 +32,21 @@ const PLANTED = {
   "bearer header": "bearerTokenValue0123456789abcdef",
   "password in the request": "Tr0ub4dor&3-request",
   "configured pattern": "ACME-839201",
+  // Issue 16: the kinds that slipped through before.
+  "pgp private key": "lQdGBGXcaFIBEAC7plantedPgpKeyMaterial0123",
+  "redis url without user": "r3dis-Only-Pw-planted",
+  "url password beyond its @": "Zq-9plantedPwAfterAt",
+  "!!binary secret data": "cGxhbnRlZC1iaW5hcnktc2VjcmV0LWRhdGE=",
+  "numeric secret data": "739184",
+  "npm _authToken": "3f2a9c1e-aaaa-bbbb-cccc-0123456789ab",
+  "vault token": "hvs.CAESIPlantedVaultTokenValue0123456789",
+  "google oauth client secret": "GOCSPX-PlantedGoogleClientSecret01",
+  "azure AccountKey":
+    "Eby8vdM02xNOcqFlqUwJPLlmPlantedAzureKeyRSZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+  "gitlab token": "glpat-PlantedGitlabToken0123",
+  "fine-grained github token":
+    "github_pat_11PLANTED0abcdefghijkl_mnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345",
+  "password in prose": "Winter2024!planted",
 } as const;
 
 const P = PLANTED;
@@ -44,7 +59,12 @@ const INTENT = ORIGINAL_SHOP.replace(
 # admin session for debugging: ${P.jwt}
 # alerts go to Slack (${P["slack token"]}), ticket ${P["configured pattern"]}
 # curl -H "Authorization: Bearer ${P["bearer header"]}" https://shop.acme.io/admin
-# LLM fallback key: ${P["anthropic api key"]}`,
+# LLM fallback key: ${P["anthropic api key"]}
+# cache: redis://:${P["redis url without user"]}@cache:6379/0
+# mirror: https://deploy:p@ss${P["url password beyond its @"]}@git.acme.io/acme/shop.git
+# vault login ${P["vault token"]}
+# oauth client ${P["google oauth client secret"]}
+# CI pushes with ${P["gitlab token"]} and ${P["fine-grained github token"]}`,
 ).replace(
   "    LOG_LEVEL: info\n",
   `    LOG_LEVEL: info\n    PAYMENT_API_TOKEN: "${P["credential env value (intent)"]}"\n    REPORTS_DB: "postgres://reports:${P["url with password"]}@reports-db:5432/reports"\n`,
@@ -57,8 +77,11 @@ metadata:
 type: Opaque
 data:
   password: ${P["secret-data (base64)"]}
+  cert: !!binary |
+    ${P["!!binary secret data"]}
 stringData:
   session-key: ${P["secret stringData"]}
+  pin: ${P["numeric secret data"]}
 ---
 apiVersion: v1
 kind: ConfigMap
@@ -78,6 +101,14 @@ data:
     ${P["pem private key"]}
     -----END PRIVATE KEY-----
   docker.json: '{"auths":{"registry.acme.io":{"auth":"${P["docker auth"]}"}}}'
+  signing.asc: |
+    -----BEGIN PGP PRIVATE KEY BLOCK-----
+
+    ${P["pgp private key"]}
+    -----END PGP PRIVATE KEY BLOCK-----
+  .npmrc: |
+    //registry.npmjs.org/:_authToken=${P["npm _authToken"]}
+  storage: DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${P["azure AccountKey"]};EndpointSuffix=core.windows.net
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -104,7 +135,7 @@ afterEach(async () => {
 
 describe("secret redaction before any request", () => {
   it.each(["anthropic", "openai"] as const)(
-    "%s: none of the 18 planted kinds reaches the provider, in the first request or the repair rounds",
+    "%s: none of the 30 planted kinds reaches the provider, in the first request or the repair rounds",
     async (protocol) => {
       const dir = tempIntent();
       writeFileSync(join(dir, "kintent.yaml"), INTENT);
@@ -119,7 +150,7 @@ describe("secret redaction before any request", () => {
       const r = await runCli(
         [
           "ask",
-          `scale the shop to 5 replicas in prod and canary 1.5.0 at 10%; the admin password=${P["password in the request"]}`,
+          `scale the shop to 5 replicas in prod and canary 1.5.0 at 10%; the admin password=${P["password in the request"]}; for staging, the database password is ${P["password in prose"]} by the way`,
           ".",
           "--redact",
           "ACME-[0-9]{6}",
@@ -132,7 +163,7 @@ describe("secret redaction before any request", () => {
       const sent = s.allBytes();
       const leaked = Object.entries(PLANTED).filter(([, v]) => sent.includes(v));
       expect(leaked).toEqual([]);
-      expect(Object.keys(PLANTED).length).toBeGreaterThanOrEqual(10);
+      expect(Object.keys(PLANTED).length).toBe(30);
       // What the model needs is still there.
       for (const kept of [
         "ghcr.io/acme/shop:1.4.2",

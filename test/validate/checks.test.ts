@@ -1188,7 +1188,248 @@ const cases: Case[] = [
     ],
     fires: ["no cpu limit"],
   },
+  // --- ApplicationSets (each generated Application reviewed) ---
+  ...appsetCases(),
+  ...referenceCases(),
 ];
+
+function referenceCases(): Case[] {
+  const cm = (name: string, data: O): O => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace: "shop" },
+    data,
+  });
+  const sa = (name: string): O => ({
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name, namespace: "shop" },
+  });
+  const env = (key: string) => ({
+    env: [{ name: "MODE", valueFrom: { configMapKeyRef: { name: "cfg", key } } }],
+  });
+  const np = (peer: O): O => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "web", namespace: "shop" },
+    spec: { podSelector: { matchLabels: { app: "web" } }, ingress: [{ from: [peer] }] },
+  });
+  return [
+    {
+      check: "missing-key",
+      name: "a key the ConfigMap lacks",
+      objects: [deploy({ container: env("mdoe") }), cm("cfg", { mode: "x" })],
+      fires: ["ConfigMap `cfg` has no key `mdoe` (env) — did you mean `mode`?"],
+    },
+    {
+      check: "missing-key",
+      name: "an existing key",
+      objects: [deploy({ container: env("mode") }), cm("cfg", { mode: "x" })],
+      fires: [],
+    },
+    {
+      check: "service-account-exists",
+      name: "a ServiceAccount that is not there",
+      objects: [deploy({ pod: { serviceAccountName: "web-runner" } }), sa("web")],
+      fires: ["ServiceAccount `web-runner` is not in the bundle — did you mean `web`?"],
+    },
+    {
+      check: "service-account-exists",
+      name: "the ServiceAccount exists",
+      objects: [deploy({ pod: { serviceAccountName: "web" } }), sa("web")],
+      fires: [],
+    },
+    {
+      check: "selector-matches-template",
+      name: "selector and labels differ",
+      objects: [deploy({ spec: { selector: { matchLabels: { app: "api" } } } })],
+      fires: ["spec.selector does not match the pod template's labels (app=web)"],
+      path: "/spec/selector",
+    },
+    { check: "selector-matches-template", name: "selector matches", objects: [deploy()], fires: [] },
+    {
+      check: "probe-port",
+      name: "a named port the container lacks",
+      objects: [deploy({ container: { readinessProbe: { httpGet: { path: "/", port: "htp" } } } })],
+      fires: [
+        "readinessProbe of container `web` uses port `htp`, which the container does not define — did you mean `http`?",
+      ],
+    },
+    { check: "probe-port", name: "the container's port", objects: [deploy()], fires: [] },
+    {
+      check: "network-policy-peer",
+      name: "a peer that selects nothing",
+      objects: [deploy(), deploy({ name: "api" }), np({ podSelector: { matchLabels: { app: "apii" } } })],
+      fires: [
+        'ingress peer podSelector {"matchLabels":{"app":"apii"}} selects no pods in namespace shop: the rule allows nothing — did you mean `api`?',
+      ],
+    },
+    {
+      check: "network-policy-peer",
+      name: "a peer that exists",
+      objects: [deploy(), deploy({ name: "api" }), np({ podSelector: { matchLabels: { app: "api" } } })],
+      fires: [],
+    },
+  ];
+}
+
+function appsetCases(): Case[] {
+  const appset = (
+    elements: Record<string, unknown>[],
+    spec: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => ({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "ApplicationSet",
+    metadata: { name: "shop", namespace: "argocd" },
+    spec: {
+      generators: [{ list: { elements } }],
+      template: {
+        metadata: { name: "shop-{{env}}" },
+        spec: {
+          project: "default",
+          source: { repoURL: "https://git.acme.io/shop.git", path: "apps/shop/{{env}}" },
+          destination: { server: "{{server}}", namespace: "shop-{{env}}" },
+          syncPolicy: { syncOptions: ["CreateNamespace=true"] },
+          ...spec,
+        },
+      },
+      ...extra,
+    },
+  });
+  const envs = [
+    { env: "dev", server: "https://dev.acme.internal" },
+    { env: "prod", server: "https://prod.acme.internal" },
+  ];
+  return [
+    {
+      check: "appset-placeholder",
+      name: "example.com cluster",
+      objects: [appset([{ env: "dev", server: "https://dev.example.com" }], {})],
+      fires: ["`https://dev.example.com`: a placeholder"],
+      path: "/spec/template/spec/destination/server",
+    },
+    { check: "appset-placeholder", name: "real clusters", objects: [appset(envs, {})], fires: [] },
+    {
+      check: "appset-unrendered",
+      name: "a parameter no generator has",
+      objects: [appset(envs, { source: { repoURL: "https://git.acme.io/shop.git", path: "apps/{{envv}}" } })],
+      fires: ["no generator provides `envv` — did you mean `env`?"],
+    },
+    { check: "appset-unrendered", name: "every parameter provided", objects: [appset(envs, {})], fires: [] },
+    {
+      check: "appset-cross-product",
+      name: "two Applications per name",
+      objects: [appset([...envs, { env: "dev", server: "https://dev2.acme.internal" }], {})],
+      fires: ["2 generated Applications are named `shop-dev`"],
+    },
+    { check: "appset-cross-product", name: "one per name", objects: [appset(envs, {})], fires: [] },
+    {
+      check: "appset-public-registry",
+      name: "docker.io in production",
+      objects: [
+        appset(envs, {
+          source: {
+            repoURL: "https://git.acme.io/shop.git",
+            path: "x/{{env}}",
+            kustomize: { images: ["shop=docker.io/acme/shop:1.0"] },
+          },
+        }),
+      ],
+      fires: ["deploys production from the public registry docker.io"],
+    },
+    {
+      check: "appset-pull-secret",
+      name: "the organisation's registry with a pull secret",
+      objects: [
+        appset(
+          envs.map((e) => ({ ...e, pullSecret: "ecr" })),
+          {
+            source: {
+              repoURL: "https://git.acme.io/shop.git",
+              path: "x/{{env}}",
+              kustomize: { images: ["shop=1234.dkr.ecr.eu-west-1.amazonaws.com/shop:1.0"] },
+            },
+          },
+        ),
+      ],
+      fires: [],
+    },
+    {
+      check: "appset-public-registry",
+      name: "the organisation's registry",
+      objects: [
+        appset(envs, {
+          source: {
+            repoURL: "https://git.acme.io/shop.git",
+            path: "x/{{env}}",
+            kustomize: { images: ["shop=registry.acme.io/shop:1.0"] },
+          },
+        }),
+      ],
+      fires: [],
+    },
+    {
+      check: "appset-pull-secret",
+      name: "ECR without a pull secret",
+      objects: [
+        appset(envs, {
+          source: {
+            repoURL: "https://git.acme.io/shop.git",
+            path: "x/{{env}}",
+            kustomize: { images: ["shop=1234.dkr.ecr.eu-west-1.amazonaws.com/shop:1.0"] },
+          },
+        }),
+      ],
+      fires: [
+        "pulls from the private registry 1234.dkr.ecr.eu-west-1.amazonaws.com",
+        "pulls from the private registry 1234.dkr.ecr.eu-west-1.amazonaws.com",
+      ],
+    },
+    {
+      check: "appset-sync-policy",
+      name: "prune everywhere",
+      objects: [appset(envs, { syncPolicy: { automated: { prune: true } } })],
+      fires: ["syncs automatically with prune in production", "gets the same automated sync policy"],
+    },
+    { check: "appset-sync-policy", name: "manual sync", objects: [appset(envs, {})], fires: [] },
+    {
+      check: "appset-namespaces",
+      name: "one namespace on one cluster",
+      objects: [
+        appset(
+          [
+            { env: "dev", server: "https://k" },
+            { env: "prod", server: "https://k" },
+          ],
+          { destination: { server: "{{server}}", namespace: "shop" } },
+        ),
+      ],
+      fires: ["deploy into the same destination https://k shop", "deploys into namespace `shop`"],
+    },
+    {
+      check: "appset-namespaces",
+      name: "a namespace per environment",
+      objects: [appset(envs, {})],
+      fires: [],
+    },
+    {
+      check: "appset-offline",
+      name: "a git generator",
+      objects: [
+        {
+          ...appset(envs, {}),
+          spec: {
+            generators: [{ git: { repoURL: "https://x", directories: [{ path: "*" }] } }],
+            template: {},
+          },
+        },
+      ],
+      fires: ["not reviewed offline: the git generator needs a live repository"],
+    },
+    { check: "appset-offline", name: "a list generator", objects: [appset(envs, {})], fires: [] },
+  ];
+}
 
 describe("built-in checks", () => {
   it("every built-in check has at least one firing and one quiet case", () => {

@@ -105,7 +105,7 @@ spec:
       (f) => `${f.severity} ${f.message}`,
     );
     expect(msgs).toContain(
-      "error Deployment is not served as apps/v1beta1 by Kubernetes v1.36.3; use `apps/v1`",
+      "error Deployment apps/v1beta1 was removed in Kubernetes 1.16 and is refused by the API server — use apiVersion `apps/v1`",
     );
     expect(msgs).toContain("error unknown kind `Deploymnet` in apps/v1 — did you mean `Deployment`?");
     expect(msgs).toContain(
@@ -440,10 +440,12 @@ describe("--policy", () => {
       { cwd: d },
     );
     expect(
-      (JSON.parse(ok.stdout) as { findings: { checkId: string }[] }).findings.filter((f) =>
-        f.checkId.startsWith("policy:"),
+      (JSON.parse(ok.stdout) as { findings: { checkId: string; severity: string }[] }).findings.filter(
+        (f) => f.checkId.startsWith("policy:") && f.severity !== "info",
       ),
     ).toEqual([]);
+    // The quickstart has no Rollout: the Rollout policy says it matched nothing.
+    expect(ok.stdout).toContain("baseline-rollouts (baseline-rollouts.yaml) matched no object");
     const bad = await runCli(
       [
         "validate",
@@ -468,6 +470,42 @@ describe("--policy", () => {
     const missing = await runCli(["validate", "good.yaml", "--policy", "nope/"], { cwd: d });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--policy: no such file or directory: nope");
+    rmSync(d, { recursive: true, force: true });
+  });
+
+  it("says once, at the end of the run, which policies and rules matched no object", async () => {
+    const policy = (name: string, kinds: string, rules = ["only"]) => `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: ${name}}
+spec:
+  validationFailureAction: Enforce
+  rules:
+${rules
+  .map(
+    (r) => `    - name: ${r}
+      match: {any: [{resources: {kinds: [${r === "cm" ? "ConfigMap" : kinds}]}}]}
+      validate: {message: "must be labelled", pattern: {metadata: {labels: {team: "?*"}}}}
+`,
+  )
+  .join("")}`;
+    const d = dir({
+      "cm.yaml": GOOD.replace("namespace: shop", "namespace: shop\n  labels: {team: a}"),
+      "p/stateful.yaml": policy("stateful-only", "StatefulSet"),
+      "p/mixed.yaml": policy("mixed", "StatefulSet", ["cm", "sts"]),
+    });
+    const r = await runCli(["validate", "cm.yaml", "--policy", "p", "-f", "json"], { cwd: d });
+    const f = (
+      JSON.parse(r.stdout) as { findings: { checkId: string; severity: string; message: string }[] }
+    ).findings.filter((x) => x.checkId.startsWith("policy:"));
+    expect(f.map((x) => [x.checkId, x.severity]).sort()).toEqual([
+      ["policy:mixed/sts", "info"],
+      ["policy:stateful-only", "info"],
+    ]);
+    expect(f.find((x) => x.checkId === "policy:stateful-only")?.message).toContain("matched no object");
+    expect(r.code).toBe(0);
+    // Without --policy nothing is said about policies.
+    const plain = await runCli(["validate", "cm.yaml", "-f", "json"], { cwd: d });
+    expect(plain.stdout).not.toContain("matched no object");
     rmSync(d, { recursive: true, force: true });
   });
 });

@@ -98,11 +98,16 @@ async function runValidate(ctx: CommandContext, paths: string[], flags: Validate
   // Intent directories: built by the engine for each environment — exactly what `kintent build` validates.
   let intentErrors = false;
   const checks = [...validation.checks];
+  // Policies that matched nothing, per engine run (the manifests', each intent directory's).
+  const unmatched: Finding[][] = [];
   for (const dir of loaded.intentDirs) {
     const shown = relative(io.cwd, dir) || ".";
     const project = await openProject(dir, setup);
+    unmatched.push([]);
+    const slot = unmatched.length - 1;
     for (const c of project.validation.checks) if (!checks.some((k) => k.id === c.id)) checks.push(c);
     const all = project.buildAll(flags.env !== undefined ? [flags.env] : undefined);
+    unmatched[slot] = project.validation.unmatchedPolicies();
     if (all.errors.length > 0) intentErrors = true;
     findings.push(...forDisplay(ctx, project, [...all.errors, ...all.warnings]));
     for (const b of all.environments) {
@@ -113,6 +118,14 @@ async function runValidate(ctx: CommandContext, paths: string[], flags: Validate
     }
   }
 
+  // A --policy run says which rules and policies matched nothing over the whole run (every input and env).
+  if (flags.policy.length > 0) {
+    if (loaded.inputs.length > 0 || loaded.intentDirs.length === 0)
+      unmatched.push(validation.unmatchedPolicies());
+    const [first, ...rest] = unmatched;
+    for (const f of first ?? [])
+      if (rest.every((l) => l.some((g) => g.checkId === f.checkId))) findings.push(f);
+  }
   if (objects === 0 && !findings.some((f) => f.severity === "error")) {
     findings.push({
       checkId: "input",

@@ -383,6 +383,13 @@ function validateElements(
       };
       const r = validate(child, forEachValidator(fe, nesting + 1));
       if (!r) continue;
+      // Data the element's context needs is not available offline: the rule cannot be decided, and says so
+      // (Kyverno skips such elements silently; offline that would read as a pass).
+      if (r.offline === true || (r.status === "error" && r.message.includes("not available offline")))
+        return [
+          { name: str(state.rule.name), status: "skip", message: r.message, offline: true },
+          applyCount,
+        ];
       if (r.status === "skip") continue;
       if (r.status !== "pass") {
         if (r.status === "error" && r.message.includes("failed to evaluate preconditions")) continue;

@@ -502,6 +502,158 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     remediation: "Use manual sync in production, or automated without prune.",
     docs: "https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/",
   },
+  // --- References the API server or the kubelet refuse only at run time -----------------------
+  {
+    id: "missing-key",
+    category: "graph",
+    severity: "error",
+    template: "missing-key",
+    scope: { kinds: ["DeploymentLike"] },
+    description:
+      "Keys a pod reads from a ConfigMap or Secret in the bundle (env valueFrom, volume items) exist there.",
+    remediation: "Use a key the ConfigMap/Secret has (or add it), or mark the reference optional.",
+    docs: "https://kubernetes.io/docs/concepts/configuration/configmap/",
+  },
+  {
+    id: "service-account-exists",
+    category: "graph",
+    severity: "error",
+    template: "service-account-exists",
+    scope: { kinds: ["DeploymentLike"] },
+    description:
+      "The ServiceAccount a pod runs as exists in the bundle (when the bundle has ServiceAccounts).",
+    remediation: "Add the ServiceAccount, fix the name, or declare it external.",
+    docs: "https://kubernetes.io/docs/concepts/security/service-accounts/",
+  },
+  {
+    id: "selector-matches-template",
+    category: "graph",
+    severity: "error",
+    template: "selector-matches-template",
+    scope: { kinds: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"] },
+    description:
+      "A workload's selector matches its pod template's labels (the API server rejects it otherwise).",
+    remediation: "Make spec.selector.matchLabels a subset of spec.template.metadata.labels.",
+    docs: "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector",
+  },
+  {
+    id: "probe-port",
+    category: "reliability",
+    severity: "error",
+    template: "probe-ports",
+    scope: { kinds: ["DeploymentLike"] },
+    description:
+      "Probes target a port the container defines (a named port that does not exist fails every probe).",
+    remediation: "Use a port name or number from the container's ports.",
+    docs: "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+  },
+  {
+    id: "network-policy-peer",
+    category: "graph",
+    severity: "warning",
+    template: "network-policy-peers",
+    scope: { kinds: ["NetworkPolicy"] },
+    description: "NetworkPolicy peers in the policy's namespace select pods that exist in the bundle.",
+    remediation: "Fix the peer's labels, or add a namespaceSelector when the peer lives elsewhere.",
+    docs: "https://kubernetes.io/docs/concepts/services-networking/network-policies/",
+  },
+  // --- ApplicationSets: every generated Application, reviewed (src/validate/appset) ------------
+  {
+    id: "appset-placeholder",
+    category: "gitops",
+    severity: "error",
+    template: "appset-placeholders",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Every Application an ApplicationSet generates points at a real cluster and repository (no example.com, <cluster>, CHANGEME).",
+    remediation: "Put the real cluster URL in the generator elements (or use the cluster generator).",
+    docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators/",
+  },
+  {
+    id: "appset-unrendered",
+    category: "gitops",
+    severity: "error",
+    template: "appset-unrendered",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Template variables no generator fills stay as text in the generated Applications (fasttemplate leaves them, Go templates print <no value>).",
+    remediation:
+      "Name a parameter the generators produce; with goTemplate, set goTemplateOptions: [missingkey=error].",
+    docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/GoTemplate/",
+  },
+  {
+    id: "appset-cross-product",
+    category: "gitops",
+    severity: "error",
+    template: "appset-cross-product",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Generators yield one Application per name: two with one name are an unintended cross product (a matrix of environments × registries).",
+    remediation:
+      "Pair values that belong together in one list element (env + registry), or put every parameter into the name.",
+    docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Matrix/",
+  },
+  {
+    id: "appset-public-registry",
+    category: "gitops",
+    severity: "warning",
+    template: "appset-registries",
+    params: { aspect: "public-in-production" },
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Registries per environment: a generated production Application does not pull public images (docker.io, quay.io, public ECR).",
+    remediation:
+      "Give production the organisation's registry in the generator (kintent: the environment's registry).",
+    docs: DOCS,
+  },
+  {
+    id: "appset-pull-secret",
+    category: "gitops",
+    severity: "error",
+    template: "appset-registries",
+    params: { aspect: "pull-secrets" },
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "A generated Application that pulls from a private registry (ECR, GCR, ACR, …) sets image pull secrets.",
+    remediation: "Add the pull secret per environment (kintent: the environment's pullSecret).",
+    docs: "https://kubernetes.io/docs/tasks/configure-pod-container/pull-image-private-registry/",
+  },
+  {
+    id: "appset-sync-policy",
+    category: "gitops",
+    severity: "warning",
+    template: "appset-sync",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Sync policy per environment: no automated prune in production, not one automated policy for every environment.",
+    remediation:
+      "Set the sync policy per environment (a generator field and templatePatch); production: manual.",
+    docs: "https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/",
+  },
+  {
+    id: "appset-namespaces",
+    category: "gitops",
+    severity: "warning",
+    template: "appset-namespaces",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Generated Applications keep environments in their own namespaces, never share a destination, and deploy into namespaces that exist or are created.",
+    remediation:
+      "Derive the namespace from the environment; add CreateNamespace=true or the Namespace object.",
+    docs: "https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#create-namespace",
+  },
+  {
+    id: "appset-offline",
+    category: "gitops",
+    severity: "info",
+    template: "appset-offline",
+    scope: { kinds: ["ApplicationSet"] },
+    description:
+      "Generators that need a live repository or cluster (git, scmProvider, pullRequest, …) are named as not reviewed offline.",
+    remediation:
+      "Add the Argo CD cluster Secrets to the inputs for the cluster generator; review git-generated Applications after rendering.",
+    docs: "https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators/",
+  },
   {
     id: "namespace-alignment",
     category: "gitops",

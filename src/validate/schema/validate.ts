@@ -67,7 +67,19 @@ const LABEL_NAMED = new Set(["Service", "Namespace"]);
 
 class Validator {
   readonly errors: SchemaError[] = [];
-  constructor(private readonly entry: SchemaEntry) {}
+  constructor(
+    private readonly entry: SchemaEntry,
+    /** Paths whose values are never shown (a Secret's data): messages name the type only. */
+    private readonly hidden: (path: string) => boolean = () => false,
+  ) {}
+
+  private show(v: unknown, path: string): string {
+    return this.hidden(path) ? "(a Secret value, not shown)" : show(v);
+  }
+
+  private got(v: unknown, path: string): string {
+    return this.hidden(path) ? typeName(v) : got(v);
+  }
 
   private resolve(s: Schema): { schema: Schema; ref?: string } {
     let cur = s;
@@ -96,7 +108,7 @@ class Validator {
         const hint = quantityHint(s);
         this.push(
           "quantity",
-          `\`${field(path)}\`: ${show(value)} is not a valid quantity (e.g. 500m, 1, 512Mi, 1Gi)${hint}`,
+          `\`${field(path)}\`: ${this.show(value, path)} is not a valid quantity (e.g. 500m, 1, 512Mi, 1Gi)${hint}`,
           path,
         );
       }
@@ -105,11 +117,19 @@ class Validator {
     const intOrString = schema["x-kubernetes-int-or-string"] === true;
     if (intOrString) {
       if (!(typeof value === "string" || (typeof value === "number" && Number.isInteger(value)))) {
-        this.push("type", `\`${field(path)}\` must be an integer or a string, got ${got(value)}`, path);
+        this.push(
+          "type",
+          `\`${field(path)}\` must be an integer or a string, got ${this.got(value, path)}`,
+          path,
+        );
         return;
       }
     } else if (typeof schema.type === "string" && !this.typeOk(value, schema.type)) {
-      this.push("type", `\`${field(path)}\` must be ${article(schema.type)}, got ${got(value)}`, path);
+      this.push(
+        "type",
+        `\`${field(path)}\` must be ${article(schema.type)}, got ${this.got(value, path)}`,
+        path,
+      );
       return;
     }
     if (Array.isArray(schema.enum) && !schema.enum.some((e) => e === value)) {
@@ -117,7 +137,7 @@ class Validator {
       const guess = typeof value === "string" ? didYouMean(value, values) : undefined;
       this.push(
         "enum",
-        `\`${field(path)}\` must be one of ${values.map((v) => `\`${v}\``).join(", ")}; got ${show(value)}${guess ? ` — did you mean \`${guess}\`?` : ""}`,
+        `\`${field(path)}\` must be one of ${values.map((v) => `\`${v}\``).join(", ")}; got ${this.show(value, path)}${guess ? ` — did you mean \`${guess}\`?` : ""}`,
         path,
       );
     }
@@ -178,7 +198,7 @@ class Validator {
         re = undefined; // an RE2 construct JavaScript lacks: the server checks it
       }
       if (re && !re.test(v))
-        this.push("pattern", `\`${field(path)}\`: ${show(v)} does not match ${s.pattern}`, path);
+        this.push("pattern", `\`${field(path)}\`: ${this.show(v, path)} does not match ${s.pattern}`, path);
     }
   }
 
@@ -186,17 +206,17 @@ class Validator {
     if (typeof s.minimum === "number" && (s.exclusiveMinimum === true ? v <= s.minimum : v < s.minimum))
       this.push(
         "range",
-        `\`${field(path)}\` must be ${s.exclusiveMinimum === true ? ">" : ">="} ${s.minimum}, got ${v}`,
+        `\`${field(path)}\` must be ${s.exclusiveMinimum === true ? ">" : ">="} ${s.minimum}, got ${this.show(v, path)}`,
         path,
       );
     if (typeof s.maximum === "number" && (s.exclusiveMaximum === true ? v >= s.maximum : v > s.maximum))
       this.push(
         "range",
-        `\`${field(path)}\` must be ${s.exclusiveMaximum === true ? "<" : "<="} ${s.maximum}, got ${v}`,
+        `\`${field(path)}\` must be ${s.exclusiveMaximum === true ? "<" : "<="} ${s.maximum}, got ${this.show(v, path)}`,
         path,
       );
     if (s.format === "int32" && (v > 2147483647 || v < -2147483648))
-      this.push("range", `\`${field(path)}\` ${v} does not fit in int32`, path);
+      this.push("range", `\`${field(path)}\` ${this.show(v, path)} does not fit in int32`, path);
   }
 
   private checkObject(v: Schema, s: Schema, path: string): void {
@@ -341,7 +361,7 @@ function checkMetadata(obj: Schema, kind: string, errors: SchemaError[]): void {
         else if (v.length > 63 || !LABEL_VALUE.test(v))
           errors.push({
             messageId: "label",
-            message: `label value ${JSON.stringify(v)} of ${k} is invalid: at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric`,
+            message: `label value ${show(v)} of ${JSON.stringify(k).slice(0, 80)} is invalid: at most 63 alphanumerics, '-', '_' or '.', starting and ending alphanumeric`,
             path: p,
           });
       } else if (typeof v !== "string") {
@@ -355,8 +375,12 @@ function checkMetadata(obj: Schema, kind: string, errors: SchemaError[]): void {
   }
 }
 
+/** Secret values are never printed: not in messages, not in any report. */
+const SECRET_VALUE_PATH = /^\/(data|stringData|binaryData)(\/|$)/;
+
 export function validateAgainstSchema(obj: Schema, entry: SchemaEntry): SchemaError[] {
-  const v = new Validator(entry);
+  const secret = obj.kind === "Secret";
+  const v = new Validator(entry, secret ? (path) => SECRET_VALUE_PATH.test(path) : undefined);
   v.validate(obj, entry.root, "");
   const errors = v.errors.filter(
     (e) => !e.path.startsWith("/metadata/labels/") && !e.path.startsWith("/metadata/annotations/"),

@@ -18,7 +18,7 @@ import {
   POD_KINDS,
 } from "../../objects.js";
 import type { Obj } from "../../objects.js";
-import { didYouMean } from "../../../core/suggest.js";
+import { didYouMeanName } from "../../../core/suggest.js";
 
 const none = z.object({}).strict();
 
@@ -133,7 +133,7 @@ function nameHint(bundle: Bundle, kind: string, name: string, ns: string): strin
     .byKind(kind)
     .filter((s) => bundle.namespaceOf(s) === ns)
     .map((s) => s.ref.name);
-  const guess = didYouMean(name, names);
+  const guess = didYouMeanName(name, names);
   return guess ? ` — did you mean \`${guess}\`?` : "";
 }
 

@@ -4,6 +4,8 @@ import * as security from "./security.js";
 import * as reliability from "./reliability.js";
 import * as graph from "./graph.js";
 import * as gitops from "./gitops.js";
+import * as appset from "./appset.js";
+import * as references from "./references.js";
 
 const all = [
   security.privileged,
@@ -37,7 +39,19 @@ const all = [
   graph.certManagerOnIngressRoute,
   graph.rolloutServices,
   graph.argoDestination,
+  references.missingKeys,
+  references.serviceAccountExists,
+  references.selectorMatchesTemplate,
+  references.probePorts,
+  references.networkPolicyPeers,
   gitops.placeholders,
+  appset.appsetPlaceholders,
+  appset.appsetUnrendered,
+  appset.appsetCrossProduct,
+  appset.appsetRegistries,
+  appset.appsetSync,
+  appset.appsetNamespaces,
+  appset.appsetOffline,
   gitops.unrendered,
   gitops.privateRegistryPullSecret,
   gitops.productionSync,
