@@ -51,6 +51,7 @@ describe("the operation registry", () => {
       "allow-from",
       "egress",
       "network-policy",
+      "ref",
       "security",
     ]);
   });
@@ -83,6 +84,7 @@ describe("the operation registry", () => {
       "allow-from": "network",
       egress: "network",
       "network-policy": "network",
+      ref: "references",
       security: "(own)",
     });
   });
