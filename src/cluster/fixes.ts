@@ -14,7 +14,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { isMap, isSeq, parseDocument } from "yaml";
+import { isScalar, isSeq, parseDocument } from "yaml";
 import type { ObjectRef, SourceLocation } from "../core/finding.js";
 import type { KObject } from "../core/object.js";
 import { objectKey } from "../core/object.js";
@@ -205,20 +205,24 @@ export function previousImage(file: string, failing: string, read: (text: string
   return undefined;
 }
 
-/** `.kintent.yaml` with an `external.configMaps`/`secrets` entry renamed, comments kept; undefined when it lists no such name. */
+/**
+ * `.kintent.yaml` with an `external.configMaps`/`secrets` entry renamed in place — only the scalar's characters
+ * change, so comments and alignment stay; undefined when it lists no such name.
+ */
 function renameExternal(text: string, kind: "configMaps" | "secrets", from: string, to: string): string | undefined {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { keepSourceTokens: true });
   const list = doc.getIn(["external", kind], true);
   if (!isSeq(list)) return undefined;
-  let changed = false;
-  for (let i = 0; i < list.items.length; i++) {
-    if (doc.getIn(["external", kind, i]) === from) {
-      doc.setIn(["external", kind, i], to);
-      changed = true;
-    }
+  const ranges: [number, number][] = [];
+  for (const item of list.items)
+    if (isScalar(item) && item.value === from && item.range) ranges.push([item.range[0], item.range[1]]);
+  if (ranges.length === 0) return undefined;
+  let out = text;
+  for (const [start, end] of ranges.reverse()) {
+    const quote = /^["']/.test(out.slice(start, end)) ? out[start] : "";
+    out = `${out.slice(0, start)}${quote}${to}${quote}${out.slice(end)}`;
   }
-  if (!changed || !isMap(doc.contents)) return undefined;
-  return doc.toString();
+  return out;
 }
 
 export interface PlanOptions {
@@ -335,7 +339,8 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
     return unfixable(d, why, source);
   }
 
-  const rel = relative(options.cwd, file) || file;
+  // Diffs are relative to the intent directory, like every path kintent writes.
+  const rel = relative(project.dir, file) || file;
   const original = readFileSync(file, "utf8");
   const edit = editIntentText(original, rel, ops, { environments: [...project.environments], engine: project.platform?.value.spec.progressiveDelivery ?? "none" }, target.source.index);
   if (edit.errors.length > 0)
@@ -346,7 +351,7 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
   let tmp: string | undefined;
   if (configEdit) {
     writes.set(configEdit.file, configEdit.text);
-    diff += configDiff(options.cwd, configEdit.file, readFileSync(configEdit.file, "utf8"), configEdit.text);
+    diff += configDiff(project.dir, configEdit.file, readFileSync(configEdit.file, "utf8"), configEdit.text);
     // The validator reads the configuration once per project: preview with the edited one, beside the original
     // so its relative paths resolve the same; removed right after.
     tmp = join(dirname(configEdit.file), `.kintent.fix-${process.pid}.yaml`);
@@ -377,8 +382,8 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
   }
 }
 
-function configDiff(cwd: string, file: string, before: string, after: string): string {
-  const rel = relative(cwd, file) || file;
+function configDiff(dir: string, file: string, before: string, after: string): string {
+  const rel = relative(dir, file) || file;
   const a = before.split("\n");
   const b = after.split("\n");
   const lines = [`--- a/${rel}`, `+++ b/${rel}`];

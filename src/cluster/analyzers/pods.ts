@@ -493,7 +493,7 @@ const failedMount: AnalyzerDefinition = {
         ),
         cause:
           first && suggestion
-            ? `Pod cannot start: volume ${first.volume} needs ${danglingSentence(first.d, suggestion)}, so kubelet waits in ContainerCreating.`
+            ? `Pod cannot start: volume ${first.volume} cannot be mounted: ${danglingSentence(first.d, suggestion)}, so kubelet waits in ContainerCreating.`
             : `Pod cannot start: kubelet cannot mount ${mountMsg.volume ? `volume ${mountMsg.volume}` : "a volume"}: ${mountMsg.error}.`,
         fields: [
           ...(st.containerStatuses ?? [])
