@@ -75,15 +75,17 @@ export function builtObjectFor(build: EnvironmentBuild, d: Diagnosis): KObject |
       (o) =>
         o.kind === "StatefulSet" &&
         o.metadata.namespace === d.object.namespace &&
-        ((o.spec as { volumeClaimTemplates?: { metadata?: { name?: string } }[] }).volumeClaimTemplates ?? []).some((t) =>
-          d.object.name.startsWith(`${t.metadata?.name ?? ""}-${o.metadata.name}-`),
-        ),
+        (
+          (o.spec as { volumeClaimTemplates?: { metadata?: { name?: string } }[] }).volumeClaimTemplates ?? []
+        ).some((t) => d.object.name.startsWith(`${t.metadata?.name ?? ""}-${o.metadata.name}-`)),
     );
   return undefined;
 }
 
 function containerIndex(o: KObject, name: string | undefined): number {
-  const list = ((o.spec as { template?: { spec?: { containers?: { name: string }[] } } } | undefined)?.template?.spec?.containers) ?? [];
+  const list =
+    (o.spec as { template?: { spec?: { containers?: { name: string }[] } } } | undefined)?.template?.spec
+      ?.containers ?? [];
   const i = name === undefined ? 0 : list.findIndex((c) => c.name === name);
   return i < 0 ? 0 : i;
 }
@@ -123,10 +125,21 @@ export function causePointer(o: KObject, d: Diagnosis): string {
 }
 
 /** The most specific decision about `pointer` (or a field under it), preferring one with a source line. */
-export function decisionFor(decisions: readonly Decision[], ref: ObjectRef, pointer: string): Decision | undefined {
+export function decisionFor(
+  decisions: readonly Decision[],
+  ref: ObjectRef,
+  pointer: string,
+): Decision | undefined {
   const mine = decisions.filter((x) => objectKey(x.object) === objectKey(ref));
-  const related = mine.filter((x) => pointer === x.path || pointer.startsWith(`${x.path}/`) || x.path.startsWith(`${pointer}/`) || x.path === "");
-  const score = (x: Decision) => (x.loc ? 1000 : 0) + (x.path === pointer ? 500 : x.path.startsWith(pointer) ? 300 : x.path.length);
+  const related = mine.filter(
+    (x) =>
+      pointer === x.path ||
+      pointer.startsWith(`${x.path}/`) ||
+      x.path.startsWith(`${pointer}/`) ||
+      x.path === "",
+  );
+  const score = (x: Decision) =>
+    (x.loc ? 1000 : 0) + (x.path === pointer ? 500 : x.path.startsWith(pointer) ? 300 : x.path.length);
   return related.sort((a, b) => score(b) - score(a))[0];
 }
 
@@ -134,9 +147,20 @@ export function traceSource(build: EnvironmentBuild, d: Diagnosis): IntentSource
   const o = builtObjectFor(build, d);
   if (!o) return undefined;
   const pointer = causePointer(o, d);
-  const ref = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) };
+  const ref = {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+  };
   const dec = decisionFor(build.decisions, ref, pointer);
-  return { object: ref, path: pointer, why: dec?.why ?? "", from: dec?.from ?? "derived", ...(dec?.loc ? { loc: dec.loc } : {}) };
+  return {
+    object: ref,
+    path: pointer,
+    why: dec?.why ?? "",
+    from: dec?.from ?? "derived",
+    ...(dec?.loc ? { loc: dec.loc } : {}),
+  };
 }
 
 /** The next memory size: twice the limit, rounded up to a power of two mebibytes (at least 64Mi). */
@@ -148,12 +172,21 @@ export function nextMemory(limit: string): string | undefined {
 }
 
 function memoryOf(o: KObject, container: string | undefined): string | undefined {
-  const list = ((o.spec as { template?: { spec?: { containers?: { name: string; resources?: { limits?: { memory?: string } } }[] } } }).template?.spec?.containers) ?? [];
+  const list =
+    (
+      o.spec as {
+        template?: {
+          spec?: { containers?: { name: string; resources?: { limits?: { memory?: string } } }[] };
+        };
+      }
+    ).template?.spec?.containers ?? [];
   return list[containerIndex(o, container)]?.resources?.limits?.memory;
 }
 
 function imageOf(o: KObject, container: string | undefined): string | undefined {
-  const list = ((o.spec as { template?: { spec?: { containers?: { name: string; image?: string }[] } } }).template?.spec?.containers) ?? [];
+  const list =
+    (o.spec as { template?: { spec?: { containers?: { name: string; image?: string }[] } } }).template?.spec
+      ?.containers ?? [];
   return list[containerIndex(o, container)]?.image;
 }
 
@@ -189,15 +222,29 @@ function referencedNames(o: KObject, kind: string): Set<string> {
  * `git log` / `git show` (bounded to 50 commits). Undefined when the directory is not in Git or no earlier tag
  * exists.
  */
-export function previousImage(file: string, failing: string, read: (text: string) => string | undefined): { image: string; commit: string } | undefined {
+export function previousImage(
+  file: string,
+  failing: string,
+  read: (text: string) => string | undefined,
+): { image: string; commit: string } | undefined {
   const dir = dirname(file);
-  const top = spawnSync("git", ["-C", dir, "rev-parse", "--show-toplevel"], { encoding: "utf8", timeout: 10_000 });
+  const top = spawnSync("git", ["-C", dir, "rev-parse", "--show-toplevel"], {
+    encoding: "utf8",
+    timeout: 10_000,
+  });
   if (top.status !== 0) return undefined;
   const rel = relative(top.stdout.trim(), file);
-  const log = spawnSync("git", ["-C", dir, "log", "-n", "50", "--format=%H", "--", rel], { encoding: "utf8", timeout: 10_000 });
+  const log = spawnSync("git", ["-C", dir, "log", "-n", "50", "--format=%H", "--", rel], {
+    encoding: "utf8",
+    timeout: 10_000,
+  });
   if (log.status !== 0) return undefined;
   for (const commit of log.stdout.split("\n").filter(Boolean)) {
-    const shown = spawnSync("git", ["-C", dir, "show", `${commit}:${rel}`], { encoding: "utf8", timeout: 10_000, maxBuffer: 8 << 20 });
+    const shown = spawnSync("git", ["-C", dir, "show", `${commit}:${rel}`], {
+      encoding: "utf8",
+      timeout: 10_000,
+      maxBuffer: 8 << 20,
+    });
     if (shown.status !== 0) continue;
     const image = read(shown.stdout);
     if (image && image !== failing) return { image, commit };
@@ -209,7 +256,12 @@ export function previousImage(file: string, failing: string, read: (text: string
  * `.kintent.yaml` with an `external.configMaps`/`secrets` entry renamed in place — only the scalar's characters
  * change, so comments and alignment stay; undefined when it lists no such name.
  */
-function renameExternal(text: string, kind: "configMaps" | "secrets", from: string, to: string): string | undefined {
+function renameExternal(
+  text: string,
+  kind: "configMaps" | "secrets",
+  from: string,
+  to: string,
+): string | undefined {
   const doc = parseDocument(text, { keepSourceTokens: true });
   const list = doc.getIn(["external", kind], true);
   if (!isSeq(list)) return undefined;
@@ -234,11 +286,25 @@ export interface PlanOptions {
 }
 
 function unfixable(d: Diagnosis, why: string, source?: IntentSource): FixPlan {
-  return { fingerprint: d.fingerprint, analyzer: d.analyzer, status: "unfixable", why, ...(source ? { source } : {}), ops: [], diff: "", writes: new Map(), verification: [] };
+  return {
+    fingerprint: d.fingerprint,
+    analyzer: d.analyzer,
+    status: "unfixable",
+    why,
+    ...(source ? { source } : {}),
+    ops: [],
+    diff: "",
+    writes: new Map(),
+    verification: [],
+  };
 }
 
 /** Plan the fix of every diagnosis about an object the project builds. */
-export async function planFixes(project: Project, diagnoses: readonly Diagnosis[], options: PlanOptions): Promise<FixPlan[]> {
+export async function planFixes(
+  project: Project,
+  diagnoses: readonly Diagnosis[],
+  options: PlanOptions,
+): Promise<FixPlan[]> {
   const build = project.build(options.env, { validate: false });
   const out: FixPlan[] = [];
   for (const d of diagnoses) {
@@ -249,7 +315,13 @@ export async function planFixes(project: Project, diagnoses: readonly Diagnosis[
   return out;
 }
 
-async function planOne(project: Project, build: EnvironmentBuild, built: KObject, d: Diagnosis, options: PlanOptions): Promise<FixPlan> {
+async function planOne(
+  project: Project,
+  build: EnvironmentBuild,
+  built: KObject,
+  d: Diagnosis,
+  options: PlanOptions,
+): Promise<FixPlan> {
   const source = traceSource(build, d);
   const appBuild = build.apps.find((a) => a.result.objects.includes(built));
   const app = appBuild?.app;
@@ -264,10 +336,12 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
   const checks: ((after: EnvironmentBuild) => Verification)[] = [];
   let configEdit: { file: string; text: string } | undefined;
   const when = (options.now ?? new Date().toISOString()).slice(0, 10);
-  const afterObject = (after: EnvironmentBuild) => after.objects.find((o) => objectKey(o) === objectKey(built));
+  const afterObject = (after: EnvironmentBuild) =>
+    after.objects.find((o) => objectKey(o) === objectKey(built));
 
   if (d.analyzer === "oom-killed") {
-    const limit = typeof d.facts.memoryLimit === "string" ? d.facts.memoryLimit : memoryOf(built, d.container);
+    const limit =
+      typeof d.facts.memoryLimit === "string" ? d.facts.memoryLimit : memoryOf(built, d.container);
     const next = limit ? nextMemory(limit) : undefined;
     if (!limit || !next) return unfixable(d, "the container has no memory limit to raise", source);
     const restarts = typeof d.facts.restarts === "number" ? d.facts.restarts : 0;
@@ -282,19 +356,38 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
       const qa = m ? parseQuantity(m) : undefined;
       const qb = parseQuantity(limit);
       const passed = Boolean(qa && qb && quantityToNumber(qa) > quantityToNumber(qb));
-      return { check: "oom-killed (static): the built memory limit is above the one that was hit", passed, detail: `limits.memory ${limit} → ${m ?? "unset"}${qa ? ` (${formatQuantity(qa)})` : ""}` };
+      return {
+        check: "oom-killed (static): the built memory limit is above the one that was hit",
+        passed,
+        detail: `limits.memory ${limit} → ${m ?? "unset"}${qa ? ` (${formatQuantity(qa)})` : ""}`,
+      };
     });
   } else if (d.analyzer === "image-pull" && d.variant === "not-found") {
     const failing = typeof d.facts.image === "string" ? d.facts.image : "";
     const read = (text: string): string | undefined => {
       const doc = parseDocument(text);
-      const js = doc.toJS() as { spec?: { image?: string; rollout?: { canary?: { image?: string } }; environments?: Record<string, { image?: string; rollout?: { canary?: { image?: string } } }> } } | null;
-      if (canary) return (env ? js?.spec?.environments?.[env]?.rollout?.canary?.image : undefined) ?? js?.spec?.rollout?.canary?.image;
+      const js = doc.toJS() as {
+        spec?: {
+          image?: string;
+          rollout?: { canary?: { image?: string } };
+          environments?: Record<string, { image?: string; rollout?: { canary?: { image?: string } } }>;
+        };
+      } | null;
+      if (canary)
+        return (
+          (env ? js?.spec?.environments?.[env]?.rollout?.canary?.image : undefined) ??
+          js?.spec?.rollout?.canary?.image
+        );
       return (env ? js?.spec?.environments?.[env]?.image : undefined) ?? js?.spec?.image;
     };
     const currentIntent = read(readFileSync(file, "utf8"));
     const prev = previousImage(file, currentIntent ?? failing, read);
-    if (!prev) return unfixable(d, `the image ${failing} does not exist and the intent's Git history has no earlier image to go back to`, source);
+    if (!prev)
+      return unfixable(
+        d,
+        `the image ${failing} does not exist and the intent's Git history has no earlier image to go back to`,
+        source,
+      );
     const tag = splitImage(prev.image).tag;
     const sameRepo = splitImage(prev.image).repository === splitImage(currentIntent ?? failing).repository;
     const imageOp = sameRepo && tag ? { tag } : { image: prev.image };
@@ -302,23 +395,49 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
     ops.push({
       op: "why",
       key: "image",
-      text: `${failing} does not exist in the registry (${d.object.kind} ${d.object.name}: ${String(d.facts.error ?? "not found").slice(0, 160)}; kintent diagnose, ${when}): back to ${prev.image}, the image of ${prev.commit.slice(0, 12)}.`,
+      text: `${failing} does not exist in the registry (${(d.owner ?? d.object).kind} ${(d.owner ?? d.object).name}: ${String(
+        d.facts.error ?? "not found",
+      )
+        .split(": ")
+        .slice(-2)
+        .join(
+          ": ",
+        )}; kintent diagnose, ${when}): back to ${prev.image}, the image of ${prev.commit.slice(0, 12)}.`,
     } as IntentOp);
     checks.push((after) => {
       const img = afterObject(after) ? imageOf(afterObject(after) as KObject, d.container) : undefined;
-      return { check: "image-pull (static): the built image is not the one that failed to pull", passed: img !== undefined && img !== failing, detail: `${failing} → ${img ?? "none"}` };
+      return {
+        check: "image-pull (static): the built image is not the one that failed to pull",
+        passed: img !== undefined && img !== failing,
+        detail: `${failing} → ${img ?? "none"}`,
+      };
     });
-  } else if ((d.analyzer === "failed-mount" || d.analyzer === "create-container-config") && d.didYouMean?.candidate && d.didYouMean.key === undefined && (d.didYouMean.kind === "ConfigMap" || d.didYouMean.kind === "Secret")) {
+  } else if (
+    (d.analyzer === "failed-mount" || d.analyzer === "create-container-config") &&
+    d.didYouMean?.candidate &&
+    d.didYouMean.key === undefined &&
+    (d.didYouMean.kind === "ConfigMap" || d.didYouMean.kind === "Secret")
+  ) {
     const { kind, missing, candidate } = d.didYouMean;
-    ops.push({ op: "ref", kind: kind === "ConfigMap" ? "configMap" : "secret", from: missing, to: candidate } as IntentOp);
+    ops.push({
+      op: "ref",
+      kind: kind === "ConfigMap" ? "configMap" : "secret",
+      from: missing,
+      to: candidate,
+    } as IntentOp);
     ops.push({
       op: "why",
       key: "references",
-      text: `${kind} ${missing} does not exist in ${d.object.namespace ?? "the namespace"} (${d.object.kind} ${d.object.name} stuck: ${d.analyzer}; kintent diagnose, ${when}); ${candidate} does.`,
+      text: `${kind} ${missing} does not exist in ${d.object.namespace ?? "the namespace"} (${(d.owner ?? d.object).kind} ${(d.owner ?? d.object).name}: ${d.analyzer}; kintent diagnose, ${when}); ${candidate} does.`,
     } as IntentOp);
     const cfg = project.validation.configFile;
     if (cfg) {
-      const renamed = renameExternal(readFileSync(cfg, "utf8"), kind === "ConfigMap" ? "configMaps" : "secrets", missing, candidate);
+      const renamed = renameExternal(
+        readFileSync(cfg, "utf8"),
+        kind === "ConfigMap" ? "configMaps" : "secrets",
+        missing,
+        candidate,
+      );
       if (renamed) configEdit = { file: cfg, text: renamed };
     }
     checks.push((after) => {
@@ -342,7 +461,16 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
   // Diffs are relative to the intent directory, like every path kintent writes.
   const rel = relative(project.dir, file) || file;
   const original = readFileSync(file, "utf8");
-  const edit = editIntentText(original, rel, ops, { environments: [...project.environments], engine: project.platform?.value.spec.progressiveDelivery ?? "none" }, target.source.index);
+  const edit = editIntentText(
+    original,
+    rel,
+    ops,
+    {
+      environments: [...project.environments],
+      engine: project.platform?.value.spec.progressiveDelivery ?? "none",
+    },
+    target.source.index,
+  );
   if (edit.errors.length > 0)
     return { ...unfixable(d, edit.errors.map((e) => e.message).join("; "), source), status: "invalid", ops };
   const writes = new Map([[file, edit.text]]);
@@ -358,10 +486,26 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
     writeFileSync(tmp, configEdit.text);
   }
   try {
-    if (tmp) base = await openProject(project.dir, { cwd: options.cwd, configFile: tmp, ...(project.only ? { app: project.only } : {}) });
+    if (tmp)
+      base = await openProject(project.dir, {
+        cwd: options.cwd,
+        configFile: tmp,
+        ...(project.only ? { app: project.only } : {}),
+      });
     const preview = previewChange(base, new Map([[file, edit.text]]), { envs: [options.env] });
     if (preview.intentErrors.length > 0 || preview.envs.some((e) => e.errors.length > 0))
-      return { fingerprint: d.fingerprint, analyzer: d.analyzer, status: "invalid", why: "the fixed intent does not validate", ...(source ? { source } : {}), ops, diff, writes, preview, verification: [] };
+      return {
+        fingerprint: d.fingerprint,
+        analyzer: d.analyzer,
+        status: "invalid",
+        why: "the fixed intent does not validate",
+        ...(source ? { source } : {}),
+        ops,
+        diff,
+        writes,
+        preview,
+        verification: [],
+      };
     const after = base.withOverlay(new Map([[file, edit.text]])).build(options.env, { validate: false });
     const verification = checks.map((c) => c(after));
     const cleared = verification.every((v) => v.passed);
@@ -369,7 +513,9 @@ async function planOne(project: Project, build: EnvironmentBuild, built: KObject
       fingerprint: d.fingerprint,
       analyzer: d.analyzer,
       status: cleared ? "ready" : "not-cleared",
-      why: cleared ? "compiles, validates, and the static counterpart no longer sees the cause" : "the static counterpart still sees the cause",
+      why: cleared
+        ? "compiles, validates, and the static counterpart no longer sees the cause"
+        : "the static counterpart still sees the cause",
       ...(source ? { source } : {}),
       ops,
       diff,
@@ -402,12 +548,32 @@ export function manifestPatch(d: Diagnosis): { object: ObjectRef; patch: unknown
   if (d.analyzer === "oom-killed" && typeof d.facts.memoryLimit === "string" && d.container) {
     const next = nextMemory(d.facts.memoryLimit);
     if (!next) return undefined;
-    return { object: target, patch: { spec: { template: { spec: { containers: [{ name: d.container, resources: { limits: { memory: next } } }] } } } } };
+    return {
+      object: target,
+      patch: {
+        spec: {
+          template: {
+            spec: { containers: [{ name: d.container, resources: { limits: { memory: next } } }] },
+          },
+        },
+      },
+    };
   }
-  if ((d.analyzer === "failed-mount" || d.analyzer === "create-container-config") && d.didYouMean?.candidate && d.didYouMean.key === undefined && typeof d.facts.volume === "string") {
+  if (
+    (d.analyzer === "failed-mount" || d.analyzer === "create-container-config") &&
+    d.didYouMean?.candidate &&
+    d.didYouMean.key === undefined &&
+    typeof d.facts.volume === "string"
+  ) {
     const vol = d.facts.volume;
-    const source = d.didYouMean.kind === "ConfigMap" ? { configMap: { name: d.didYouMean.candidate } } : { secret: { secretName: d.didYouMean.candidate } };
-    return { object: target, patch: { spec: { template: { spec: { volumes: [{ name: vol, ...source }] } } } } };
+    const source =
+      d.didYouMean.kind === "ConfigMap"
+        ? { configMap: { name: d.didYouMean.candidate } }
+        : { secret: { secretName: d.didYouMean.candidate } };
+    return {
+      object: target,
+      patch: { spec: { template: { spec: { volumes: [{ name: vol, ...source }] } } } },
+    };
   }
   return undefined;
 }

@@ -38,13 +38,21 @@ export function formatEvent(e: EventEvidence): string {
 
 export function formatDiagnosis(d: Diagnosis, fix: FixPlan | undefined, intent: boolean): string {
   const lines: string[] = [];
-  const where = d.owner ? `${describeObject(d.owner)} (${describeObject(d.object)}${d.objects.length > 1 ? ` and ${d.objects.length - 1} more` : ""})` : describeObject(d.object);
-  lines.push(`${d.severity === "error" ? "✖" : "⚠"} ${d.analyzer}/${d.variant}  ${where}${d.container ? `  container ${d.container}` : ""}`);
+  const where = d.owner
+    ? `${describeObject(d.owner)} (${describeObject(d.object)}${d.objects.length > 1 ? ` and ${d.objects.length - 1} more` : ""})`
+    : describeObject(d.object);
+  lines.push(
+    `${d.severity === "error" ? "✖" : "⚠"} ${d.analyzer}/${d.variant}  ${where}${d.container ? `  container ${d.container}` : ""}`,
+  );
   lines.push(`    cause: ${d.cause}`);
   if (d.didYouMean?.candidate && d.didYouMean.key === undefined)
-    lines.push(`    did you mean: ${d.didYouMean.kind} ${d.didYouMean.candidate} (${d.didYouMean.missing} does not exist)`);
+    lines.push(
+      `    did you mean: ${d.didYouMean.kind} ${d.didYouMean.candidate} (${d.didYouMean.missing} does not exist)`,
+    );
   if (d.didYouMean?.key?.candidate)
-    lines.push(`    did you mean: key ${d.didYouMean.key.candidate} of ${d.didYouMean.kind} ${d.didYouMean.key.of} (${d.didYouMean.key.missing} does not exist)`);
+    lines.push(
+      `    did you mean: key ${d.didYouMean.key.candidate} of ${d.didYouMean.kind} ${d.didYouMean.key.of} (${d.didYouMean.key.missing} does not exist)`,
+    );
   if (d.fields.length > 0) {
     lines.push("    evidence:");
     for (const f of d.fields) lines.push(`      ${describeObject(f.object)} ${f.path}: ${show(f.value)}`);
@@ -54,7 +62,9 @@ export function formatDiagnosis(d: Diagnosis, fix: FixPlan | undefined, intent: 
     for (const e of d.events) lines.push(`      ${formatEvent(e).replace(/\n/g, "\n  ")}`);
   }
   if (fix?.source) {
-    const loc = fix.source.loc ? `${fix.source.loc.file}:${fix.source.loc.line}` : `${fix.source.from} (no intent line)`;
+    const loc = fix.source.loc
+      ? `${fix.source.loc.file}:${fix.source.loc.line}`
+      : `${fix.source.from} (no intent line)`;
     lines.push(`    intent: ${loc}${fix.source.why ? ` — ${fix.source.why}` : ""}`);
   }
   if (fix && fix.status !== "unfixable") {
@@ -64,7 +74,10 @@ export function formatDiagnosis(d: Diagnosis, fix: FixPlan | undefined, intent: 
   } else if (fix) lines.push(`    no intent fix: ${fix.why}`);
   else if (!intent) {
     const p = manifestPatch(d);
-    if (p) lines.push(`    manifest patch for ${describeObject(p.object)} (strategic merge; kintent never applies it): ${JSON.stringify(p.patch)}`);
+    if (p)
+      lines.push(
+        `    manifest patch for ${describeObject(p.object)} (strategic merge; kintent never applies it): ${JSON.stringify(p.patch)}`,
+      );
   }
   return lines.join("\n");
 }

@@ -48,7 +48,9 @@ export function fixMessage(d: Diagnosis, fix: FixPlan, env: string, redactor: Re
     ...(d.events.length > 0 ? ["events (newest first):", ...d.events.map((e) => `  ${formatEvent(e)}`)] : []),
     "```",
     "",
-    ...(fix.source?.loc ? [`**Intent line**: \`${fix.source.loc.file}:${fix.source.loc.line}\` — ${fix.source.why}`, ""] : []),
+    ...(fix.source?.loc
+      ? [`**Intent line**: \`${fix.source.loc.file}:${fix.source.loc.line}\` — ${fix.source.why}`, ""]
+      : []),
     "**Intent operations** (the `kintent set` vocabulary):",
     "",
     ...fix.ops.map((o) => `- \`${describeOp(o)}\``),
@@ -74,22 +76,37 @@ function commonAncestor(paths: readonly string[]): string {
 
 /** Path of a directory inside its Git repository, or undefined when it is not in one. */
 export function repoPrefix(dir: string): string | undefined {
-  const r = spawnSync("git", ["-C", dir, "rev-parse", "--show-prefix"], { encoding: "utf8", timeout: 10_000 });
+  const r = spawnSync("git", ["-C", dir, "rev-parse", "--show-prefix"], {
+    encoding: "utf8",
+    timeout: 10_000,
+  });
   if (r.status !== 0) return undefined;
   return r.stdout.trim().replace(/\/$/, "") || undefined;
 }
 
-export async function proposeFix(d: Diagnosis, fix: FixPlan, options: ProposeFixOptions): Promise<ProposeOutcome> {
+export async function proposeFix(
+  d: Diagnosis,
+  fix: FixPlan,
+  options: ProposeFixOptions,
+): Promise<ProposeOutcome> {
   const { project } = options;
-  const redactor = new Redactor({ patterns: options.redact ?? [], known: TOKEN_ENV_VARS.map((k) => options.processEnv[k]) });
+  const redactor = new Redactor({
+    patterns: options.redact ?? [],
+    known: TOKEN_ENV_VARS.map((k) => options.processEnv[k]),
+  });
   const abs = project.dir;
-  const outside = [project.platform ? join(abs, project.platform.source.file) : undefined, project.validation.configFile]
-    .filter((f): f is string => f !== undefined && existsSync(f) && !isInside(f, abs));
+  const outside = [
+    project.platform ? join(abs, project.platform.source.file) : undefined,
+    project.validation.configFile,
+  ].filter((f): f is string => f !== undefined && existsSync(f) && !isInside(f, abs));
   const root = outside.length > 0 ? commonAncestor([abs, ...outside.map((f) => dirname(f))]) : abs;
   const stage = mkdtempSync(join(options.processEnv.TMPDIR ?? tmpdir(), "kintent-fix-"));
   try {
     const staged = join(stage, relative(root, abs));
-    cpSync(abs, staged, { recursive: true, filter: (src) => !/(^|\/)(\.git|node_modules)(\/|$)/.test(relative(abs, src)) });
+    cpSync(abs, staged, {
+      recursive: true,
+      filter: (src) => !/(^|\/)(\.git|node_modules)(\/|$)/.test(relative(abs, src)),
+    });
     for (const f of outside) cpSync(f, join(stage, relative(root, f)));
     writeFilesAtomic(new Map([...fix.writes].map(([f, t]) => [join(stage, relative(root, f)), t])));
     const intentPath = options.intentPath ?? repoPrefix(abs);

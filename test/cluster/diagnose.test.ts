@@ -40,7 +40,14 @@ interface Report {
     objects: unknown[];
     cause: string;
     fields: { path: string; value: unknown }[];
-    events: { type: string; reason: string; message: string; count: number; lastTime?: string; source?: string }[];
+    events: {
+      type: string;
+      reason: string;
+      message: string;
+      count: number;
+      lastTime?: string;
+      source?: string;
+    }[];
     didYouMean?: { kind: string; missing: string; candidate?: string };
     facts: Record<string, unknown>;
     fingerprint: string;
@@ -60,7 +67,13 @@ const git = (cwd: string, ...args: string[]) => {
   const r = spawnSync("git", args, {
     cwd,
     encoding: "utf8",
-    env: { ...process.env, GIT_AUTHOR_NAME: "Dev", GIT_AUTHOR_EMAIL: "dev@acme.test", GIT_COMMITTER_NAME: "Dev", GIT_COMMITTER_EMAIL: "dev@acme.test" },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: "Dev",
+      GIT_AUTHOR_EMAIL: "dev@acme.test",
+      GIT_COMMITTER_NAME: "Dev",
+      GIT_COMMITTER_EMAIL: "dev@acme.test",
+    },
   });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
   return r.stdout.trim();
@@ -76,16 +89,33 @@ async function built(dir: string, env?: string): Promise<KubeObject[]> {
 }
 
 /** Objects the test cluster serves (no cert-manager or Traefik controllers run, but their CRDs are installed). */
-function withPodAnnotations(objects: KubeObject[], name: string, annotations: Record<string, string>): KubeObject[] {
+function withPodAnnotations(
+  objects: KubeObject[],
+  name: string,
+  annotations: Record<string, string>,
+): KubeObject[] {
   return objects.map((o) => {
     if (o.metadata?.name !== name || !["Deployment", "StatefulSet"].includes(o.kind)) return o;
-    const copy = structuredClone(o) as KubeObject & { spec: { template: { metadata: { annotations?: Record<string, string> } } } };
+    const copy = structuredClone(o) as KubeObject & {
+      spec: { template: { metadata: { annotations?: Record<string, string> } } };
+    };
     copy.spec.template.metadata.annotations = { ...copy.spec.template.metadata.annotations, ...annotations };
     return copy;
   });
 }
 
-function deployment(ns: string, name: string, image: string, options: { annotations?: Record<string, string>; container?: object; pod?: object; labels?: Record<string, string>; replicas?: number } = {}): KubeObject {
+function deployment(
+  ns: string,
+  name: string,
+  image: string,
+  options: {
+    annotations?: Record<string, string>;
+    container?: object;
+    pod?: object;
+    labels?: Record<string, string>;
+    replicas?: number;
+  } = {},
+): KubeObject {
   const labels = options.labels ?? { app: name };
   return {
     apiVersion: "apps/v1",
@@ -105,13 +135,23 @@ function deployment(ns: string, name: string, image: string, options: { annotati
 describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { timeout: 180_000 }, () => {
   let env: ClusterEnv;
   let work: string;
-  const diagnoseJson = async (args: string[], cwd = ROOT): Promise<{ code: number; report: Report; stderr: string }> => {
-    const r = await runCli(["diagnose", ...args, "--kubeconfig", env.kubeconfigPath, "--output", "json"], { cwd, env: { HOME: work } });
+  const diagnoseJson = async (
+    args: string[],
+    cwd = ROOT,
+  ): Promise<{ code: number; report: Report; stderr: string }> => {
+    const r = await runCli(["diagnose", ...args, "--kubeconfig", env.kubeconfigPath, "--output", "json"], {
+      cwd,
+      env: { HOME: work },
+    });
     if (r.code === 2) throw new Error(`diagnose failed: ${r.stderr}`);
     return { code: r.code, report: JSON.parse(r.stdout) as Report, stderr: r.stderr };
   };
   /** Waits until `diagnose` reports what `ready` wants (pods and events take a few seconds to get there). */
-  const diagnoseUntil = async (args: string[], ready: (r: Report) => boolean, cwd = ROOT): Promise<Report> => {
+  const diagnoseUntil = async (
+    args: string[],
+    ready: (r: Report) => boolean,
+    cwd = ROOT,
+  ): Promise<Report> => {
     let last: Report | undefined;
     return await waitUntil(
       `diagnose ${args.join(" ")}`,
@@ -119,7 +159,16 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
         last = (await diagnoseJson(args, cwd)).report;
         return ready(last) ? last : undefined;
       },
-      { timeoutMs: 90_000, intervalMs: 1_000, onTimeout: () => JSON.stringify(last?.diagnoses.map((d) => [d.analyzer, d.variant, d.object.name]), null, 1) },
+      {
+        timeoutMs: 90_000,
+        intervalMs: 1_000,
+        onTimeout: () =>
+          JSON.stringify(
+            last?.diagnoses.map((d) => [d.analyzer, d.variant, d.object.name]),
+            null,
+            1,
+          ),
+      },
     );
   };
 
@@ -137,12 +186,25 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     const ns = "healthy";
     await applyObjects(env, [
       deployment(ns, "web", "nginx:1.27", { replicas: 2 }),
-      { apiVersion: "v1", kind: "Service", metadata: { name: "web", namespace: ns }, spec: { selector: { app: "web" }, ports: [{ port: 80 }] } },
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "web", namespace: ns },
+        spec: { selector: { app: "web" }, ports: [{ port: 80 }] },
+      },
     ]);
-    await waitForPods(env, ns, "app=web", "to run", (ps) => ps.length === 2 && ps.every((p) => p.status?.phase === "Running"));
+    await waitForPods(
+      env,
+      ns,
+      "app=web",
+      "to run",
+      (ps) => ps.length === 2 && ps.every((p) => p.status?.phase === "Running"),
+    );
     // The endpoint-slice controller needs a moment after the pods turn ready.
     const report = await diagnoseUntil(["-n", ns], (r) => r.diagnoses.length === 0);
-    const r = await runCli(["diagnose", "-n", ns, "--kubeconfig", env.kubeconfigPath], { env: { HOME: work } });
+    const r = await runCli(["diagnose", "-n", ns, "--kubeconfig", env.kubeconfigPath], {
+      env: { HOME: work },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("healthy: nothing to report in healthy");
     // Namespaced kinds once for the namespace, cluster-scoped kinds and Argo CD Applications once: constant.
@@ -153,25 +215,51 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
   it("the kwok scenarios: pull errors by kind, crash loops, OOMKills, missing ConfigMaps and keys, failing probes, the scheduler", async () => {
     const ns = "scenarios";
     await applyObjects(env, [
-      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "app-settings", namespace: ns }, data: { "log-level": "info" } },
+      {
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "app-settings", namespace: ns },
+        data: { "log-level": "info" },
+      },
       deployment(ns, "tag", "nginx:99.99-broken-image"),
       deployment(ns, "private", "registry.acme.io/payments/api:2.0-denied"),
       deployment(ns, "offline", "registry.invalid/app:1.0"),
-      deployment(ns, "crash", "busybox:1.36", { annotations: { "kwok.kintent.dev/scenario": "crash-loop-backoff", "kwok.kintent.dev/max-restarts": "2" } }),
-      deployment(ns, "key", "nginx:1.27", {
-        annotations: { "kwok.kintent.dev/scenario": "create-config-error", "kwok.kintent.dev/missing-key": "loglevel" },
-        container: { env: [{ name: "LOG_LEVEL", valueFrom: { configMapKeyRef: { name: "app-settings", key: "loglevel" } } }] },
+      deployment(ns, "crash", "busybox:1.36", {
+        annotations: {
+          "kwok.kintent.dev/scenario": "crash-loop-backoff",
+          "kwok.kintent.dev/max-restarts": "2",
+        },
       }),
-      deployment(ns, "probe", "nginx:1.27", { annotations: { "kwok.kintent.dev/scenario": "readiness-failing" } }),
+      deployment(ns, "key", "nginx:1.27", {
+        annotations: {
+          "kwok.kintent.dev/scenario": "create-config-error",
+          "kwok.kintent.dev/missing-key": "loglevel",
+        },
+        container: {
+          env: [
+            { name: "LOG_LEVEL", valueFrom: { configMapKeyRef: { name: "app-settings", key: "loglevel" } } },
+          ],
+        },
+      }),
+      deployment(ns, "probe", "nginx:1.27", {
+        annotations: { "kwok.kintent.dev/scenario": "readiness-failing" },
+      }),
       deployment(ns, "big", "nginx:1.27", { container: { resources: { requests: { cpu: "64" } } } }),
     ]);
-    const report = await diagnoseUntil(["-n", ns], (r) => r.diagnoses.length >= 7 && r.diagnoses.some((d) => d.analyzer === "crash-loop" && Number(d.facts.restarts) >= 2));
+    const report = await diagnoseUntil(
+      ["-n", ns],
+      (r) =>
+        r.diagnoses.length >= 7 &&
+        r.diagnoses.some((d) => d.analyzer === "crash-loop" && Number(d.facts.restarts) >= 2),
+    );
     const by = (owner: string) => report.diagnoses.filter((d) => d.owner?.name === owner);
     expect(by("tag").map((d) => `${d.analyzer}/${d.variant}`)).toEqual(["image-pull/not-found"]);
     expect(by("private").map((d) => `${d.analyzer}/${d.variant}`)).toEqual(["image-pull/unauthorized"]);
     expect(by("offline").map((d) => `${d.analyzer}/${d.variant}`)).toEqual(["image-pull/unreachable"]);
     const offline = by("offline")[0];
-    expect(offline?.events.map((e) => e.message)).toContainEqual(expect.stringMatching(/dial tcp: lookup registry\.invalid .*no such host$/));
+    expect(offline?.events.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/dial tcp: lookup registry\.invalid .*no such host$/),
+    );
     expect(offline?.events.every((e) => e.source === "kubelet")).toBe(true);
     // Newest first.
     const times = offline?.events.map((e) => e.lastTime ?? "") ?? [];
@@ -186,13 +274,18 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     const key = by("key")[0];
     expect(key?.analyzer).toBe("create-container-config");
     expect(key?.variant).toBe("missing-key");
-    expect(key?.cause).toBe("Container app cannot be created: the ConfigMap app-settings has no key `loglevel` (it has `log-level`).");
+    expect(key?.cause).toBe(
+      "Container app cannot be created: the ConfigMap app-settings has no key `loglevel` (it has `log-level`).",
+    );
     expect(key?.events[0]?.message).toBe(`Error: couldn't find key loglevel in ConfigMap ${ns}/app-settings`);
 
     const probe = by("probe")[0];
     expect(probe?.analyzer).toBe("probe-failures");
     expect(probe?.variant).toBe("readiness");
-    expect(probe?.events[0]).toMatchObject({ reason: "Unhealthy", message: "Readiness probe failed: HTTP probe failed with statuscode: 503" });
+    expect(probe?.events[0]).toMatchObject({
+      reason: "Unhealthy",
+      message: "Readiness probe failed: HTTP probe failed with statuscode: 503",
+    });
 
     const big = by("big")[0];
     expect(big?.analyzer).toBe("unschedulable");
@@ -205,21 +298,96 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     const ns = "controllers";
     await applyObjects(env, [
       deployment(ns, "api", "nginx:1.27", { replicas: 2, labels: { app: "api", track: "stable" } }),
-      { apiVersion: "v1", kind: "Service", metadata: { name: "api", namespace: ns }, spec: { selector: { app: "api", track: "canary" }, ports: [{ port: 80 }] } },
-      { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "api", namespace: ns }, spec: { rules: [{ host: "api.acme.io", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "api-svc", port: { number: 80 } } } }] } }] } },
-      { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data", namespace: ns }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "gp3-encrypted", resources: { requests: { storage: "1Gi" } } } },
-      { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com" },
-      { apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", metadata: { name: "api", namespace: ns }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" }, minReplicas: 2, maxReplicas: 4, metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }] } },
-      { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: { name: "api", namespace: ns }, spec: { minAvailable: 2, selector: { matchLabels: { app: "api" } } } },
+      {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: "api", namespace: ns },
+        spec: { selector: { app: "api", track: "canary" }, ports: [{ port: 80 }] },
+      },
+      {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "Ingress",
+        metadata: { name: "api", namespace: ns },
+        spec: {
+          rules: [
+            {
+              host: "api.acme.io",
+              http: {
+                paths: [
+                  {
+                    path: "/",
+                    pathType: "Prefix",
+                    backend: { service: { name: "api-svc", port: { number: 80 } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: "v1",
+        kind: "PersistentVolumeClaim",
+        metadata: { name: "data", namespace: ns },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          storageClassName: "gp3-encrypted",
+          resources: { requests: { storage: "1Gi" } },
+        },
+      },
+      {
+        apiVersion: "storage.k8s.io/v1",
+        kind: "StorageClass",
+        metadata: { name: "gp3" },
+        provisioner: "ebs.csi.aws.com",
+      },
+      {
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name: "api", namespace: ns },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" },
+          minReplicas: 2,
+          maxReplicas: 4,
+          metrics: [
+            {
+              type: "Resource",
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+            },
+          ],
+        },
+      },
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "api", namespace: ns },
+        spec: { minAvailable: 2, selector: { matchLabels: { app: "api" } } },
+      },
     ]);
-    const report = await diagnoseUntil(["-n", ns], (r) => ["service-no-endpoints", "route-backends", "pvc-pending", "hpa-metrics", "pdb-blocking"].every((a) => r.diagnoses.some((d) => d.analyzer === a)));
+    const report = await diagnoseUntil(["-n", ns], (r) =>
+      ["service-no-endpoints", "route-backends", "pvc-pending", "hpa-metrics", "pdb-blocking"].every((a) =>
+        r.diagnoses.some((d) => d.analyzer === a),
+      ),
+    );
     const get = (a: string) => report.diagnoses.find((d) => d.analyzer === a);
-    expect(get("service-no-endpoints")?.cause).toMatch(/^The selector app=api,track=canary matches no pod in controllers, so the Service sends traffic nowhere; almost matching: api-[a-z0-9-]+ \(track=stable, selector wants track=canary\)/);
-    expect(get("route-backends")?.didYouMean).toMatchObject({ kind: "Service", missing: "api-svc", candidate: "api" });
+    expect(get("service-no-endpoints")?.cause).toMatch(
+      /^The selector app=api,track=canary matches no pod in controllers, so the Service sends traffic nowhere; almost matching: api-[a-z0-9-]+ \(track=stable, selector wants track=canary\)/,
+    );
+    expect(get("route-backends")?.didYouMean).toMatchObject({
+      kind: "Service",
+      missing: "api-svc",
+      candidate: "api",
+    });
     const pvc = get("pvc-pending");
     expect(pvc?.variant).toBe("storage-class-not-found");
     expect(pvc?.didYouMean?.candidate).toBe("gp3");
-    expect(pvc?.events.some((e) => e.reason === "ProvisioningFailed" && e.message.includes('storageclass.storage.k8s.io "gp3-encrypted" not found'))).toBe(true);
+    expect(
+      pvc?.events.some(
+        (e) =>
+          e.reason === "ProvisioningFailed" &&
+          e.message.includes('storageclass.storage.k8s.io "gp3-encrypted" not found'),
+      ),
+    ).toBe(true);
     expect(get("hpa-metrics")?.variant).toMatch(/^FailedGet/);
     expect(get("pdb-blocking")?.variant).toBe("misconfigured");
   });
@@ -231,59 +399,153 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
         apiVersion: "argoproj.io/v1alpha1",
         kind: "Rollout",
         metadata: { name: "shop", namespace: ns },
-        spec: { replicas: 2, selector: { matchLabels: { app: "shop" } }, template: { metadata: { labels: { app: "shop" } }, spec: { containers: [{ name: "shop", image: "nginx:1.27" }] } }, strategy: { canary: { steps: [{ setWeight: 20 }, { analysis: { templates: [{ templateName: "success-rate" }] } }, { setWeight: 100 }] } } },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: "shop" } },
+          template: {
+            metadata: { labels: { app: "shop" } },
+            spec: { containers: [{ name: "shop", image: "nginx:1.27" }] },
+          },
+          strategy: {
+            canary: {
+              steps: [
+                { setWeight: 20 },
+                { analysis: { templates: [{ templateName: "success-rate" }] } },
+                { setWeight: 100 },
+              ],
+            },
+          },
+        },
       },
       {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "AnalysisRun",
         metadata: { name: "shop-6f7c9d-2-1", namespace: ns },
-        spec: { metrics: [{ name: "success-rate", interval: "1m", failureLimit: 2, successCondition: "result[0] >= 0.95", provider: { prometheus: { address: "http://prometheus:9090", query: "sum(rate(x[1m]))" } } }] },
+        spec: {
+          metrics: [
+            {
+              name: "success-rate",
+              interval: "1m",
+              failureLimit: 2,
+              successCondition: "result[0] >= 0.95",
+              provider: { prometheus: { address: "http://prometheus:9090", query: "sum(rate(x[1m]))" } },
+            },
+          ],
+        },
       },
       {
         apiVersion: "argoproj.io/v1alpha1",
         kind: "Application",
         metadata: { name: "shop-prod", namespace: "argocd" },
-        spec: { project: "default", source: { repoURL: "https://git.acme.io/gitops.git", path: "apps/shop/prod", targetRevision: "main" }, destination: { server: "https://kubernetes.default.svc", namespace: ns } },
+        spec: {
+          project: "default",
+          source: {
+            repoURL: "https://git.acme.io/gitops.git",
+            path: "apps/shop/prod",
+            targetRevision: "main",
+          },
+          destination: { server: "https://kubernetes.default.svc", namespace: ns },
+        },
       },
     ]);
     const message = 'Metric "success-rate" assessed Failed due to failed (3) > failureLimit (2)';
     // The status the controllers write (argo-rollouts v1.x, argo-cd v3): the Rollout through its status
     // subresource; AnalysisRun and Application have none.
-    const rolloutStatus = await kubeRequest(env.kubeConfig, `/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts/shop/status`, {
-      method: "PATCH",
-      contentType: "application/merge-patch+json",
-      body: {
-        status: {
-          phase: "Degraded",
-          message: `RolloutAborted: Rollout aborted update to revision 2: ${message}`,
-          abort: true,
-          abortedAt: "2026-12-04T10:00:00Z",
-          currentStepIndex: 0,
-          observedGeneration: "1",
-          canary: { currentStepAnalysisRunStatus: { name: "shop-6f7c9d-2-1", status: "Failed", message }, weights: { canary: { weight: 0, podTemplateHash: "6f7c9d" }, stable: { weight: 100, podTemplateHash: "5b8d4f" } } },
-          conditions: [{ type: "Progressing", status: "False", reason: "RolloutAborted", message: `Rollout aborted update to revision 2: ${message}`, lastTransitionTime: "2026-12-04T10:00:00Z", lastUpdateTime: "2026-12-04T10:00:00Z" }],
+    const rolloutStatus = await kubeRequest(
+      env.kubeConfig,
+      `/apis/argoproj.io/v1alpha1/namespaces/${ns}/rollouts/shop/status`,
+      {
+        method: "PATCH",
+        contentType: "application/merge-patch+json",
+        body: {
+          status: {
+            phase: "Degraded",
+            message: `RolloutAborted: Rollout aborted update to revision 2: ${message}`,
+            abort: true,
+            abortedAt: "2026-12-04T10:00:00Z",
+            currentStepIndex: 0,
+            observedGeneration: "1",
+            canary: {
+              currentStepAnalysisRunStatus: { name: "shop-6f7c9d-2-1", status: "Failed", message },
+              weights: {
+                canary: { weight: 0, podTemplateHash: "6f7c9d" },
+                stable: { weight: 100, podTemplateHash: "5b8d4f" },
+              },
+            },
+            conditions: [
+              {
+                type: "Progressing",
+                status: "False",
+                reason: "RolloutAborted",
+                message: `Rollout aborted update to revision 2: ${message}`,
+                lastTransitionTime: "2026-12-04T10:00:00Z",
+                lastUpdateTime: "2026-12-04T10:00:00Z",
+              },
+            ],
+          },
         },
       },
-    });
+    );
     expect(rolloutStatus.status, rolloutStatus.text).toBe(200);
-    const measurements = ["0.82", "0.79", "0.81"].map((v, i) => ({ phase: "Failed", value: `[${v}]`, startedAt: `2026-12-04T09:5${7 + i}:00Z`, finishedAt: `2026-12-04T09:5${7 + i}:01Z` }));
-    const run = await kubeRequest(env.kubeConfig, `/apis/argoproj.io/v1alpha1/namespaces/${ns}/analysisruns/shop-6f7c9d-2-1`, {
-      method: "PATCH",
-      contentType: "application/merge-patch+json",
-      body: { status: { phase: "Failed", message, startedAt: "2026-12-04T09:57:00Z", metricResults: [{ name: "success-rate", phase: "Failed", count: 3, failed: 3, message, measurements }] } },
-    });
+    const measurements = ["0.82", "0.79", "0.81"].map((v, i) => ({
+      phase: "Failed",
+      value: `[${v}]`,
+      startedAt: `2026-12-04T09:5${7 + i}:00Z`,
+      finishedAt: `2026-12-04T09:5${7 + i}:01Z`,
+    }));
+    const run = await kubeRequest(
+      env.kubeConfig,
+      `/apis/argoproj.io/v1alpha1/namespaces/${ns}/analysisruns/shop-6f7c9d-2-1`,
+      {
+        method: "PATCH",
+        contentType: "application/merge-patch+json",
+        body: {
+          status: {
+            phase: "Failed",
+            message,
+            startedAt: "2026-12-04T09:57:00Z",
+            metricResults: [
+              { name: "success-rate", phase: "Failed", count: 3, failed: 3, message, measurements },
+            ],
+          },
+        },
+      },
+    );
     expect(run.status, run.text).toBe(200);
-    const app = await kubeRequest(env.kubeConfig, "/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/shop-prod", {
-      method: "PATCH",
-      contentType: "application/merge-patch+json",
-      body: { status: { sync: { status: "OutOfSync", revision: "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39" }, health: { status: "Degraded", message: "Rollout aborted" }, resources: [{ group: "argoproj.io", kind: "Rollout", name: "shop", namespace: ns, status: "Synced", health: { status: "Degraded", message: "RolloutAborted" } }] } },
-    });
+    const app = await kubeRequest(
+      env.kubeConfig,
+      "/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/shop-prod",
+      {
+        method: "PATCH",
+        contentType: "application/merge-patch+json",
+        body: {
+          status: {
+            sync: { status: "OutOfSync", revision: "4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39" },
+            health: { status: "Degraded", message: "Rollout aborted" },
+            resources: [
+              {
+                group: "argoproj.io",
+                kind: "Rollout",
+                name: "shop",
+                namespace: ns,
+                status: "Synced",
+                health: { status: "Degraded", message: "RolloutAborted" },
+              },
+            ],
+          },
+        },
+      },
+    );
     expect(app.status, app.text).toBe(200);
     const { report } = await diagnoseJson(["-n", ns]);
     const ro = report.diagnoses.find((d) => d.analyzer === "rollout-degraded");
     expect(ro?.variant).toBe("analysis-failed");
-    expect(ro?.cause).toBe("The canary was aborted because its analysis shop-6f7c9d-2-1 failed — measured success-rate: [0.82] (Failed), [0.79] (Failed), [0.81] (Failed) — 3 failed of 3; traffic went back to the stable version.");
-    expect(ro?.fields.map((f) => f.path)).toEqual(expect.arrayContaining(["status.canary.weights", "status.metricResults[success-rate]"]));
+    expect(ro?.cause).toBe(
+      "The canary was aborted because its analysis shop-6f7c9d-2-1 failed — measured success-rate: [0.82] (Failed), [0.79] (Failed), [0.81] (Failed) — 3 failed of 3; traffic went back to the stable version.",
+    );
+    expect(ro?.fields.map((f) => f.path)).toEqual(
+      expect.arrayContaining(["status.canary.weights", "status.metricResults[success-rate]"]),
+    );
     const argo = report.diagnoses.find((d) => d.analyzer === "argocd-app");
     expect(argo?.variant).toBe("health-degraded");
     expect(argo?.facts.revision).toBe("4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39");
@@ -291,11 +553,22 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
 
   it("a missing cluster is a tool error with a clear message (exit 2)", async () => {
     const kubeconfig = join(work, "dead.yaml");
-    writeFileSync(kubeconfig, readFileSync(env.kubeconfigPath, "utf8").replace(/server: https:\/\/127\.0\.0\.1:\d+/, "server: https://127.0.0.1:1"));
+    writeFileSync(
+      kubeconfig,
+      readFileSync(env.kubeconfigPath, "utf8").replace(
+        /server: https:\/\/127\.0\.0\.1:\d+/,
+        "server: https://127.0.0.1:1",
+      ),
+    );
     const r = await runCli(["diagnose", "-n", "x", "--kubeconfig", kubeconfig], { env: { HOME: work } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^kintent: cannot reach the cluster at https:\/\/127\.0\.0\.1:1 \(context .+\): ECONNREFUSED/);
-    const ctx = await runCli(["diagnose", "-n", "x", "--kubeconfig", env.kubeconfigPath, "--context", "nope"], { env: { HOME: work } });
+    expect(r.stderr).toMatch(
+      /^kintent: cannot reach the cluster at https:\/\/127\.0\.0\.1:1 \(context .+\): ECONNREFUSED/,
+    );
+    const ctx = await runCli(
+      ["diagnose", "-n", "x", "--kubeconfig", env.kubeconfigPath, "--context", "nope"],
+      { env: { HOME: work } },
+    );
     expect(ctx.code).toBe(2);
     expect(ctx.stderr).toMatch(/the kubeconfig has no context `nope` \(it has: /);
   });
@@ -312,13 +585,33 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     it("the conversational canary's ConfigMap mismatch: FailedMount, did-you-mean, a `ref` fix that renames it in the intent and .kintent.yaml", async () => {
       const dir = join(work, "canary");
       cpSync(join(ROOT, "test/fixtures/cluster/canary-configmap"), dir, { recursive: true });
-      const objects = withPodAnnotations(await built(dir), "web-canary", { "kwok.kintent.dev/scenario": "container-creating", "kwok.kintent.dev/missing-configmap": "nginx-canary-html" });
-      await applyObjects(env, [...objects, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "nginx-canary-config", namespace: "web-canary" }, data: { "index.html": "<h1>canary</h1>" } }]);
-      const report = await diagnoseUntil([dir], (r) => r.diagnoses.some((d) => d.analyzer === "failed-mount" && d.events.length > 0));
+      const objects = withPodAnnotations(await built(dir), "web-canary", {
+        "kwok.kintent.dev/scenario": "container-creating",
+        "kwok.kintent.dev/missing-configmap": "nginx-canary-html",
+      });
+      await applyObjects(env, [
+        ...objects,
+        {
+          apiVersion: "v1",
+          kind: "ConfigMap",
+          metadata: { name: "nginx-canary-config", namespace: "web-canary" },
+          data: { "index.html": "<h1>canary</h1>" },
+        },
+      ]);
+      const report = await diagnoseUntil([dir], (r) =>
+        r.diagnoses.some((d) => d.analyzer === "failed-mount" && d.events.length > 0),
+      );
       const d = report.diagnoses.find((x) => x.analyzer === "failed-mount");
       expect(d?.owner).toMatchObject({ kind: "Deployment", name: "web-canary" });
-      expect(d?.didYouMean).toEqual({ kind: "ConfigMap", namespace: "web-canary", missing: "nginx-canary-html", candidate: "nginx-canary-config" });
-      expect(d?.events[0]?.message).toBe('MountVolume.SetUp failed for volume "cm-nginx-canary-html" : configmap "nginx-canary-html" not found');
+      expect(d?.didYouMean).toEqual({
+        kind: "ConfigMap",
+        namespace: "web-canary",
+        missing: "nginx-canary-html",
+        candidate: "nginx-canary-config",
+      });
+      expect(d?.events[0]?.message).toBe(
+        'MountVolume.SetUp failed for volume "cm-nginx-canary-html" : configmap "nginx-canary-html" not found',
+      );
       expect(d?.objects).toHaveLength(2);
       const fix = report.fixes.find((f) => f.fingerprint === d?.fingerprint);
       expect(fix?.status).toBe("ready");
@@ -326,8 +619,12 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
         { op: "ref", kind: "configMap", from: "nginx-canary-html", to: "nginx-canary-config" },
         expect.objectContaining({ op: "why", key: "references" }),
       ]);
-      expect(fix?.diff).toContain("+        /usr/share/nginx/html/index.html: {configMap: nginx-canary-config, key: index.html}");
-      expect(fix?.diff).toContain("--- a/.kintent.yaml\n+++ b/.kintent.yaml\n@@ -4 +4 @@\n-    - nginx-canary-html   # the page of the canary\n+    - nginx-canary-config   # the page of the canary\n");
+      expect(fix?.diff).toContain(
+        "+        /usr/share/nginx/html/index.html: {configMap: nginx-canary-config, key: index.html}",
+      );
+      expect(fix?.diff).toContain(
+        "--- a/.kintent.yaml\n+++ b/.kintent.yaml\n@@ -4 +4 @@\n-    - nginx-canary-html   # the page of the canary\n+    - nginx-canary-config   # the page of the canary\n",
+      );
       expect(fix?.diff).toContain("--- a/kintent.yaml\n+++ b/kintent.yaml\n");
       expect(fix?.verification.every((v) => v.passed)).toBe(true);
       // Every other pod of the intent is healthy: no other diagnosis about it.
@@ -339,7 +636,10 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
       mkdirSync(dir);
       const intent = (image: string) =>
         `apiVersion: kintent.dev/v1alpha1\nkind: App\nmetadata:\n  name: shop\nspec:\n  image: ${image}   # CI bumps this\n  port: 8080\n  replicas: 2\n`;
-      writeFileSync(join(dir, "platform.yaml"), "apiVersion: kintent.dev/v1alpha1\nkind: Platform\nmetadata: {name: acme}\nspec:\n  environments:\n    prod: {cluster: https://kubernetes.default.svc, namespace: shop}\n");
+      writeFileSync(
+        join(dir, "platform.yaml"),
+        "apiVersion: kintent.dev/v1alpha1\nkind: Platform\nmetadata: {name: acme}\nspec:\n  environments:\n    prod: {cluster: https://kubernetes.default.svc, namespace: shop}\n",
+      );
       writeFileSync(join(dir, "kintent.yaml"), intent("nginx:1.27.3"));
       git(dir, "init", "-q", "-b", "main");
       git(dir, "add", "-A");
@@ -347,26 +647,66 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
       writeFileSync(join(dir, "kintent.yaml"), intent("nginx:99.99-broken-image"));
       git(dir, "commit", "-qam", "bump shop");
       await applyObjects(env, await built(dir, "prod"));
-      const report = await diagnoseUntil([dir, "--env", "prod"], (r) => r.diagnoses.some((d) => d.analyzer === "image-pull" && d.objects.length === 2 && d.events.some((e) => e.reason === "Failed" && e.message.startsWith("Failed to pull"))));
+      const report = await diagnoseUntil([dir, "--env", "prod"], (r) =>
+        r.diagnoses.some(
+          (d) =>
+            d.analyzer === "image-pull" &&
+            d.objects.length === 2 &&
+            d.events.some((e) => e.reason === "Failed" && e.message.startsWith("Failed to pull")),
+        ),
+      );
       const d = report.diagnoses.find((x) => x.analyzer === "image-pull");
       expect(d?.variant).toBe("not-found");
       expect(d?.objects).toHaveLength(2);
       const fix = report.fixes.find((f) => f.fingerprint === d?.fingerprint);
       expect(fix?.source?.loc).toMatchObject({ file: "kintent.yaml", line: 6 });
       expect(fix?.ops[0]).toEqual({ op: "image", tag: "1.27.3" });
-      expect(fix?.diff).toContain("-  image: nginx:99.99-broken-image   # CI bumps this\n+  image: nginx:1.27.3   # CI bumps this");
+      expect(fix?.diff).toContain(
+        "-  image: nginx:99.99-broken-image   # CI bumps this\n+  image: nginx:1.27.3               # CI bumps this\n",
+      );
+      expect(fix?.diff).toMatch(
+        /\+ {4}image: "?nginx:99\.99-broken-image does not exist in the registry \(Deployment shop: nginx:99\.99-broken-image: not found; kintent diagnose, [-0-9]+\): back to nginx:1\.27\.3, the image of [0-9a-f]{12}\./,
+      );
       expect(fix?.status).toBe("ready");
       if (!gitea) return;
-      const repo = await gitea.createRepo("gitops-shop", { "intent/shop/kintent.yaml": readFileSync(join(dir, "kintent.yaml"), "utf8"), "intent/shop/platform.yaml": readFileSync(join(dir, "platform.yaml"), "utf8") });
-      const r = await runCli(["diagnose", dir, "--env", "prod", "--kubeconfig", env.kubeconfigPath, "--propose", "--repo", repo, "--intent-path", "intent/shop"], { env: { HOME: work, GITEA_TOKEN: gitea.token, PATH: process.env.PATH } });
+      const repo = await gitea.createRepo("gitops-shop", {
+        "intent/shop/kintent.yaml": readFileSync(join(dir, "kintent.yaml"), "utf8"),
+        "intent/shop/platform.yaml": readFileSync(join(dir, "platform.yaml"), "utf8"),
+      });
+      const r = await runCli(
+        [
+          "diagnose",
+          dir,
+          "--env",
+          "prod",
+          "--kubeconfig",
+          env.kubeconfigPath,
+          "--propose",
+          "--repo",
+          repo,
+          "--intent-path",
+          "intent/shop",
+        ],
+        { env: { HOME: work, GITEA_TOKEN: gitea.token, KINTENT_FORGE: "gitea", PATH: process.env.PATH } },
+      );
       expect(r.stderr).not.toContain(gitea.token);
-      expect(r.stdout).toMatch(/proposed shop\/prod on kintent\/shop\/[0-9a-f]{8}: http/);
-      const pulls = (await gitea.api("GET", "/repos/kintent/gitops-shop/pulls?state=open")).body as { title: string; body: string; head: { ref: string } }[];
+      expect(r.stdout, r.stderr).toMatch(/proposed shop\/prod on kintent\/shop\/[0-9a-f]{8}: http/);
+      const pulls = (await gitea.api("GET", "/repos/kintent/gitops-shop/pulls?state=open")).body as {
+        title: string;
+        body: string;
+        head: { ref: string };
+      }[];
       expect(pulls).toHaveLength(1);
       expect(pulls[0]?.title).toBe("chore(shop): fix image-pull/not-found in prod: Deployment shop/shop");
-      expect(pulls[0]?.body).toContain("Failed to pull image \\\"nginx:99.99-broken-image\\\"".replace(/\\\\/g, "\\").replace(/\\"/g, '"'));
-      const files = (await gitea.api("GET", `/repos/kintent/gitops-shop/pulls/1/files`)).body as { filename: string }[];
-      expect(files.map((f) => f.filename)).toEqual(expect.arrayContaining(["intent/shop/kintent.yaml", "apps/shop/prod/deployment-shop.yaml"]));
+      expect(pulls[0]?.body).toContain(
+        'Failed to pull image \\"nginx:99.99-broken-image\\"'.replace(/\\\\/g, "\\").replace(/\\"/g, '"'),
+      );
+      const files = (await gitea.api("GET", `/repos/kintent/gitops-shop/pulls/1/files`)).body as {
+        filename: string;
+      }[];
+      expect(files.map((f) => f.filename)).toEqual(
+        expect.arrayContaining(["intent/shop/kintent.yaml", "apps/shop/prod/deployment-shop.yaml"]),
+      );
       // The working tree is untouched.
       expect(readFileSync(join(dir, "kintent.yaml"), "utf8")).toBe(intent("nginx:99.99-broken-image"));
     });
@@ -378,34 +718,54 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
         join(dir, "kintent.yaml"),
         "apiVersion: kintent.dev/v1alpha1\nkind: App\nmetadata:\n  name: cache\nspec:\n  image: redis:7.4.1\n  port: 6379\n  replicas: 1\n  resources:\n    requests: {cpu: 100m, memory: 64Mi}\n    limits: {cpu: 500m, memory: 128Mi}   # sized for the demo\n",
       );
-      const objects = withPodAnnotations(await built(dir), "cache", { "kwok.kintent.dev/scenario": "oom-killed", "kwok.kintent.dev/max-restarts": "2" });
+      const objects = withPodAnnotations(await built(dir), "cache", {
+        "kwok.kintent.dev/scenario": "oom-killed",
+        "kwok.kintent.dev/max-restarts": "2",
+      });
       await applyObjects(env, objects);
       const report = await diagnoseUntil([dir], (r) => r.diagnoses.some((d) => d.analyzer === "oom-killed"));
       const d = report.diagnoses.find((x) => x.analyzer === "oom-killed");
       expect(d?.facts.memoryLimit).toBe("128Mi");
-      expect(d?.fields[0]).toMatchObject({ path: "status.containerStatuses[cache].lastState.terminated", value: { reason: "OOMKilled", exitCode: 137 } });
+      expect(d?.fields[0]).toMatchObject({
+        path: "status.containerStatuses[cache].lastState.terminated",
+        value: { reason: "OOMKilled", exitCode: 137 },
+      });
       const fix = report.fixes.find((f) => f.fingerprint === d?.fingerprint);
       expect(fix?.source?.loc).toMatchObject({ file: "kintent.yaml" });
       expect(fix?.ops[0]).toEqual({ op: "resources", limits: { memory: "256Mi" } });
       expect(fix?.diff).toContain("+    limits: {cpu: 500m, memory: 256Mi}   # sized for the demo");
-      expect(fix?.diff).toMatch(/\n\+ {2}why:\n\+ {4}resources: "cache was OOMKilled \(exit code 137\) at its 128Mi memory limit, \d restart\(s\) in default \(kintent diagnose, \d{4}-\d\d-\d\d\): the limit is doubled to 256Mi\./);
-      expect(fix?.verification[0]).toMatchObject({ passed: true, detail: "limits.memory 128Mi → 256Mi (256Mi)" });
+      expect(fix?.diff).toMatch(
+        /\n\+ {2}why:\n\+ {4}resources: "cache was OOMKilled \(exit code 137\) at its 128Mi memory limit, \d restart\(s\) in default \(kintent diagnose, \d{4}-\d\d-\d\d\): the limit is doubled to 256Mi\./,
+      );
+      expect(fix?.verification[0]).toMatchObject({
+        passed: true,
+        detail: "limits.memory 128Mi → 256Mi (256Mi)",
+      });
     });
 
     it("a `workload: agents` node selector no node has: the scheduler's message, the nodes' labels, the platform line — and no App fix", async () => {
       const dir = join(work, "agents");
       mkdirSync(dir);
-      writeFileSync(join(dir, "kintent.yaml"), "apiVersion: kintent.dev/v1alpha1\nkind: App\nmetadata:\n  name: agent-runner\nspec:\n  image: nginx:1.27.3\n  port: 8080\n  replicas: 1\n");
+      writeFileSync(
+        join(dir, "kintent.yaml"),
+        "apiVersion: kintent.dev/v1alpha1\nkind: App\nmetadata:\n  name: agent-runner\nspec:\n  image: nginx:1.27.3\n  port: 8080\n  replicas: 1\n",
+      );
       writeFileSync(
         join(dir, "platform.yaml"),
         "apiVersion: kintent.dev/v1alpha1\nkind: Platform\nmetadata: {name: acme}\nspec:\n  environments:\n    prod:\n      cluster: https://kubernetes.default.svc\n      namespace: agents\n      nodeSelector: {workload: agents}\n",
       );
       await applyObjects(env, await built(dir));
-      const report = await diagnoseUntil([dir], (r) => r.diagnoses.some((d) => d.analyzer === "unschedulable"));
+      const report = await diagnoseUntil([dir], (r) =>
+        r.diagnoses.some((d) => d.analyzer === "unschedulable"),
+      );
       const d = report.diagnoses.find((x) => x.analyzer === "unschedulable");
       expect(d?.variant).toBe("node-selector");
-      expect(d?.cause).toBe("No node matches the pod's node selector or affinity, so the scheduler keeps it Pending. No node has workload=agents (no node has a `workload` label; 2 node(s) read).");
-      expect(d?.events[0]?.message).toMatch(/^0\/2 nodes are available: 2 node\(s\) didn't match Pod's node affinity\/selector/);
+      expect(d?.cause).toBe(
+        "No node matches the pod's node selector or affinity, so the scheduler keeps it Pending. No node has workload=agents (no node has a `workload` label; 2 node(s) read).",
+      );
+      expect(d?.events[0]?.message).toMatch(
+        /^0\/2 nodes are available: 2 node\(s\) didn't match Pod's node affinity\/selector/,
+      );
       const fix = report.fixes.find((f) => f.fingerprint === d?.fingerprint);
       expect(fix?.status).toBe("unfixable");
       expect(fix?.source?.loc).toMatchObject({ file: "platform.yaml", line: 9 });

@@ -62,7 +62,8 @@ const serviceNoEndpoints: AnalyzerDefinition = {
       out.push({
         analyzer: "service-no-endpoints",
         variant,
-        severity: "error",
+        // Unready pods are diagnosed themselves; the Service is the consequence.
+        severity: variant === "no-pods" ? "error" : "warning",
         object: refOfLive(svc),
         objects: [refOfLive(svc)],
         cause:

@@ -496,13 +496,11 @@ const failedMount: AnalyzerDefinition = {
             ? `Pod cannot start: volume ${first.volume} cannot be mounted: ${danglingSentence(first.d, suggestion)}, so kubelet waits in ContainerCreating.`
             : `Pod cannot start: kubelet cannot mount ${mountMsg.volume ? `volume ${mountMsg.volume}` : "a volume"}: ${mountMsg.error}.`,
         fields: [
-          ...(st.containerStatuses ?? [])
-            .slice(0, 1)
-            .map((s): FieldEvidence => ({
-              object: refOfLive(p),
-              path: `status.containerStatuses[${s.name}].state.waiting`,
-              value: s.state?.waiting,
-            })),
+          ...(st.containerStatuses ?? []).slice(0, 1).map((s): FieldEvidence => ({
+            object: refOfLive(p),
+            path: `status.containerStatuses[${s.name}].state.waiting`,
+            value: s.state?.waiting,
+          })),
           ...(first
             ? [
                 {
