@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   applyObjects,
   kubeRequest,
+  makeKubeConfig,
   skipClusterTests,
   startClusterEnv,
   waitForPods,
@@ -549,6 +550,45 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     const argo = report.diagnoses.find((d) => d.analyzer === "argocd-app");
     expect(argo?.variant).toBe("health-degraded");
     expect(argo?.facts.revision).toBe("4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39");
+  });
+
+  it("runs with the read-only role of deploy/cluster-reader (a service-account token): lists work, writes are forbidden", async () => {
+    const rbac = parseAllDocuments(readFileSync(join(ROOT, "deploy/cluster-reader/rbac.yaml"), "utf8")).map(
+      (d) => d.toJS() as KubeObject,
+    );
+    await applyObjects(env, rbac);
+    const token = await kubeRequest(
+      env.kubeConfig,
+      "/api/v1/namespaces/kintent/serviceaccounts/kintent-reader/token",
+      {
+        method: "POST",
+        body: {
+          apiVersion: "authentication.k8s.io/v1",
+          kind: "TokenRequest",
+          spec: { expirationSeconds: 600 },
+        },
+      },
+    );
+    expect(token.status, token.text).toBe(201);
+    const kc = makeKubeConfig({
+      server: env.server,
+      token: (token.body as { status: { token: string } }).status.token,
+      name: "reader",
+    });
+    const kubeconfig = join(work, "reader.yaml");
+    writeFileSync(kubeconfig, kc.exportConfig());
+    const r = await runCli(["diagnose", "-n", "healthy", "--kubeconfig", kubeconfig, "--output", "json"], {
+      env: { HOME: work },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as Report).skipped.filter((s) => s.includes("not granted"))).toEqual([]);
+    const write = await kubeRequest(kc, "/api/v1/namespaces/healthy/configmaps", {
+      method: "POST",
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } },
+    });
+    expect(write.status).toBe(403);
+    const secrets = await kubeRequest(kc, "/api/v1/namespaces/healthy/secrets");
+    expect(secrets.status).toBe(403);
   });
 
   it("a missing cluster is a tool error with a clear message (exit 2)", async () => {
