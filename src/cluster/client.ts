@@ -141,6 +141,53 @@ export class ClusterReader {
     return this.skipOrThrow(r, namespace, res);
   }
 
+  private readonly discovered = new Map<string, Map<string, { plural: string; namespaced: boolean }>>();
+
+  /**
+   * List any kind (what an intent builds: ServiceAccounts, NetworkPolicies, Certificates, …), found through
+   * discovery (one request per group-version, cached). A kind the server does not serve or the role does not
+   * grant is skipped with the reason.
+   */
+  async listAny(apiVersion: string, kind: string, namespace: string | undefined): Promise<ListResult> {
+    let kinds = this.discovered.get(apiVersion);
+    if (!kinds) {
+      kinds = new Map();
+      const res = await this.request(
+        "get",
+        apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`,
+      );
+      if (res.status === 200)
+        for (const r of (res.body as { resources?: { name: string; kind: string; namespaced: boolean }[] })
+          .resources ?? [])
+          if (!r.name.includes("/")) kinds.set(r.kind, { plural: r.name, namespaced: r.namespaced });
+      this.discovered.set(apiVersion, kinds);
+    }
+    const info = kinds.get(kind);
+    if (!info)
+      return {
+        skipped: `${kind} (${apiVersion}): not served by this cluster`,
+        items: [],
+        resourceVersion: "",
+      };
+    const r: ResourceKind = {
+      kind,
+      apiVersion,
+      plural: info.plural,
+      namespaced: info.namespaced,
+      why: "",
+      optional: true,
+    };
+    const res = await this.request("list", collectionPath(r, namespace));
+    if (res.status === 200) {
+      const body = res.body as { items?: LiveObject[]; metadata?: { resourceVersion?: string } };
+      return {
+        items: (body.items ?? []).map((o) => ({ apiVersion, kind, ...o })),
+        resourceVersion: body.metadata?.resourceVersion ?? "",
+      };
+    }
+    return this.skipOrThrow(r, namespace, res);
+  }
+
   /** One object, or undefined when it does not exist. */
   async get(kind: string, namespace: string | undefined, name: string): Promise<LiveObject | undefined> {
     const r = resourceKind(kind);

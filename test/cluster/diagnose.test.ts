@@ -591,6 +591,71 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     expect(secrets.status).toBe(403);
   });
 
+  it("kintent status: present with server defaults filled in (no drift), then drifted and missing as someone edits the cluster", async () => {
+    const dir = join(work, "status-app");
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, "kintent.yaml"),
+      "apiVersion: kintent.dev/v1alpha1\nkind: App\nmetadata:\n  name: hello\nspec:\n  image: nginx:1.27.3\n  port: 8080\n  replicas: 2\n  resources: {requests: {cpu: 250m, memory: 0.5Gi}, limits: {cpu: '1', memory: 512Mi}}\n",
+    );
+    const objects = await built(dir);
+    await applyObjects(env, objects);
+    const ns = objects.find((o) => o.kind === "Deployment")?.metadata?.namespace ?? "";
+    await waitForPods(
+      env,
+      ns,
+      "app.kubernetes.io/name=hello",
+      "to run",
+      (ps) => ps.length === 2 && ps.every((p) => p.status?.phase === "Running"),
+    );
+    const status = async () => {
+      const r = await runCli(["status", dir, "--kubeconfig", env.kubeconfigPath, "--output", "json"], {
+        env: { HOME: work },
+      });
+      return {
+        code: r.code,
+        report: JSON.parse(r.stdout) as {
+          objects: {
+            object: { kind: string; name: string };
+            state: string;
+            drift: { path: string; before?: unknown; after?: unknown }[];
+          }[];
+          rollouts: { healthy: boolean; summary: string }[];
+        },
+      };
+    };
+    const ok = await waitUntil(
+      "hello to be rolled out",
+      async () => {
+        const s = await status();
+        return s.code === 0 ? s : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(ok.report.objects.filter((o) => o.state !== "present")).toEqual([]);
+    expect(ok.report.rollouts[0]?.summary).toBe("2/2 updated, 2 ready, 2 available");
+    // Someone scales by hand and deletes the Service.
+    const patched = await kubeRequest(env.kubeConfig, `/apis/apps/v1/namespaces/${ns}/deployments/hello`, {
+      method: "PATCH",
+      contentType: "application/merge-patch+json",
+      body: { spec: { replicas: 5 } },
+    });
+    expect(patched.status).toBe(200);
+    expect(
+      (await kubeRequest(env.kubeConfig, `/api/v1/namespaces/${ns}/services/hello`, { method: "DELETE" }))
+        .status,
+    ).toBe(200);
+    const after = await status();
+    expect(after.code).toBe(1);
+    const dep = after.report.objects.find((o) => o.object.kind === "Deployment");
+    expect(dep?.state).toBe("drifted");
+    expect(dep?.drift).toEqual([{ path: "spec.replicas", before: 2, after: 5 }]);
+    expect(after.report.objects.find((o) => o.object.kind === "Service")?.state).toBe("missing");
+    const text = await runCli(["status", dir, "--kubeconfig", env.kubeconfigPath], { env: { HOME: work } });
+    expect(text.stdout).toContain("      spec.replicas: intent 2, live 5");
+    expect(text.stdout).toMatch(/✗ Service \S+\/hello missing/);
+  });
+
   it("a missing cluster is a tool error with a clear message (exit 2)", async () => {
     const kubeconfig = join(work, "dead.yaml");
     writeFileSync(
