@@ -243,7 +243,16 @@ export class ClusterReader {
     );
   }
 
+  /** One GET; 429 (too many requests, storage initializing) is retried after Retry-After, like client-go. */
   private async request(verb: ApiCall["verb"], path: string, accept?: string): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.requestOnce(verb, path, accept);
+      if (res.status !== 429 || attempt >= 5) return res;
+      await new Promise((r) => setTimeout(r, Math.min(10, res.retryAfter ?? 1) * 1000));
+    }
+  }
+
+  private async requestOnce(verb: ApiCall["verb"], path: string, accept?: string): Promise<Response> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (!cluster) throw new UsageError("the kubeconfig names no current cluster");
     const url = new URL(cluster.server.replace(/\/+$/, "") + path);
@@ -267,7 +276,12 @@ export class ClusterReader {
           } catch {
             // not JSON; keep the text for the message
           }
-          resolve({ status: r.statusCode ?? 0, body });
+          const retry = Number(r.headers["retry-after"]);
+          resolve({
+            status: r.statusCode ?? 0,
+            body,
+            ...(Number.isFinite(retry) ? { retryAfter: retry } : {}),
+          });
         });
       });
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
@@ -287,6 +301,7 @@ export class ClusterReader {
 interface Response {
   status: number;
   body: unknown;
+  retryAfter?: number;
 }
 
 /** Names and labels only: what a role without `get secrets` data needs is never fetched. */

@@ -678,6 +678,128 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     expect(ctx.stderr).toMatch(/the kubeconfig has no context `nope` \(it has: /);
   });
 
+  describe("kintent watch, the health agent, with a real Gitea", () => {
+    let gitea: Gitea | undefined;
+    beforeAll(async () => {
+      if (giteaBinary()) gitea = await startGitea();
+    }, 120_000);
+    afterAll(async () => {
+      await gitea?.stop();
+    });
+
+    it("opens exactly one issue per distinct failure, comments when it recurs, and never touches an issue it did not open", async () => {
+      if (!gitea) return;
+      const g = gitea;
+      const ns = "watched";
+      const repo = await g.createRepo("health");
+      // An issue someone else filed, with the same label: kintent must leave it alone.
+      const theirs = await g.api("POST", "/repos/kintent/health/issues", {
+        title: "web is slow",
+        body: "users report timeouts",
+      });
+      expect(theirs.status).toBe(201);
+      const { connect } = await import("../../src/cluster/client.js");
+      const { startWatch, issueTrackerFor, ISSUE_MARKER } = await import("../../src/cluster/watch.js");
+      const { agentServer } = await import("../../src/cluster/serve.js");
+      const { Redactor } = await import("../../src/core/redact.js");
+      const redactor = new Redactor();
+      const issues = await issueTrackerFor(repo, { GITEA_TOKEN: g.token, KINTENT_FORGE: "gitea" }, redactor);
+      const server = agentServer();
+      const { port } = await server.listen("127.0.0.1", 0);
+      const lines: string[] = [];
+      const handle = startWatch({
+        reader: connect({ kubeconfig: env.kubeconfigPath, env: {} }),
+        namespaces: [ns],
+        action: "issue",
+        env: "prod",
+        issues,
+        redactor,
+        log: (l) => lines.push(l),
+        metrics: server.metrics,
+        debounceMs: 300,
+      });
+      try {
+        await handle.synced;
+        server.setReady(true);
+        await applyObjects(env, [
+          deployment(ns, "web", "nginx:99.99-broken-image", { replicas: 2 }),
+          deployment(ns, "cache", "redis:7", {
+            annotations: { "kwok.kintent.dev/scenario": "oom-killed", "kwok.kintent.dev/max-restarts": "1" },
+            container: { resources: { limits: { memory: "128Mi" } } },
+          }),
+        ]);
+        const ours = async () =>
+          (
+            (await g.api("GET", "/repos/kintent/health/issues?state=all&type=issues&limit=50")).body as {
+              number: number;
+              title: string;
+              body: string;
+              comments: number;
+              state: string;
+            }[]
+          ).filter((i) => i.body.includes(ISSUE_MARKER));
+        await waitUntil("two issues", async () => ((await ours()).length === 2 ? true : undefined), {
+          timeoutMs: 60_000,
+          intervalMs: 500,
+          onTimeout: () => lines.join("\n"),
+        });
+        // More evaluations (pods churn, events arrive): still exactly two.
+        await handle.evaluate();
+        await new Promise((r) => setTimeout(r, 2000));
+        const two = await ours();
+        expect(two.map((i) => i.title).sort()).toEqual([
+          "kintent: image-pull in prod: Deployment watched/web",
+          "kintent: oom-killed in prod: Deployment watched/cache",
+        ]);
+        const web = two.find((i) => i.title.includes("image-pull"));
+        expect(web?.body).toMatch(
+          /^<!-- kintent:health [0-9a-f]{16} -->\n\*\*image-pull\/not-found\*\* in `prod`: Deployment watched\/web, container `app`\n/,
+        );
+        expect(web?.body).toContain(
+          "**Cause**: The image nginx:99.99-broken-image does not exist in the registry",
+        );
+        // The broken Deployment goes, and comes back: the same issue gets a comment.
+        expect(
+          (
+            await kubeRequest(env.kubeConfig, `/apis/apps/v1/namespaces/${ns}/deployments/web`, {
+              method: "DELETE",
+              query: { propagationPolicy: "Foreground" },
+            })
+          ).status,
+        ).toBe(200);
+        await waitUntil(
+          "web to clear",
+          async () =>
+            lines.some((l) => l.includes('"action":"cleared"') && l.includes("Deployment watched/web"))
+              ? true
+              : undefined,
+          { timeoutMs: 60_000, intervalMs: 500, onTimeout: () => lines.join("\n") },
+        );
+        await applyObjects(env, [deployment(ns, "web", "nginx:99.99-broken-image", { replicas: 2 })]);
+        await waitUntil(
+          "a comment on the web issue",
+          async () =>
+            (await ours()).find((i) => i.number === web?.number)?.comments === 1 ? true : undefined,
+          { timeoutMs: 60_000, intervalMs: 500, onTimeout: () => lines.join("\n") },
+        );
+        const after = await ours();
+        expect(after).toHaveLength(2);
+        expect(after.every((i) => i.state === "open")).toBe(true);
+        const foreign = (
+          await g.api("GET", `/repos/kintent/health/issues/${(theirs.body as { number: number }).number}`)
+        ).body as { state: string; comments: number; body: string };
+        expect(foreign).toMatchObject({ state: "open", comments: 0, body: "users report timeouts" });
+        const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        expect(metrics).toContain('kintent_watch_actions_total{action="issue-opened"} 2');
+        expect(metrics).toContain('kintent_watch_actions_total{action="issue-updated"} 1');
+        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      } finally {
+        handle.stop();
+        await server.close();
+      }
+    });
+  });
+
   describe("the seeds, traced to the intent and fixed there", () => {
     let gitea: Gitea | undefined;
     beforeAll(async () => {
@@ -803,9 +925,9 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
       }[];
       expect(pulls).toHaveLength(1);
       expect(pulls[0]?.title).toBe("chore(shop): fix image-pull/not-found in prod: Deployment shop/shop");
-      expect(pulls[0]?.body).toContain(
-        'Failed to pull image \\"nginx:99.99-broken-image\\"'.replace(/\\\\/g, "\\").replace(/\\"/g, '"'),
-      );
+      expect(pulls[0]?.body).toContain('Failed to pull image "nginx:99.99-broken-image"');
+      expect(pulls[0]?.body).toContain("**Intent line**: `kintent.yaml:6`");
+      expect(pulls[0]?.body).toContain("- `image tag=1.27.3`");
       const files = (await gitea.api("GET", `/repos/kintent/gitops-shop/pulls/1/files`)).body as {
         filename: string;
       }[];

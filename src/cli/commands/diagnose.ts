@@ -46,17 +46,28 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
       "Read the cluster (list/get/watch only) and diagnose failures with evidence: image pulls, crash loops, OOMKills, missing ConfigMaps, unschedulable pods, Services without endpoints, failed canaries, …; with an intent, trace each to its intent line and propose the fix as intent operations",
     )
     .argument("[dir]", "intent directory (default: the current directory when it holds an intent)")
-    .option("-e, --env <env>", "the environment: its namespaces and its kubeconfig context (platform `context`)")
+    .option(
+      "-e, --env <env>",
+      "the environment: its namespaces and its kubeconfig context (platform `context`)",
+    )
     .option("-n, --namespace <ns>", "diagnose this namespace")
     .option("-A, --all-namespaces", "diagnose every namespace")
     .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)")
-    .option("--context <name>", "kubeconfig context (default: the environment's `context`, else the current one)")
+    .option(
+      "--context <name>",
+      "kubeconfig context (default: the environment's `context`, else the current one)",
+    )
     .option("--analyzer <id>", "only this analyzer (repeatable)", collect, [])
     .option("--list", "list the analyzers (with --format)")
-    .addOption(new Option("--format <format>", "--list format").choices(["text", "markdown", "json"]).default("text"))
+    .addOption(
+      new Option("--format <format>", "--list format").choices(["text", "markdown", "json"]).default("text"),
+    )
     .addOption(new Option("--output <format>", "report format").choices(["text", "json"]).default("text"))
     .option("--propose", "open a pull request for each fix that compiles, validates and clears the cause")
-    .option("--repo <path-or-url>", "with --propose: the GitOps repository (default: platform.spec.gitops.repo)")
+    .option(
+      "--repo <path-or-url>",
+      "with --propose: the GitOps repository (default: platform.spec.gitops.repo)",
+    )
     .option("--base <branch>", "with --propose: the branch to propose against")
     .option("--intent-path <path>", "with --propose: where the intent lives in the GitOps repository")
     .option("--redact <regex>", "also redact matches of this pattern in the report (repeatable)", collect, [])
@@ -68,7 +79,11 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
     });
 }
 
-async function runDiagnose(ctx: CommandContext, dirArg: string | undefined, flags: DiagnoseFlags): Promise<number> {
+async function runDiagnose(
+  ctx: CommandContext,
+  dirArg: string | undefined,
+  flags: DiagnoseFlags,
+): Promise<number> {
   const { io } = ctx;
   const { ANALYZERS } = await import("../../cluster/analyzers/index.js");
   if (flags.list) {
@@ -76,14 +91,21 @@ async function runDiagnose(ctx: CommandContext, dirArg: string | undefined, flag
       const { analyzersMarkdown } = await import("../../cluster/docs.js");
       io.stdout.write(analyzersMarkdown(ANALYZERS));
     } else if (flags.format === "json")
-      io.stdout.write(JSON.stringify(ANALYZERS.map(({ analyze: _a, ...a }) => a), null, 2) + "\n");
+      io.stdout.write(
+        JSON.stringify(
+          ANALYZERS.map(({ analyze: _a, ...a }) => a),
+          null,
+          2,
+        ) + "\n",
+      );
     else {
       const w = Math.max(...ANALYZERS.map((a) => a.id.length));
       for (const a of ANALYZERS) io.stdout.write(`${a.id.padEnd(w)}  ${a.title}\n`);
     }
     return ExitCode.Ok;
   }
-  if (flags.namespace !== undefined && flags.allNamespaces) throw new UsageError("--namespace and --all-namespaces exclude each other");
+  if (flags.namespace !== undefined && flags.allNamespaces)
+    throw new UsageError("--namespace and --all-namespaces exclude each other");
   for (const id of flags.analyzer)
     if (!ANALYZERS.some((a) => a.id === id))
       throw new UsageError(`no analyzer \`${id}\` (kintent diagnose --list shows them)`);
@@ -95,7 +117,8 @@ async function runDiagnose(ctx: CommandContext, dirArg: string | undefined, flag
     }
   }
   const dir = dirArg ?? (holdsIntent(io.cwd) ? "." : undefined);
-  if (dir !== undefined && !existsSync(resolve(io.cwd, dir))) throw new UsageError(`no such directory: ${dir}`);
+  if (dir !== undefined && !existsSync(resolve(io.cwd, dir)))
+    throw new UsageError(`no such directory: ${dir}`);
   if (dir === undefined && (flags.env !== undefined || flags.propose))
     throw new UsageError(`${flags.propose ? "--propose" : "--env"} needs an intent directory`);
 
@@ -116,7 +139,9 @@ async function runDiagnose(ctx: CommandContext, dirArg: string | undefined, flag
     const build = project.build(env, { validate: false });
     throwIntentErrors(project, build.errors);
     context ??= project.platform?.value.spec.environments[env]?.context;
-    namespaces = [...new Set(build.objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined))].sort();
+    namespaces = [
+      ...new Set(build.objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined)),
+    ].sort();
   }
   const reader = connect({
     env: io.env,
@@ -136,7 +161,9 @@ async function runDiagnose(ctx: CommandContext, dirArg: string | undefined, flag
     const { planFixes } = await import("../../cluster/fixes.js");
     fixes = await planFixes(project, diagnoses, { cwd: io.cwd, env, snapshot });
   }
-  const redactor = new Redactor({ patterns: [...(io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""), ...flags.redact] });
+  const redactor = new Redactor({
+    patterns: [...(io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""), ...flags.redact],
+  });
   const report = {
     cluster: reader.where,
     namespaces: namespaces ?? ("all" as const),
@@ -150,7 +177,14 @@ async function runDiagnose(ctx: CommandContext, dirArg: string | undefined, flag
   io.stdout.write(flags.output === "json" ? reportJson(report, redactor) : formatReport(report, redactor));
   for (const f of fixes)
     if (f.status === "invalid" && f.preview)
-      printFindings(ctx, forDisplay(ctx, { dir: project?.dir ?? io.cwd }, f.preview.envs.flatMap((e) => e.errors)));
+      printFindings(
+        ctx,
+        forDisplay(
+          ctx,
+          { dir: project?.dir ?? io.cwd },
+          f.preview.envs.flatMap((e) => e.errors),
+        ),
+      );
 
   let code: number = diagnoses.length > 0 ? ExitCode.Findings : ExitCode.Ok;
   if (flags.propose && project && env !== undefined) {
@@ -184,7 +218,11 @@ async function runDiagnose(ctx: CommandContext, dirArg: string | undefined, flag
         }
       } catch (e) {
         if (e instanceof errors.ProposeSetupError) throw new UsageError(e.message);
-        if (e instanceof errors.ProposeConflictError || e instanceof errors.GitError || e instanceof errors.ForgeError) {
+        if (
+          e instanceof errors.ProposeConflictError ||
+          e instanceof errors.GitError ||
+          e instanceof errors.ForgeError
+        ) {
           io.stderr.write(`kintent: ${e.message}\n`);
           code = ExitCode.Failure;
           continue;

@@ -22,6 +22,7 @@ export const commandTable: readonly { name: string; load: () => Promise<Register
   { name: "cmp", load: async () => (await import("./cmp.js")).registerCmp },
   { name: "status", load: async () => (await import("./status.js")).registerStatus },
   { name: "diagnose", load: async () => (await import("./diagnose.js")).registerDiagnose },
+  { name: "watch", load: async () => (await import("./watch.js")).registerWatch },
 ];
 
 /** The register functions needed for `argv`: the invoked command's, or all of them. */
