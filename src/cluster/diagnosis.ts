@@ -117,9 +117,18 @@ export function ownerOf(snapshot: Snapshot, o: LiveObject): ObjectRef | undefine
 /** When an event last happened. */
 export function eventTime(e: LiveObject): string {
   const series = e.series as { lastObservedTime?: string } | undefined;
-  return String(
-    e.lastTimestamp ?? series?.lastObservedTime ?? e.eventTime ?? e.metadata.creationTimestamp ?? "",
+  return (
+    text(e.lastTimestamp) ??
+    text(series?.lastObservedTime) ??
+    text(e.eventTime) ??
+    e.metadata.creationTimestamp ??
+    ""
   );
+}
+
+/** A string field of a live object (anything else reads as undefined). */
+export function text(v: unknown): string | undefined {
+  return typeof v === "string" ? v : typeof v === "number" ? String(v) : undefined;
 }
 
 /** Events about `o` aggregated by type, reason and message, newest first; `filter` narrows them. */
@@ -131,13 +140,13 @@ export function eventsOf(
 ): EventEvidence[] {
   const groups = new Map<string, EventEvidence>();
   for (const e of snapshot.eventsFor(o)) {
-    const type = String(e.type ?? "");
-    const reason = String(e.reason ?? "");
-    const message = String(e.message ?? e.note ?? "");
+    const type = text(e.type) ?? "";
+    const reason = text(e.reason) ?? "";
+    const message = text(e.message) ?? text(e.note) ?? "";
     if (!filter({ type, reason, message })) continue;
     const k = `${type}\u0000${reason}\u0000${message}`;
     const last = eventTime(e);
-    const first = String(e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? last);
+    const first = text(e.firstTimestamp) ?? text(e.eventTime) ?? e.metadata.creationTimestamp ?? last;
     const count =
       typeof e.count === "number" ? e.count : ((e.series as { count?: number } | undefined)?.count ?? 1);
     const source = e.source as { component?: string } | undefined;

@@ -345,12 +345,12 @@ async function planOne(
     const next = limit ? nextMemory(limit) : undefined;
     if (!limit || !next) return unfixable(d, "the container has no memory limit to raise", source);
     const restarts = typeof d.facts.restarts === "number" ? d.facts.restarts : 0;
-    ops.push({ op: "resources", limits: { memory: next }, ...envField } as IntentOp);
+    ops.push({ op: "resources", limits: { memory: next }, ...envField });
     ops.push({
       op: "why",
       key: "resources",
       text: `${d.object.kind === "Pod" ? `${d.owner?.name ?? d.object.name}` : d.object.name} was OOMKilled (exit code 137) at its ${limit} memory limit${restarts > 0 ? `, ${restarts} restart(s)` : ""} in ${options.env} (kintent diagnose, ${when}): the limit is doubled to ${next}. Lower it again once the memory use is measured.`,
-    } as IntentOp);
+    });
     checks.push((after) => {
       const m = afterObject(after) ? memoryOf(afterObject(after) as KObject, d.container) : undefined;
       const qa = m ? parseQuantity(m) : undefined;
@@ -391,19 +391,19 @@ async function planOne(
     const tag = splitImage(prev.image).tag;
     const sameRepo = splitImage(prev.image).repository === splitImage(currentIntent ?? failing).repository;
     const imageOp = sameRepo && tag ? { tag } : { image: prev.image };
-    ops.push({ op: canary ? "canary-image" : "image", ...imageOp, ...envField } as IntentOp);
+    ops.push({ op: canary ? "canary-image" : "image", ...imageOp, ...envField });
     ops.push({
       op: "why",
       key: "image",
       text: `${failing} does not exist in the registry (${(d.owner ?? d.object).kind} ${(d.owner ?? d.object).name}: ${String(
-        d.facts.error ?? "not found",
+        typeof d.facts.error === "string" ? d.facts.error : "not found",
       )
         .split(": ")
         .slice(-2)
         .join(
           ": ",
         )}; kintent diagnose, ${when}): back to ${prev.image}, the image of ${prev.commit.slice(0, 12)}.`,
-    } as IntentOp);
+    });
     checks.push((after) => {
       const img = afterObject(after) ? imageOf(afterObject(after) as KObject, d.container) : undefined;
       return {
@@ -424,12 +424,12 @@ async function planOne(
       kind: kind === "ConfigMap" ? "configMap" : "secret",
       from: missing,
       to: candidate,
-    } as IntentOp);
+    });
     ops.push({
       op: "why",
       key: "references",
       text: `${kind} ${missing} does not exist in ${d.object.namespace ?? "the namespace"} (${(d.owner ?? d.object).kind} ${(d.owner ?? d.object).name}: ${d.analyzer}; kintent diagnose, ${when}); ${candidate} does.`,
-    } as IntentOp);
+    });
     const cfg = project.validation.configFile;
     if (cfg) {
       const renamed = renameExternal(

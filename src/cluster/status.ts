@@ -186,7 +186,7 @@ function rolloutOf(snapshot: Snapshot, o: LiveObject): RolloutProgress | undefin
       healthy: phase === "Healthy",
       summary: [
         phase,
-        steps > 0 ? `step ${String(st.currentStepIndex ?? 0)}/${steps}` : "",
+        steps > 0 ? `step ${typeof st.currentStepIndex === "number" ? st.currentStepIndex : 0}/${steps}` : "",
         weights,
         run
           ? `analysis ${run.metadata.name} ${String((run.status as { phase?: string } | undefined)?.phase ?? "?")}${results.length ? `: ${results.join(", ")}` : ""}`

@@ -19,6 +19,7 @@ import type { IssueTracker } from "../gitops/forge/index.js";
 import type { ClusterReader, LiveObject } from "./client.js";
 import type { Diagnosis } from "./diagnosis.js";
 import { diagnose } from "./diagnose.js";
+import { text } from "./diagnosis.js";
 import { formatEvent } from "./format.js";
 import { RESOURCES } from "./kinds.js";
 import { snapshotOf, trimObject } from "./snapshot.js";
@@ -125,13 +126,16 @@ export function startWatch(options: WatchOptions): WatchHandle {
   const storeOf = (kind: string, ns: string | undefined) => {
     const k = `${kind}|${ns ?? ""}`;
     let s = stores.get(k);
-    if (!s) stores.set(k, (s = new Map()));
+    if (!s) {
+      s = new Map<string, LiveObject>();
+      stores.set(k, s);
+    }
     return s;
   };
   const capEvents = (s: Map<string, LiveObject>) => {
     if (s.size <= maxEvents) return;
     const time = (e: LiveObject) =>
-      String(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? "");
+      text(e.lastTimestamp) ?? text(e.eventTime) ?? e.metadata.creationTimestamp ?? "";
     const sorted = [...s.entries()].sort((a, b) => time(a[1]).localeCompare(time(b[1])));
     for (const [k] of sorted.slice(0, s.size - maxEvents)) s.delete(k);
   };
@@ -194,7 +198,11 @@ export function startWatch(options: WatchOptions): WatchHandle {
   const snapshot = (): Snapshot => {
     let n = 0;
     const all: LiveObject[] = [];
-    for (const s of stores.values()) for (const o of s.values()) (all.push(o), n++);
+    for (const s of stores.values())
+      for (const o of s.values()) {
+        all.push(o);
+        n++;
+      }
     options.metrics?.objects(n);
     return snapshotOf(all, { namespaces: options.namespaces });
   };

@@ -769,7 +769,7 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
         ).toBe(200);
         await waitUntil(
           "web to clear",
-          async () =>
+          () =>
             lines.some((l) => l.includes('"action":"cleared"') && l.includes("Deployment watched/web"))
               ? true
               : undefined,

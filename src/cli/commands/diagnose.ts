@@ -7,6 +7,7 @@ import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
 import { openFromFlags, throwIntentErrors } from "../project.js";
 import { forDisplay, printFindings } from "../output.js";
+import type { FixPlan } from "../../cluster/fixes.js";
 
 interface DiagnoseFlags {
   env?: string;
@@ -93,7 +94,14 @@ async function runDiagnose(
     } else if (flags.format === "json")
       io.stdout.write(
         JSON.stringify(
-          ANALYZERS.map(({ analyze: _a, ...a }) => a),
+          ANALYZERS.map((a) => ({
+            id: a.id,
+            title: a.title,
+            description: a.description,
+            remediation: a.remediation,
+            kinds: a.kinds,
+            ...(a.staticCounterpart ? { staticCounterpart: a.staticCounterpart } : {}),
+          })),
           null,
           2,
         ) + "\n",
@@ -156,7 +164,7 @@ async function runDiagnose(
   }
   const snapshot = await readSnapshot(reader, namespaces ? { namespaces } : {});
   const diagnoses = diagnose(snapshot, flags.analyzer.length > 0 ? { analyzers: flags.analyzer } : {});
-  let fixes: import("../../cluster/fixes.js").FixPlan[] = [];
+  let fixes: FixPlan[] = [];
   if (project && env !== undefined && diagnoses.length > 0) {
     const { planFixes } = await import("../../cluster/fixes.js");
     fixes = await planFixes(project, diagnoses, { cwd: io.cwd, env, snapshot });

@@ -142,7 +142,7 @@ export class GithubForge implements Forge {
           page,
           request: { signal },
         });
-        return r.data as GithubIssue[];
+        return r.data;
       });
       const hit = list.find((i) => i.pull_request === undefined && (i.body ?? "").includes(marker));
       if (hit) return toIssue(hit);
@@ -162,7 +162,7 @@ export class GithubForge implements Forge {
           labels: [...input.labels],
           request: { signal },
         });
-        return r.data as GithubIssue;
+        return r.data;
       }),
     );
   }
@@ -177,7 +177,7 @@ export class GithubForge implements Forge {
           body: change.body,
           request: { signal },
         });
-        return r.data as GithubIssue;
+        return r.data;
       }),
     );
   }
