@@ -76,7 +76,20 @@ try {
     const created = (await must(env, `/api/v1/namespaces/${NS}/pods`, "POST", {
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name, labels: { app: `app-${w}` } },
+      metadata: {
+        name,
+        labels: { app: `app-${w}` },
+        // As a ReplicaSet's pods are: one workload, one diagnosis.
+        ownerReferences: [
+          {
+            apiVersion: "apps/v1",
+            kind: "ReplicaSet",
+            name: `app-${w}-5d6f`,
+            uid: `00000000-0000-4000-8000-${String(w).padStart(12, "0")}`,
+            controller: true,
+          },
+        ],
+      },
       spec: {
         nodeName: "node-1",
         containers: [{ name: "app", image: broken ? "nginx:9.9-broken" : "nginx:1.27" }],

@@ -131,7 +131,9 @@ export class ClusterReader {
    */
   async list(kind: string, namespace?: string): Promise<ListResult> {
     const r = resourceKind(kind);
-    const path = collectionPath(r, namespace);
+    // resourceVersion=0: served from the API server's watch cache, as client-go's reflectors list — no etcd
+    // range read of every pod and event; a snapshot a moment old is what a diagnosis wants anyway.
+    const path = `${collectionPath(r, namespace)}?resourceVersion=0`;
     const res = await this.request("list", path, r.metadataOnly ? METADATA_LIST : undefined);
     if (res.status === 200) {
       const body = res.body as { items?: LiveObject[]; metadata?: { resourceVersion?: string } };
@@ -177,6 +179,7 @@ export class ClusterReader {
       why: "",
       optional: true,
     };
+    // A consistent read (from etcd): `kintent status` compares against what was just applied.
     const res = await this.request("list", collectionPath(r, namespace));
     if (res.status === 200) {
       const body = res.body as { items?: LiveObject[]; metadata?: { resourceVersion?: string } };

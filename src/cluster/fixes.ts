@@ -20,7 +20,7 @@ import type { KObject } from "../core/object.js";
 import { objectKey } from "../core/object.js";
 import { splitImage } from "../core/image.js";
 import { formatQuantity, parseQuantity, quantityToNumber } from "../core/quantity.js";
-import { editIntentText } from "../intent/edit/index.js";
+import { editIntentText, unifiedDiff } from "../intent/edit/index.js";
 import type { IntentOp } from "../intent/edit/index.js";
 import { openProject } from "../project/index.js";
 import type { EnvironmentBuild, Project } from "../project/index.js";
@@ -217,36 +217,32 @@ function referencedNames(o: KObject, kind: string): Set<string> {
   return out;
 }
 
-/**
- * The tag the intent deployed before `failing`: the App file's Git history, newest first, read with
- * `git log` / `git show` (bounded to 50 commits). Undefined when the directory is not in Git or no earlier tag
- * exists.
- */
+/** The file's committed versions, newest first (`git log` / `git show`, at most 50); none outside Git. */
+export function gitRevisions(file: string): { commit: string; text: string }[] {
+  const dir = dirname(file);
+  const git = (args: string[]) =>
+    spawnSync("git", ["-C", dir, ...args], { encoding: "utf8", timeout: 10_000, maxBuffer: 8 << 20 });
+  const top = git(["rev-parse", "--show-toplevel"]);
+  if (top.status !== 0) return [];
+  const rel = relative(top.stdout.trim(), file);
+  const log = git(["log", "-n", "50", "--format=%H", "--", rel]);
+  if (log.status !== 0) return [];
+  const out: { commit: string; text: string }[] = [];
+  for (const commit of log.stdout.split("\n").filter(Boolean)) {
+    const shown = git(["show", `${commit}:${rel}`]);
+    if (shown.status === 0) out.push({ commit, text: shown.stdout });
+  }
+  return out;
+}
+
+/** The image the intent deployed before `failing`: the newest committed version of the App file with another one. */
 export function previousImage(
   file: string,
   failing: string,
   read: (text: string) => string | undefined,
 ): { image: string; commit: string } | undefined {
-  const dir = dirname(file);
-  const top = spawnSync("git", ["-C", dir, "rev-parse", "--show-toplevel"], {
-    encoding: "utf8",
-    timeout: 10_000,
-  });
-  if (top.status !== 0) return undefined;
-  const rel = relative(top.stdout.trim(), file);
-  const log = spawnSync("git", ["-C", dir, "log", "-n", "50", "--format=%H", "--", rel], {
-    encoding: "utf8",
-    timeout: 10_000,
-  });
-  if (log.status !== 0) return undefined;
-  for (const commit of log.stdout.split("\n").filter(Boolean)) {
-    const shown = spawnSync("git", ["-C", dir, "show", `${commit}:${rel}`], {
-      encoding: "utf8",
-      timeout: 10_000,
-      maxBuffer: 8 << 20,
-    });
-    if (shown.status !== 0) continue;
-    const image = read(shown.stdout);
+  for (const { commit, text } of gitRevisions(file)) {
+    const image = read(text);
     if (image && image !== failing) return { image, commit };
   }
   return undefined;
@@ -529,17 +525,58 @@ async function planOne(
 }
 
 function configDiff(dir: string, file: string, before: string, after: string): string {
-  const rel = relative(dir, file) || file;
-  const a = before.split("\n");
-  const b = after.split("\n");
-  const lines = [`--- a/${rel}`, `+++ b/${rel}`];
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] === b[i]) continue;
-    lines.push(`@@ -${i + 1} +${i + 1} @@`);
-    if (a[i] !== undefined) lines.push(`-${a[i]}`);
-    if (b[i] !== undefined) lines.push(`+${b[i]}`);
-  }
-  return lines.length > 2 ? lines.join("\n") + "\n" : "";
+  return unifiedDiff(before, after, relative(dir, file) || file);
+}
+
+/**
+ * The rollback of the App that builds a failing workload: its file as of the last commit that differs from
+ * the working copy (the revision deployed before the failing one), previewed through the engine like a fix.
+ * The agent cannot know how healthy older revisions were, so it goes back exactly one revision.
+ */
+export async function planRollback(project: Project, d: Diagnosis, options: PlanOptions): Promise<FixPlan> {
+  const build = project.build(options.env, { validate: false });
+  const built = builtObjectFor(build, d);
+  const source = built ? traceSource(build, d) : undefined;
+  const app = build.apps.find((a) => built && a.result.objects.includes(built))?.app;
+  const target = project.intent?.apps.find((a) => a.value.metadata.name === app?.name);
+  if (!built || !target) return unfixable(d, "the object is not built from an App of this intent", source);
+  const file = resolve(project.dir, target.source.file);
+  const current = readFileSync(file, "utf8");
+  const prev = previousRevision(file, current);
+  if (!prev) return unfixable(d, "the App file has no earlier revision in Git to roll back to", source);
+  const writes = new Map([[file, prev.text]]);
+  const diff = unifiedDiff(current, prev.text, relative(project.dir, file) || file);
+  const preview = previewChange(project, writes, { envs: [options.env] });
+  const valid = preview.intentErrors.length === 0 && preview.envs.every((e) => e.errors.length === 0);
+  const changes = preview.envs
+    .flatMap((e) => e.changes)
+    .filter((c) => objectKey(c.object) === objectKey(built));
+  const verification: Verification[] = [
+    {
+      check: `rollback: the revision of ${prev.commit.slice(0, 12)} changes ${built.kind} ${built.metadata.name}`,
+      passed: changes.length > 0,
+      detail: changes.flatMap((c) => c.fields.map((f) => f.path)).join(", ") || "no change",
+    },
+  ];
+  return {
+    fingerprint: d.fingerprint,
+    analyzer: d.analyzer,
+    status: !valid ? "invalid" : verification.every((v) => v.passed) ? "ready" : "not-cleared",
+    why: valid
+      ? `roll ${target.source.file} back to ${prev.commit.slice(0, 12)}`
+      : "the previous revision does not validate",
+    ...(source ? { source } : {}),
+    ops: [],
+    diff,
+    writes,
+    preview,
+    verification,
+  };
+}
+
+/** The App file as of the newest commit whose content differs from `current`. */
+function previousRevision(file: string, current: string): { text: string; commit: string } | undefined {
+  return gitRevisions(file).find((r) => r.text !== current);
 }
 
 /** Without an intent: the strategic-merge patch of the live workload that would fix it (shown, never applied). */

@@ -37,7 +37,7 @@ export interface ProposeFixOptions {
 /** The pull request's "Why": the cause, the evidence, the intent line and the operations, redacted. */
 export function fixMessage(d: Diagnosis, fix: FixPlan, env: string, redactor: Redactor): string {
   const lines = [
-    `fix ${d.analyzer}/${d.variant} in ${env}: ${describeObject(d.owner ?? d.object)}`,
+    `${fix.ops.length > 0 ? "fix" : "roll back"} ${d.analyzer}/${d.variant} in ${env}: ${describeObject(d.owner ?? d.object)}`,
     "",
     `**Cause** (kintent diagnose): ${d.cause}`,
     "",
@@ -51,9 +51,13 @@ export function fixMessage(d: Diagnosis, fix: FixPlan, env: string, redactor: Re
     ...(fix.source?.loc
       ? [`**Intent line**: \`${fix.source.loc.file}:${fix.source.loc.line}\` — ${fix.source.why}`, ""]
       : []),
-    "**Intent operations** (the `kintent set` vocabulary):",
-    "",
-    ...fix.ops.map((o) => `- \`${describeOp(o)}\``),
+    ...(fix.ops.length > 0
+      ? [
+          "**Intent operations** (the `kintent set` vocabulary):",
+          "",
+          ...fix.ops.map((o) => `- \`${describeOp(o)}\``),
+        ]
+      : [`**Rollback**: ${fix.why}`, "", "```diff", fix.diff.trimEnd(), "```"]),
     "",
     "**Checked before proposing**: compiled and validated by the engine; " +
       fix.verification.map((v) => `${v.passed ? "✓" : "✗"} ${v.check} (${v.detail})`).join("; "),

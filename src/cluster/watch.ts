@@ -7,6 +7,7 @@
  *   report   a JSON line and the metrics only
  *   issue    open one forge issue per failure (found again by a marker in its body), comment when it recurs
  *   fix      propose the intent fix as a pull request when it is ready, else file the issue
+ *   rollback propose the App file's previous revision as a pull request, else file the issue
  *
  * Memory is bounded: objects are trimmed (no managed fields, ConfigMap keys without values) and Events are
  * capped per namespace (the oldest go first). kintent closes nothing — no issue, no pull request — and writes
@@ -25,7 +26,7 @@ import { RESOURCES } from "./kinds.js";
 import { snapshotOf, trimObject } from "./snapshot.js";
 import type { Snapshot } from "./snapshot.js";
 
-export type WatchAction = "report" | "issue" | "fix";
+export type WatchAction = "report" | "issue" | "fix" | "rollback";
 
 export interface WatchOptions {
   reader: ClusterReader;
@@ -37,7 +38,7 @@ export interface WatchOptions {
   /** The environment, for titles. */
   env: string;
   redactor: Redactor;
-  /** Propose the fix of a diagnosis (action fix); resolves with the pull request's URL, or undefined when the intent cannot fix it. */
+  /** Propose the fix (action fix) or the rollback (action rollback); resolves with the pull request's URL, or undefined when there is none. */
   proposeFix?: (d: Diagnosis, snapshot: Snapshot) => Promise<string | undefined>;
   /** A JSON line per decision (stdout). */
   log: (line: string) => void;
@@ -223,11 +224,11 @@ export function startWatch(options: WatchOptions): WatchHandle {
       options.metrics?.action("report");
       return;
     }
-    if (options.action === "fix" && options.proposeFix && !recurrence) {
+    if ((options.action === "fix" || options.action === "rollback") && options.proposeFix && !recurrence) {
       const url = await options.proposeFix(d, snap);
       if (url) {
-        options.log(JSON.stringify({ ...base, action: "fix-proposed", url }));
-        options.metrics?.action("fix");
+        options.log(JSON.stringify({ ...base, action: `${options.action}-proposed`, url }));
+        options.metrics?.action(options.action);
         return;
       }
     }

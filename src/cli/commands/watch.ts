@@ -10,7 +10,7 @@ interface WatchFlags {
   env?: string;
   kubeconfig?: string;
   context?: string;
-  action?: "report" | "issue" | "fix";
+  action?: "report" | "issue" | "fix" | "rollback";
   repo?: string;
   listen: string;
   platform?: string;
@@ -36,6 +36,7 @@ export function registerWatch(program: Command, ctx: CommandContext): void {
         "report",
         "issue",
         "fix",
+        "rollback",
       ]),
     )
     .option(
@@ -61,10 +62,6 @@ async function runWatch(ctx: CommandContext, dir: string, flags: WatchFlags): Pr
   throwIntentErrors(project, build.errors);
   const penv = project.platform?.value.spec.environments[env];
   const action = flags.action ?? penv?.health?.action ?? "report";
-  if (action === "rollback")
-    throw new UsageError(
-      "health.action rollback is not implemented yet: use fix or issue (see kintent watch --help)",
-    );
   const m = /^(.*):(\d+)$/.exec(flags.listen);
   if (!m?.[1] || !m[2]) throw new UsageError(`--listen wants host:port, got \`${flags.listen}\``);
   const namespaces = [
@@ -102,12 +99,15 @@ async function runWatch(ctx: CommandContext, dir: string, flags: WatchFlags): Pr
     metrics: server.metrics,
     ...(issues ? { issues } : {}),
     ...(penv?.health?.labels ? { labels: penv.health.labels } : {}),
-    ...(action === "fix" && repo
+    ...((action === "fix" || action === "rollback") && repo
       ? {
           proposeFix: async (d, snapshot) => {
-            const { planFixes } = await import("../../cluster/fixes.js");
+            const { planFixes, planRollback } = await import("../../cluster/fixes.js");
             const { proposeFix } = await import("../../cluster/propose-fix.js");
-            const [fix] = await planFixes(project, [d], { cwd: io.cwd, env, snapshot });
+            const [fix] =
+              action === "rollback"
+                ? [await planRollback(project, d, { cwd: io.cwd, env, snapshot })]
+                : await planFixes(project, [d], { cwd: io.cwd, env, snapshot });
             if (fix?.status !== "ready") return undefined;
             const outcome = await proposeFix(d, fix, { project, env, cwd: io.cwd, repo, processEnv: io.env });
             return outcome.results.find((r) => r.pullRequest)?.pullRequest?.url;
