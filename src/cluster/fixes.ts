@@ -533,7 +533,7 @@ function configDiff(dir: string, file: string, before: string, after: string): s
  * the working copy (the revision deployed before the failing one), previewed through the engine like a fix.
  * The agent cannot know how healthy older revisions were, so it goes back exactly one revision.
  */
-export async function planRollback(project: Project, d: Diagnosis, options: PlanOptions): Promise<FixPlan> {
+export function planRollback(project: Project, d: Diagnosis, options: PlanOptions): FixPlan {
   const build = project.build(options.env, { validate: false });
   const built = builtObjectFor(build, d);
   const source = built ? traceSource(build, d) : undefined;

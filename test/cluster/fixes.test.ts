@@ -207,7 +207,7 @@ describe("fixes as intent changes (engine, Git history; no cluster)", () => {
     const snapshot = snapshotOf(pods(notFound, "nginx:99.99-broken-image"), { namespaces: ["shop"] });
     const d = diagnose(snapshot)[0];
     if (!d) throw new Error("no diagnosis");
-    const plan = await planRollback(project, d, { cwd: dir, env: "default", snapshot });
+    const plan = planRollback(project, d, { cwd: dir, env: "default", snapshot });
     expect(plan.status).toBe("ready");
     expect(plan.diff).toContain(
       "-  image: nginx:99.99-broken-image   # CI bumps this\n+  image: nginx:1.27.3   # CI bumps this\n",

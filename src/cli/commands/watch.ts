@@ -106,7 +106,7 @@ async function runWatch(ctx: CommandContext, dir: string, flags: WatchFlags): Pr
             const { proposeFix } = await import("../../cluster/propose-fix.js");
             const [fix] =
               action === "rollback"
-                ? [await planRollback(project, d, { cwd: io.cwd, env, snapshot })]
+                ? [planRollback(project, d, { cwd: io.cwd, env, snapshot })]
                 : await planFixes(project, [d], { cwd: io.cwd, env, snapshot });
             if (fix?.status !== "ready") return undefined;
             const outcome = await proposeFix(d, fix, { project, env, cwd: io.cwd, repo, processEnv: io.env });
