@@ -69,7 +69,7 @@ try {
   // 20 workloads of 100 pods; every 10th workload fails (image pull), the rest run.
   const pods = Array.from({ length: PODS }, (_, i) => i);
   const uids: string[] = [];
-  await pool(pods, 16, async (i) => {
+  await pool(pods, 32, async (i) => {
     const w = Math.floor(i / 100);
     const broken = w % 10 === 0;
     const name = `app-${w}-${i}`;
@@ -137,7 +137,7 @@ try {
     );
   });
   const events = Array.from({ length: EVENTS }, (_, i) => i);
-  await pool(events, 16, async (i) => {
+  await pool(events, 32, async (i) => {
     const p = i % PODS;
     const name = `app-${Math.floor(p / 100)}-${p}`;
     const now = new Date(Date.now() - (EVENTS - i) * 1000).toISOString();
