@@ -39,10 +39,12 @@ export interface LiveObject {
   [k: string]: unknown;
 }
 
+/** One request (a 429 retried after Retry-After is still one request, with its retries counted). */
 export interface ApiCall {
   verb: "list" | "get" | "watch";
   path: string;
   status: number;
+  retries?: number;
 }
 
 export interface ConnectOptions {
@@ -249,13 +251,16 @@ export class ClusterReader {
   /** One GET; 429 (too many requests, storage initializing) is retried after Retry-After, like client-go. */
   private async request(verb: ApiCall["verb"], path: string, accept?: string): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
-      const res = await this.requestOnce(verb, path, accept);
-      if (res.status !== 429 || attempt >= 5) return res;
+      const res = await this.requestOnce(path, accept);
+      if (res.status !== 429 || attempt >= 5) {
+        this.calls.push({ verb, path, status: res.status, ...(attempt > 0 ? { retries: attempt } : {}) });
+        return res;
+      }
       await new Promise((r) => setTimeout(r, Math.min(10, res.retryAfter ?? 1) * 1000));
     }
   }
 
-  private async requestOnce(verb: ApiCall["verb"], path: string, accept?: string): Promise<Response> {
+  private async requestOnce(path: string, accept?: string): Promise<Response> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (!cluster) throw new UsageError("the kubeconfig names no current cluster");
     const url = new URL(cluster.server.replace(/\/+$/, "") + path);
@@ -296,7 +301,6 @@ export class ClusterReader {
         `cannot reach the cluster at ${this.where}: ${err.code ? `${err.code} ` : ""}${err.message}`,
       );
     });
-    this.calls.push({ verb, path, status: res.status });
     return res;
   }
 }

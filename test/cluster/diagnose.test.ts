@@ -850,7 +850,7 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
         "+        /usr/share/nginx/html/index.html: {configMap: nginx-canary-config, key: index.html}",
       );
       expect(fix?.diff).toContain(
-        "--- a/.kintent.yaml\n+++ b/.kintent.yaml\n@@ -4 +4 @@\n-    - nginx-canary-html   # the page of the canary\n+    - nginx-canary-config   # the page of the canary\n",
+        "--- a/.kintent.yaml\n+++ b/.kintent.yaml\n@@ -1,4 +1,4 @@\n # The canary's page lives in a ConfigMap managed outside this repository.\n external:\n   configMaps:\n-    - nginx-canary-html   # the page of the canary\n+    - nginx-canary-config   # the page of the canary\n",
       );
       expect(fix?.diff).toContain("--- a/kintent.yaml\n+++ b/kintent.yaml\n");
       expect(fix?.verification.every((v) => v.passed)).toBe(true);
