@@ -17,6 +17,7 @@ const BENCHES: Record<string, string[]> = {
   ai: ["ai.ts"],
   engine: ["engine.ts"],
   fuzz: ["fuzz.ts"],
+  diagnose: ["diagnose.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

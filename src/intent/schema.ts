@@ -630,6 +630,26 @@ export const registries = z
       "The private-registry-pull-secret check follows it: an image from a node-role, workload-identity or anonymous registry needs no pull secret.",
   );
 
+const health = z
+  .strictObject({
+    action: z
+      .enum(["report", "issue", "fix", "rollback"])
+      .optional()
+      .describe(
+        "What `kintent watch` does with a new failure: `report` (log and metrics only), `issue` (open or update one forge issue per distinct failure), `fix` (propose the fix as a pull request when the intent can fix it, else an issue), `rollback` (propose the last healthy intent revision as a pull request). @default report",
+      ),
+    repo: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Forge repository for issues (a Git URL). @default gitops.repo"),
+    labels: z
+      .array(z.string().min(1))
+      .optional()
+      .describe("Labels on the issues kintent opens. @default [kintent-health]"),
+  })
+  .describe("The health agent (`kintent watch`) for this environment: what it does with a failure.");
+
 export const environment = z.strictObject({
   cluster: z
     .string()
@@ -660,6 +680,14 @@ export const environment = z.strictObject({
     .describe("Suffix for hosts written as relative names (`shop` → shop.<domain>)."),
   labels: labelMap.optional(),
   annotations: annotationMap.optional(),
+  context: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "kubeconfig context that reaches this environment's cluster, for `kintent status`, `diagnose` and `watch` (read-only). @default the kubeconfig's current context",
+    ),
+  health: health.optional(),
   why: why.optional(),
 });
 

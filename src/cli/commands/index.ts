@@ -20,6 +20,9 @@ export const commandTable: readonly { name: string; load: () => Promise<Register
   { name: "policy", load: async () => (await import("./policy.js")).registerPolicy },
   { name: "propose", load: async () => (await import("./propose.js")).registerPropose },
   { name: "cmp", load: async () => (await import("./cmp.js")).registerCmp },
+  { name: "status", load: async () => (await import("./status.js")).registerStatus },
+  { name: "diagnose", load: async () => (await import("./diagnose.js")).registerDiagnose },
+  { name: "watch", load: async () => (await import("./watch.js")).registerWatch },
 ];
 
 /** The register functions needed for `argv`: the invoked command's, or all of them. */

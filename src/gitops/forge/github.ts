@@ -1,11 +1,29 @@
 /**
  * GitHub (and GitHub Enterprise at `<host>/api/v3`) through `@octokit/rest`. Calls used:
- * `pulls.list({head: "<owner>:<branch>", base, state: "all"})`, `pulls.create`, `pulls.update`.
+ * `pulls.list({head: "<owner>:<branch>", base, state: "all"})`, `pulls.create`, `pulls.update`; for the health
+ * agent `issues.listForRepo({state: "open", labels})`, `issues.create`, `issues.update`, `issues.createComment`.
  */
 import { Octokit } from "@octokit/rest";
 import { ForgeError } from "../errors.js";
 import { Redactor } from "../../core/redact.js";
-import type { Forge, ForgeOptions, PullRequest, PullRequestInput } from "./types.js";
+import type { Forge, ForgeOptions, Issue, IssueInput, PullRequest, PullRequestInput } from "./types.js";
+
+interface GithubIssue {
+  number: number;
+  html_url: string;
+  state: string;
+  title: string;
+  body?: string | null;
+  pull_request?: unknown;
+}
+
+const toIssue = (i: GithubIssue): Issue => ({
+  number: i.number,
+  url: i.html_url,
+  state: i.state === "open" ? "open" : "closed",
+  title: i.title,
+  body: i.body ?? "",
+});
 
 interface GithubPull {
   number: number;
@@ -110,6 +128,70 @@ export class GithubForge implements Forge {
         return r.data;
       }),
     );
+  }
+
+  async findIssue(marker: string, label: string): Promise<Issue | undefined> {
+    for (let page = 1; page <= 10; page++) {
+      const list = await this.call("list issues", async (signal) => {
+        const r = await this.octokit.rest.issues.listForRepo({
+          owner: this.owner,
+          repo: this.repo,
+          state: "open",
+          labels: label,
+          per_page: 100,
+          page,
+          request: { signal },
+        });
+        return r.data;
+      });
+      const hit = list.find((i) => i.pull_request === undefined && (i.body ?? "").includes(marker));
+      if (hit) return toIssue(hit);
+      if (list.length < 100) return undefined;
+    }
+    return undefined;
+  }
+
+  async createIssue(input: IssueInput): Promise<Issue> {
+    return toIssue(
+      await this.call("create issue", async (signal) => {
+        const r = await this.octokit.rest.issues.create({
+          owner: this.owner,
+          repo: this.repo,
+          title: input.title,
+          body: input.body,
+          labels: [...input.labels],
+          request: { signal },
+        });
+        return r.data;
+      }),
+    );
+  }
+
+  async updateIssue(number: number, change: { body: string }): Promise<Issue> {
+    return toIssue(
+      await this.call("update issue", async (signal) => {
+        const r = await this.octokit.rest.issues.update({
+          owner: this.owner,
+          repo: this.repo,
+          issue_number: number,
+          body: change.body,
+          request: { signal },
+        });
+        return r.data;
+      }),
+    );
+  }
+
+  async commentIssue(number: number, body: string): Promise<void> {
+    await this.call("comment on issue", async (signal) => {
+      await this.octokit.rest.issues.createComment({
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: number,
+        body,
+        request: { signal },
+      });
+    });
   }
 }
 

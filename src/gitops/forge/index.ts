@@ -6,7 +6,16 @@ import type { ForgeKind } from "../remote.js";
 import type { Redactor } from "../../core/redact.js";
 import type { Forge, ForgeOptions } from "./types.js";
 
-export type { Forge, ForgeOptions, PullRequest, PullRequestInput, PullRequestState } from "./types.js";
+export type {
+  Forge,
+  ForgeOptions,
+  Issue,
+  IssueInput,
+  IssueTracker,
+  PullRequest,
+  PullRequestInput,
+  PullRequestState,
+} from "./types.js";
 
 export async function createForge(
   kind: ForgeKind,

@@ -21,7 +21,35 @@ export interface PullRequestInput {
   body: string;
 }
 
-export interface Forge {
+/** An issue, as the health agent (`kintent watch`) files them. */
+export interface Issue {
+  number: number;
+  url: string;
+  state: "open" | "closed";
+  title: string;
+  body: string;
+}
+
+export interface IssueInput {
+  title: string;
+  body: string;
+  labels: readonly string[];
+}
+
+/**
+ * Issues, for the health agent: one per distinct failure, found again by a marker kintent writes in the body,
+ * updated when the failure recurs. There is deliberately no way to close one: kintent closes nothing, least of
+ * all what it did not open.
+ */
+export interface IssueTracker {
+  /** The newest open issue whose body contains `marker` (only issues with `label` are searched), if any. */
+  findIssue(marker: string, label: string): Promise<Issue | undefined>;
+  createIssue(input: IssueInput): Promise<Issue>;
+  updateIssue(number: number, change: { body: string }): Promise<Issue>;
+  commentIssue(number: number, body: string): Promise<void>;
+}
+
+export interface Forge extends IssueTracker {
   readonly kind: ForgeKind;
   /** Human name for messages ("GitHub pull request", "GitLab merge request"). */
   readonly noun: string;

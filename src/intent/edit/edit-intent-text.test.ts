@@ -290,6 +290,41 @@ describe("editIntentText: each operation, comments and formatting kept", () => {
     expect(r.diff).toBe("");
   });
 
+  it("ref renames a ConfigMap everywhere the app references it, comments kept; an unreferenced name fails", () => {
+    const text = `apiVersion: kintent.dev/v1alpha1
+kind: App
+metadata: {name: web}
+spec:
+  image: nginx:1.27.3
+  env:
+    MODE: {config: web-settings, key: mode}   # from the settings
+  files:
+    /usr/share/nginx/html/index.html: {configMap: nginx-canary-html, key: index.html}
+  rollout:
+    canary:
+      image: nginx:1.27.4
+      files:
+        /usr/share/nginx/html/index.html: {configMap: nginx-canary-html, key: index.html}
+`;
+    const r = edit(
+      text,
+      [{ op: "ref", kind: "configMap", from: "nginx-canary-html", to: "nginx-canary-config" }],
+      TRAEFIK,
+    );
+    expect(r.errors).toEqual([]);
+    expect(changed(r.diff)).toEqual([
+      "-    /usr/share/nginx/html/index.html: {configMap: nginx-canary-html, key: index.html}",
+      "+    /usr/share/nginx/html/index.html: {configMap: nginx-canary-config, key: index.html}",
+      "-        /usr/share/nginx/html/index.html: {configMap: nginx-canary-html, key: index.html}",
+      "+        /usr/share/nginx/html/index.html: {configMap: nginx-canary-config, key: index.html}",
+    ]);
+    expect(r.text).toContain("MODE: {config: web-settings, key: mode}   # from the settings");
+    const none = edit(text, [{ op: "ref", kind: "secret", from: "nginx-canary-html", to: "x" }], TRAEFIK);
+    expect(none.errors.map((e) => e.message).join()).toContain(
+      "the app references no Secret `nginx-canary-html`",
+    );
+  });
+
   it("checks the result against the App schema", () => {
     const r = edit(APP, [{ op: "gate", successRate: "95" }]);
     expect(r.errors.map((e) => e.message).join()).toContain(

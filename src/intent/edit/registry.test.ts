@@ -52,6 +52,7 @@ describe("the operation registry", () => {
       "allow-from",
       "egress",
       "network-policy",
+      "ref",
       "security",
     ]);
   });
@@ -85,6 +86,7 @@ describe("the operation registry", () => {
       "allow-from": "network",
       egress: "network",
       "network-policy": "network",
+      ref: "references",
       security: "(own)",
     });
   });

@@ -15,7 +15,7 @@
  * with, docs/ai-operations.md (regenerate it: its test shows the difference), the verbs `kintent set`
  * registers, and their `--why` keys. The order is the order of all of those, `kintent set --help` included.
  */
-import { isMap } from "yaml";
+import { isMap, isScalar, isSeq } from "yaml";
 import * as z from "zod";
 import { looksLikeSecret } from "../../core/secrets.js";
 import { UsageError } from "../../core/errors.js";
@@ -954,6 +954,59 @@ export const OPERATIONS = [
       args: "<on|off>",
       description: "emit the default-deny NetworkPolicy or not",
       build: ([v]) => [{ op: "network-policy", enabled: onOff(v ?? "", "network-policy") }],
+    },
+  }),
+
+  defineOp({
+    schema: z
+      .strictObject({
+        op: z.literal("ref"),
+        kind: z.enum(["configMap", "secret"]).describe("What the name refers to."),
+        from: z.string().min(1).describe("The name the app references now."),
+        to: z.string().min(1).describe("The name to reference instead (an object that exists)."),
+      })
+      .describe(
+        "Rename a ConfigMap or Secret the app references, everywhere it does (env, envFrom, files, the canary's env and files, per-environment overrides): e.g. a name that does not exist → the one that does.",
+      ),
+    why: "references",
+    apply(op, { doc }) {
+      // The reference shapes of the schema: env `{config|secret, key}`, envFrom `{config|secret}`, files
+      // `{configMap|secret, key}`; everywhere under spec but `why`.
+      const keys = op.kind === "configMap" ? ["config", "configMap"] : ["secret"];
+      let renamed = 0;
+      const walk = (path: Path, depth: number): void => {
+        if (depth > 12) return;
+        const node = doc.node(path);
+        if (isMap(node)) {
+          for (const item of node.items) {
+            const k = isScalar(item.key) ? item.key.value : item.key;
+            if (typeof k !== "string" && typeof k !== "number") continue;
+            const child = [...path, k];
+            if (typeof k === "string" && keys.includes(k) && doc.get(child) === op.from) {
+              doc.set(child, op.to);
+              renamed++;
+            } else walk(child, depth + 1);
+          }
+        } else if (isSeq(node)) node.items.forEach((_, i) => walk([...path, i], depth + 1));
+      };
+      for (const field of ["env", "envFrom", "files", "rollout", "environments"]) walk(["spec", field], 0);
+      if (renamed === 0)
+        throw new OpFailure(
+          `ref: the app references no ${op.kind === "configMap" ? "ConfigMap" : "Secret"} \`${op.from}\``,
+        );
+    },
+    verb: {
+      args: "<kind> <from> <to>",
+      description:
+        "rename a referenced ConfigMap or Secret everywhere (`ref configmap nginx-canary-html nginx-canary-config`)",
+      build: ([kind, from, to]) => {
+        const k = (kind ?? "").toLowerCase();
+        if (k !== "configmap" && k !== "secret")
+          throw new UsageError(`ref: the kind is \`configmap\` or \`secret\`, not \`${kind ?? ""}\``);
+        return [
+          { op: "ref", kind: k === "configmap" ? "configMap" : "secret", from: from ?? "", to: to ?? "" },
+        ];
+      },
     },
   }),
 

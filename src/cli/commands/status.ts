@@ -1,0 +1,56 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { Option } from "commander";
+import type { CommandContext } from "../context.js";
+import { ExitCode } from "../io.js";
+import { openFromFlags, throwIntentErrors } from "../project.js";
+
+interface StatusFlags {
+  env?: string;
+  kubeconfig?: string;
+  context?: string;
+  output: "text" | "json";
+  platform?: string;
+  config?: string;
+  app?: string;
+}
+
+export function registerStatus(program: Command, ctx: CommandContext): void {
+  program
+    .command("status")
+    .description(
+      "What the intent deploys versus what is live (read-only): each object present, missing or drifted (only the fields kintent sets), rollout progress, Argo Rollouts phase/step/weights/analysis, the Argo CD Application's sync revision and health",
+    )
+    .argument("[dir]", "intent directory", ".")
+    .option("-e, --env <env>", "the environment (and its kubeconfig context, platform `context`)")
+    .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG, in-cluster, ~/.kube/config)")
+    .option(
+      "--context <name>",
+      "kubeconfig context (default: the environment's `context`, else the current one)",
+    )
+    .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"))
+    .option("--platform <file>", "platform file (default: platform.yaml in the directory or a parent)")
+    .option("--config <file>", "validation configuration (default: .kintent.yaml here or in a parent)")
+    .option("--app <name>", "the app, when the directory holds several")
+    .action(async (dir: string, flags: StatusFlags) => {
+      const { io } = ctx;
+      const project = await openFromFlags(ctx, dir, flags);
+      throwIntentErrors(project, [...project.errors], [...project.warnings]);
+      const env = project.environment(flags.env);
+      const build = project.build(env, { validate: false });
+      throwIntentErrors(project, build.errors);
+      const { connect } = await import("../../cluster/client.js");
+      const { readStatus, formatStatus, statusOk } = await import("../../cluster/status.js");
+      const context = flags.context ?? project.platform?.value.spec.environments[env]?.context;
+      const reader = connect({
+        env: io.env,
+        ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
+        ...(context !== undefined ? { context } : {}),
+      });
+      const report = await readStatus(reader, env, build.objects);
+      io.stdout.write(
+        flags.output === "json" ? JSON.stringify(report, null, 2) + "\n" : formatStatus(report),
+      );
+      ctx.exitCode = statusOk(report) ? ExitCode.Ok : ExitCode.Findings;
+    });
+}
