@@ -26,11 +26,16 @@ export function appContext(app: ResolvedApp): ValidationContext {
   const registryAuth = Object.fromEntries(
     Object.entries(app.platform.registries).map(([k, r]) => [k, r.auth]),
   );
+  // Peers in the app's own namespace that `network.allowFrom` names: other apps, outside this bundle by design.
+  const pods = app.network.value.allowFrom
+    .filter((p) => p.namespace === undefined)
+    .map((p) => ({ ...(p.app ? { "app.kubernetes.io/name": p.app } : {}), ...(p.podLabels ?? {}) }))
+    .filter((l) => Object.keys(l).length > 0);
   return {
     ...(Object.keys(registryAuth).length > 0 ? { registryAuth } : {}),
     environment: app.environment.name,
     tier: app.tier.value,
-    external: { secrets: [...secrets].sort() },
+    external: { secrets: [...secrets].sort(), ...(pods.length > 0 ? { pods } : {}) },
     traefik: {
       allowCrossNamespace: app.platform.ingress.allowCrossNamespace,
       allowExternalNameServices: app.platform.ingress.allowExternalNameServices,

@@ -137,11 +137,15 @@ export function mergeContexts(a: ValidationContext, b: ValidationContext): Valid
     configMaps: union(a.external?.configMaps, b.external?.configMaps),
     services: union(a.external?.services, b.external?.services),
   };
+  const pods = [...(a.external?.pods ?? []), ...(b.external?.pods ?? [])];
   const registries = union(a.privateRegistries, b.privateRegistries);
   return {
     ...a,
     ...b,
-    external: Object.fromEntries(Object.entries(external).filter(([, v]) => v.length > 0)),
+    external: {
+      ...Object.fromEntries(Object.entries(external).filter(([, v]) => v.length > 0)),
+      ...(pods.length > 0 ? { pods } : {}),
+    },
     ...(registries.length > 0 ? { privateRegistries: registries } : {}),
     ...(a.traefik || b.traefik ? { traefik: { ...a.traefik, ...b.traefik } } : {}),
     ...(a.registryAuth || b.registryAuth ? { registryAuth: { ...a.registryAuth, ...b.registryAuth } } : {}),

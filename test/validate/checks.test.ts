@@ -1270,6 +1270,22 @@ function referenceCases(): Case[] {
       objects: [deploy(), deploy({ name: "api" }), np({ podSelector: { matchLabels: { app: "api" } } })],
       fires: [],
     },
+    {
+      check: "network-policy-peer",
+      name: "a peer the context declares outside the bundle (an intent's allowFrom)",
+      objects: [deploy(), np({ podSelector: { matchLabels: { app: "checkout" } } })],
+      context: { external: { pods: [{ app: "checkout" }] } },
+      fires: [],
+    },
+    {
+      check: "network-policy-peer",
+      name: "a declared outside peer does not cover another selector",
+      objects: [deploy(), np({ podSelector: { matchLabels: { app: "checkout", tier: "x" } } })],
+      context: { external: { pods: [{ app: "checkout" }] } },
+      fires: [
+        'ingress peer podSelector {"matchLabels":{"app":"checkout","tier":"x"}} selects no pods in namespace shop: the rule allows nothing',
+      ],
+    },
   ];
 }
 

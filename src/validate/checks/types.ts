@@ -26,7 +26,16 @@ export interface ValidationContext {
   /** `production`, `staging`, `dev`: when unset, checks infer production from labels/namespace names. */
   tier?: string;
   /** ConfigMaps and Secrets that exist outside the bundle (by name, optionally `namespace/name`). */
-  external?: { secrets?: string[]; configMaps?: string[]; services?: string[] };
+  external?: {
+    secrets?: string[];
+    configMaps?: string[];
+    services?: string[];
+    /**
+     * Pods declared to run outside the bundle, as the label sets a NetworkPolicy peer selects them by (an
+     * intent's `network.allowFrom` names other apps): a peer selecting exactly one of them is not dangling.
+     */
+    pods?: Record<string, string>[];
+  };
   /** Traefik provider flags, when known. */
   traefik?: { allowCrossNamespace?: boolean; allowExternalNameServices?: boolean };
   /** Registries that need credentials (host suffixes), besides the well-known private ones. */

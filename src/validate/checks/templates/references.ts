@@ -231,6 +231,15 @@ export const probePorts: Template<Record<string, never>> = {
   },
 };
 
+/** A selector (matchLabels only) naming exactly a label set the context declares to live outside the bundle. */
+function declaredOutside(pods: readonly Record<string, string>[], sel: Record<string, unknown>): boolean {
+  if (sel.matchExpressions !== undefined) return false;
+  const ml = asObj(sel.matchLabels);
+  const key = (o: Record<string, unknown>) =>
+    JSON.stringify(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return pods.some((p) => key(p) === key(ml));
+}
+
 export const networkPolicyPeers: Template<Record<string, never>> = {
   key: "network-policy-peers",
   description:
@@ -257,6 +266,7 @@ export const networkPolicyPeers: Template<Record<string, never>> = {
           if (Object.keys(sel).length === 0) return;
           if (matchingPods(bundle, ns, sel, "labelSelector").length > 0) return;
           const ml = asObj(sel.matchLabels);
+          if (declaredOutside(bundle.context.external?.pods ?? [], sel)) return;
           const values = matchingPods(bundle, ns, {}, "labelSelector").flatMap((x) =>
             Object.values(x.labels),
           );
