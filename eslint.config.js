@@ -29,6 +29,7 @@ const layers = {
     { from: "ai", to: "gitops", reason: "kintent ask --propose opens the pull request with gitops' propose" },
     { from: "cluster", to: "gitops", reason: "diagnoses go back as intent changes through a proposal" },
     { from: "cli", to: "cmp", reason: "the CLI's `kintent cmp` command runs the Argo CD plugin's code" },
+    { from: "cli", to: "mcp", reason: "the CLI's `kintent mcp` command starts the MCP server" },
   ],
 };
 

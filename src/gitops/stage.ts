@@ -59,7 +59,10 @@ export function stageIntent(
   }
 }
 
-/** Path of a directory inside its Git repository ("" at the top → undefined), or undefined outside one. */
+/**
+ * Path of a directory inside its Git repository — where a proposal commits the intent by default — or undefined
+ * when it is in none or at its top (a proposal never writes the intent over the repository's root).
+ */
 export function repoPrefix(dir: string): string | undefined {
   const r = spawnSync("git", ["-C", dir, "rev-parse", "--show-prefix"], {
     encoding: "utf8",

@@ -20,6 +20,7 @@ export const commandTable: readonly { name: string; load: () => Promise<Register
   { name: "policy", load: async () => (await import("./policy.js")).registerPolicy },
   { name: "propose", load: async () => (await import("./propose.js")).registerPropose },
   { name: "cmp", load: async () => (await import("./cmp.js")).registerCmp },
+  { name: "mcp", load: async () => (await import("./mcp.js")).registerMcp },
 ];
 
 /** The register functions needed for `argv`: the invoked command's, or all of them. */
