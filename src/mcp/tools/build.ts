@@ -20,7 +20,7 @@ import {
 import { checkpoint, defineTool, openAt, pickEnv } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 
-const input = z.object({
+const input = z.strictObject({
   path: z
     .string()
     .max(1024)

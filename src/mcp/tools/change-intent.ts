@@ -165,7 +165,7 @@ function nextStep(status: Output["status"], allowWrite: boolean, readOnly: boole
 
 export const changeIntentTool: ToolFactory = (options: McpServerOptions) => {
   const canWrite = options.allowWrite === true && options.readOnly !== true;
-  const input = z.object({
+  const input = z.strictObject({
     ...baseInput,
     ...(canWrite
       ? {

@@ -15,7 +15,7 @@ import {
 import { checkpoint, defineTool, openAt, resolveInRoot } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 
-const input = z.object({
+const input = z.strictObject({
   path: z
     .string()
     .max(1024)

@@ -18,7 +18,7 @@ import { checkpoint, defineTool, openAt, pickEnv } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 import type { McpServerOptions } from "../options.js";
 
-const input = z.object({
+const input = z.strictObject({
   path: z
     .string()
     .max(1024)

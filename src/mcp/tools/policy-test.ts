@@ -9,7 +9,7 @@ import { clip, decodeCursor, encodeCursor, pageBySize, requestKey, ToolFailure }
 import { checkpoint, defineTool, resolveInRoot } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 
-const input = z.object({
+const input = z.strictObject({
   path: z
     .string()
     .max(1024)

@@ -31,7 +31,7 @@ import type { ToolFactory } from "../tool.js";
 import type { McpServerOptions } from "../options.js";
 import { changeIntent, operationsSchema } from "./change-intent.js";
 
-const input = z.object({
+const input = z.strictObject({
   path: z
     .string()
     .max(1024)

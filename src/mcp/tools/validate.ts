@@ -27,7 +27,7 @@ import type { ToolFactory } from "../tool.js";
 /** The largest manifests text accepted (the intent loader's input limit). */
 export const MAX_MANIFESTS_BYTES = 8 * 1024 * 1024;
 
-const input = z.object({
+const input = z.strictObject({
   manifests: z
     .string()
     .max(MAX_MANIFESTS_BYTES)
