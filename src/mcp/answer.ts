@@ -46,24 +46,19 @@ export function requestKey(parts: unknown): string {
 interface CursorState {
   /** The tool the cursor belongs to. */
   t: string;
-  /** The request (and project) the cursor belongs to. */
+  /** The snapshot the cursor pages through: `<request key>.<content key>`. */
   k: string;
   /** Offset of the next item. */
   o: number;
 }
 
-/** An opaque cursor for the next page of `tool`'s answer to the request identified by `key`. */
+/** An opaque cursor for the next page of `tool`'s snapshot `key`. */
 export function encodeCursor(tool: string, key: string, offset: number): string {
   const state: CursorState = { t: tool, k: key, o: offset };
   return Buffer.from(JSON.stringify(state)).toString("base64url");
 }
 
-/**
- * The offset a cursor points at (0 without a cursor). A cursor from another tool or request, or from before the
- * project changed, is refused: the pages would not fit together.
- */
-export function decodeCursor(cursor: string | undefined, tool: string, key: string): number {
-  if (cursor === undefined || cursor === "") return 0;
+function parseCursor(cursor: string, tool: string): CursorState {
   let state: Partial<CursorState>;
   try {
     state = JSON.parse(
@@ -72,13 +67,70 @@ export function decodeCursor(cursor: string | undefined, tool: string, key: stri
   } catch {
     throw new ToolFailure("cursor: not a cursor this server made; call again without it");
   }
-  if (state.t !== tool || typeof state.o !== "number" || !Number.isSafeInteger(state.o) || state.o < 0)
+  if (
+    state.t !== tool ||
+    typeof state.k !== "string" ||
+    typeof state.o !== "number" ||
+    !Number.isSafeInteger(state.o) ||
+    state.o < 0
+  )
     throw new ToolFailure(`cursor: not a cursor of ${tool}; call again without it`);
-  if (state.k !== key)
-    throw new ToolFailure(
-      "cursor: the request or the project changed since this cursor was made; call again without it",
-    );
-  return state.o;
+  return { t: state.t, k: state.k, o: state.o };
+}
+
+/**
+ * Answers being paged through, kept for a while so the next page neither recomputes them nor mixes two states
+ * of the project: a cursor pages through one snapshot. Bounded in number and age; a snapshot that is gone is
+ * recomputed, and refused when the project changed meanwhile.
+ */
+const SNAPSHOTS = new Map<string, { value: unknown; at: number }>();
+const SNAPSHOT_TTL_MS = 10 * 60 * 1000;
+const MAX_SNAPSHOTS = 16;
+
+function keep(key: string, value: unknown): void {
+  SNAPSHOTS.delete(key);
+  SNAPSHOTS.set(key, { value, at: Date.now() });
+  while (SNAPSHOTS.size > MAX_SNAPSHOTS) {
+    const oldest = SNAPSHOTS.keys().next();
+    if (oldest.done) break;
+    SNAPSHOTS.delete(oldest.value);
+  }
+}
+
+/**
+ * The value a paged answer is cut from, and where the page starts. `request` identifies the call (its arguments
+ * but the cursor, and the directory served); `compute` returns the value and a digest of what it was computed
+ * from (the intent's hash, the findings). Without a cursor the value is computed afresh; with one it is the
+ * cursor's snapshot.
+ */
+export async function paged<T>(
+  tool: string,
+  request: unknown,
+  cursor: string | undefined,
+  compute: () => Promise<{ value: T; content: string }>,
+): Promise<{ value: T; key: string; offset: number }> {
+  const requestPart = requestKey(request);
+  const now = Date.now();
+  for (const [k, v] of SNAPSHOTS) if (now - v.at > SNAPSHOT_TTL_MS) SNAPSHOTS.delete(k);
+  if (cursor !== undefined && cursor !== "") {
+    const state = parseCursor(cursor, tool);
+    if (!state.k.startsWith(`${requestPart}.`))
+      throw new ToolFailure(
+        "cursor: it belongs to a call with other arguments; pass the same arguments with it, or call again without it",
+      );
+    const hit = SNAPSHOTS.get(state.k);
+    if (hit) return { value: hit.value as T, key: state.k, offset: state.o };
+    const fresh = await compute();
+    const key = `${requestPart}.${fresh.content}`;
+    if (key !== state.k)
+      throw new ToolFailure("cursor: the project changed since this cursor was made; call again without it");
+    keep(key, fresh.value);
+    return { value: fresh.value, key, offset: state.o };
+  }
+  const fresh = await compute();
+  const key = `${requestPart}.${fresh.content}`;
+  keep(key, fresh.value);
+  return { value: fresh.value, key, offset: 0 };
 }
 
 export interface Page<T> {

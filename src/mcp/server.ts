@@ -99,7 +99,10 @@ function errorAnswer(
   options: McpServerOptions,
   redactor: Redactor,
 ): CallToolResult {
-  if (e instanceof CancelledError) return failure("cancelled");
+  if (e instanceof CancelledError) {
+    options.log?.(`${tool}: cancelled by the client`);
+    return failure("cancelled");
+  }
   if (e instanceof InvalidInputError)
     return failure(
       redactor.text(

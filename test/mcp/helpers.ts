@@ -25,8 +25,10 @@ export interface ToolResult {
 
 export interface Connected {
   client: Client;
-  /** Every response body the server sent (HTTP), or every stdout chunk (stdio). */
+  /** Every response body the server sent (HTTP), or every message it sent (stdio). */
   wire: string[];
+  /** Resolves once every response body read so far is complete in `wire`. */
+  settled(): Promise<void>;
   /** What the server wrote to stderr (stdio) or logged (HTTP). */
   stderr: () => string;
   call(name: string, args?: Record<string, unknown>): Promise<ToolResult>;
@@ -45,10 +47,14 @@ function withCall(
   wire: string[],
   stderr: () => string,
   close: () => Promise<void>,
+  pending: Promise<unknown>[] = [],
 ): Connected {
   return {
     client,
     wire,
+    async settled() {
+      await Promise.allSettled(pending);
+    },
     stderr,
     async call(name, args = {}) {
       return (await client.callTool({ name, arguments: args })) as unknown as ToolResult;
@@ -94,13 +100,22 @@ export async function connectHttp(
   options: { headers?: Record<string, string>; logs?: string[] } = {},
 ): Promise<Connected> {
   const wire: string[] = [];
+  const pending: Promise<unknown>[] = [];
   const transport = new StreamableHTTPClientTransport(new URL(url), {
     ...(options.headers ? { requestInit: { headers: options.headers } } : {}),
+    // A tee of every response body: the client still streams (progress, cancellation), the test keeps a copy.
     fetch: async (input, init) => {
       const response = await fetch(input, init);
-      const body = await response.text();
-      wire.push(body);
-      return new Response(body, {
+      if (!response.body) return response;
+      const [copy, theirs] = response.body.tee();
+      const slot = wire.push("") - 1;
+      pending.push(
+        new Response(copy).text().then(
+          (text) => (wire[slot] = text),
+          () => undefined,
+        ),
+      );
+      return new Response(theirs, {
         status: response.status,
         statusText: response.statusText,
         headers: response.headers,
@@ -114,6 +129,7 @@ export async function connectHttp(
     wire,
     () => (options.logs ?? []).join("\n"),
     () => client.close(),
+    pending,
   );
 }
 

@@ -242,6 +242,7 @@ describe.skipIf(giteaBinary() === undefined)("propose through MCP to a real Gite
       expect((same.results as { pullRequest?: { action: string } }[])[0]?.pullRequest?.action).toBe(
         "unchanged",
       );
+      await c.settled();
       expect(c.wire.join("\n")).not.toContain(gitea.token);
       expect(c.wire.join("\n")).not.toContain(Buffer.from(`kintent:${gitea.token}`).toString("base64"));
     } finally {

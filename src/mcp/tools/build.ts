@@ -6,14 +6,13 @@ import { objectToYaml } from "../../render/yaml.js";
 import {
   clip,
   countSeverities,
-  decodeCursor,
   encodeCursor,
   findingLine,
   findingSchema,
   MAX_STRING,
   MAX_TEXT_BYTES,
   pageBySize,
-  requestKey,
+  paged,
   severityCountsSchema,
   topFindings,
 } from "../answer.js";
@@ -110,84 +109,83 @@ export const build: ToolFactory = () =>
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     writes: false,
     async run(args, ctx) {
-      const { project, shown } = await openAt(ctx.options, args.path, args.app);
-      const env = project.ok ? pickEnv(project, args.env) : (args.env ?? "");
-      await checkpoint(ctx.signal);
-      const b = project.build(env);
-      const key = requestKey({
-        path: shown,
-        env,
-        app: args.app,
-        yaml: args.yaml === true,
-        kind: args.kind,
-        name: args.name,
-        hash: project.hash(),
-      });
-      const offset = decodeCursor(args.cursor, "build", key);
-      const appOf = new Map<KObject, string>();
-      for (const a of b.apps) for (const o of a.result.objects) appOf.set(o, a.app.name);
-      const byKind: Record<string, number> = {};
-      for (const o of b.objects) byKind[o.kind] = (byKind[o.kind] ?? 0) + 1;
-      const matching = b.objects.filter(
-        (o) =>
-          (args.kind === undefined || o.kind.toLowerCase() === args.kind.toLowerCase()) &&
-          (args.name === undefined || o.metadata.name === args.name),
-      );
-      const rows = matching.map((o) => {
-        const ref = refOf(o);
-        const entry = {
-          apiVersion: ref.apiVersion,
-          kind: ref.kind,
-          name: ref.name,
-          ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
-          app: appOf.get(o) ?? "",
+      const { cursor, ...request } = args;
+      const snap = await paged("build", { root: ctx.options.root, ...request }, cursor, async () => {
+        const { project, shown } = await openAt(ctx.options, args.path, args.app);
+        const env = project.ok ? pickEnv(project, args.env) : (args.env ?? "");
+        await checkpoint(ctx.signal);
+        const b = project.build(env);
+        const appOf = new Map<KObject, string>();
+        for (const a of b.apps) for (const o of a.result.objects) appOf.set(o, a.app.name);
+        const byKind: Record<string, number> = {};
+        for (const o of b.objects) byKind[o.kind] = (byKind[o.kind] ?? 0) + 1;
+        const matching = b.objects.filter(
+          (o) =>
+            (args.kind === undefined || o.kind.toLowerCase() === args.kind.toLowerCase()) &&
+            (args.name === undefined || o.metadata.name === args.name),
+        );
+        const rows = matching.map((o) => {
+          const ref = refOf(o);
+          const entry = {
+            apiVersion: ref.apiVersion,
+            kind: ref.kind,
+            name: ref.name,
+            ...(ref.namespace !== undefined ? { namespace: ref.namespace } : {}),
+            app: appOf.get(o) ?? "",
+          };
+          const decisions = b.decisions.filter((d) => sameObject(d.object, ref));
+          const yaml = args.yaml
+            ? clip(ctx.redactor.yaml(`---\n${objectToYaml(o, decisions)}`), MAX_STRING)
+            : "";
+          return { entry, yaml };
+        });
+        const all = [...b.errors, ...b.warnings, ...b.findings];
+        const counts = countSeverities(all);
+        const status =
+          b.errors.length > 0
+            ? ("intent-error" as const)
+            : counts.error > 0
+              ? ("invalid" as const)
+              : ("valid" as const);
+        const value = {
+          shown,
+          env,
+          environment: b.environment,
+          environments: [...project.environments],
+          apps: b.apps.map((a) => a.app.name),
+          status,
+          counts: { objects: b.objects.length, matching: matching.length, byKind, findings: counts },
+          findings: topFindings(all),
+          rows,
         };
-        const yaml = args.yaml
-          ? clip(
-              ctx.redactor.yaml(
-                `---\n${objectToYaml(
-                  o,
-                  b.decisions.filter((d) => sameObject(d.object, ref)),
-                )}`,
-              ),
-              MAX_STRING,
-            )
-          : "";
-        return { entry, yaml };
+        return { value, content: project.hash().slice(7, 23) };
       });
-      const page = pageBySize(rows, offset, {
+      const v = snap.value;
+      const page = pageBySize(v.rows, snap.offset, {
         size: (r) => Buffer.byteLength(JSON.stringify(r.entry)) + Buffer.byteLength(r.yaml),
       });
-      const all = [...b.errors, ...b.warnings, ...b.findings];
-      const counts = countSeverities(all);
-      const status =
-        b.errors.length > 0
-          ? ("intent-error" as const)
-          : counts.error > 0
-            ? ("invalid" as const)
-            : ("valid" as const);
-      const findings = topFindings(all);
       const yaml = args.yaml ? page.items.map((r) => r.yaml).join("") : undefined;
       const out = {
-        path: shown,
-        environment: b.environment,
-        environments: [...project.environments],
-        apps: b.apps.map((a) => a.app.name),
-        status,
-        counts: { objects: b.objects.length, matching: matching.length, byKind, findings: counts },
+        path: v.shown,
+        environment: v.environment,
+        environments: v.environments,
+        apps: v.apps,
+        status: v.status,
+        counts: v.counts,
         objects: page.items.map((r) => r.entry),
         ...(yaml !== undefined ? { yaml } : {}),
-        findings,
+        findings: v.findings,
         page: { offset: page.offset, count: page.items.length, total: page.total },
-        ...(page.next !== undefined ? { nextCursor: encodeCursor("build", key, page.next) } : {}),
+        ...(page.next !== undefined ? { nextCursor: encodeCursor("build", snap.key, page.next) } : {}),
       };
+      const c = v.counts.findings;
       const head =
-        status === "intent-error"
-          ? `The intent in ${shown} does not compile for ${env || "its environment"}:`
-          : `${shown} ${b.environment}: ${b.objects.length} object(s), ${status} (${counts.error} error, ${counts.warning} warning, ${counts.info} info); objects ${page.offset + 1}–${page.offset + page.items.length} of ${page.total}${page.next !== undefined ? " (more: pass nextCursor)" : ""}`;
+        v.status === "intent-error"
+          ? `The intent in ${v.shown} does not compile for ${v.env || "its environment"}:`
+          : `${v.shown} ${v.environment}: ${v.counts.objects} object(s), ${v.status} (${c.error} error, ${c.warning} warning, ${c.info} info); objects ${page.offset + 1}–${page.offset + page.items.length} of ${page.total}${page.next !== undefined ? " (more: pass nextCursor)" : ""}`;
       const text = [
         head,
-        ...findings.slice(0, 10).map(findingLine),
+        ...v.findings.slice(0, 10).map(findingLine),
         ...(yaml !== undefined
           ? [clip(yaml, MAX_TEXT_BYTES)]
           : out.objects.map((o) => `- ${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`)),

@@ -18,12 +18,12 @@ import {
   changeLines,
   clip,
   countSeverities,
-  decodeCursor,
   encodeCursor,
   findingLine,
   findingSchema,
   objectChangeSchema,
   pageBySize,
+  paged,
   requestKey,
   severityCountsSchema,
   toMcpChange,
@@ -199,55 +199,55 @@ export const changeIntentTool: ToolFactory = (options: McpServerOptions) => {
       : { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     writes: canWrite,
     async run(args, ctx) {
-      const write = canWrite && (args as { write?: boolean }).write === true;
-      const r = await changeIntent(ctx, args, write);
-      const status: Output["status"] = r.status === "dry-run" ? "preview" : r.status;
-      const flat = (r.preview?.envs ?? []).flatMap((e) =>
-        e.changes.map((c) => ({ env: e.env, ...toMcpChange(c, ctx.redactor) })),
-      );
-      const key = requestKey({
-        path: args.path,
-        app: args.app,
-        operations: args.operations,
-        why: args.why,
-        envs: args.envs,
-        diff: requestKey(r.diff),
+      const { cursor, ...request } = args;
+      // A page after the first never writes again: it is cut from the first call's answer.
+      const write = canWrite && (args as { write?: boolean }).write === true && cursor === undefined;
+      const snap = await paged("change_intent", { root: ctx.options.root, ...request }, cursor, async () => {
+        const r = await changeIntent(ctx, args, write);
+        const status: Output["status"] = r.status === "dry-run" ? "preview" : r.status;
+        const value = {
+          status,
+          ...(r.file !== undefined ? { file: r.file.split(sep).join("/") } : {}),
+          ...(r.app !== undefined ? { app: r.app } : {}),
+          applied: r.applied.slice(0, 100).map((a) => clip(a, 500)),
+          errors: r.errors.slice(0, 50).map((e) => clip(opProblem(e), 1000)),
+          intentErrors: topFindings(r.intentErrors),
+          intentDiff: clip(ctx.redactor.text(r.diff), 12_000),
+          environments: (r.preview?.envs ?? []).map((e) => ({
+            env: e.env,
+            changes: countChanges(e.changes),
+            findings: countSeverities(e.findings),
+            errors: topFindings(e.errors, 10, 4096),
+          })),
+          written: r.status === "written",
+          next: nextStep(status, canWrite, options.readOnly === true),
+          changes: (r.preview?.envs ?? []).flatMap((e) =>
+            e.changes.map((c) => ({ env: e.env, ...toMcpChange(c, ctx.redactor) })),
+          ),
+        };
+        return { value, content: requestKey(r.diff) };
       });
-      const offset = decodeCursor(args.cursor, "change_intent", key);
-      const page = pageBySize(flat, offset);
-      const environments = (r.preview?.envs ?? []).map((e) => ({
-        env: e.env,
-        changes: countChanges(e.changes),
-        findings: countSeverities(e.findings),
-        errors: topFindings(e.errors, 10, 4096),
-      }));
-      const intentDiff = clip(ctx.redactor.text(r.diff), 12_000);
+      const { changes, ...v } = snap.value;
+      const page = pageBySize(changes, snap.offset);
       const out: Output = {
-        status,
-        ...(r.file !== undefined ? { file: r.file.split(sep).join("/") } : {}),
-        ...(r.app !== undefined ? { app: r.app } : {}),
-        applied: r.applied.slice(0, 100).map((a) => clip(a, 500)),
-        errors: r.errors.slice(0, 50).map((e) => clip(opProblem(e), 1000)),
-        intentErrors: topFindings(r.intentErrors),
-        intentDiff,
-        environments,
+        ...v,
         changes: page.items,
         page: { offset: page.offset, count: page.items.length, total: page.total },
-        written: r.status === "written",
-        next: nextStep(status, canWrite, options.readOnly === true),
-        ...(page.next !== undefined ? { nextCursor: encodeCursor("change_intent", key, page.next) } : {}),
+        ...(page.next !== undefined
+          ? { nextCursor: encodeCursor("change_intent", snap.key, page.next) }
+          : {}),
       };
       const text = [
-        `${status}${r.app ? ` (${r.app})` : ""}: ${out.next}`,
-        ...out.errors,
-        ...out.intentErrors.map(findingLine),
-        ...(out.applied.length > 0 ? ["operations:", ...out.applied.map((a) => `  ${a}`)] : []),
-        ...(intentDiff ? ["intent diff:", clip(intentDiff, 6000)] : []),
-        ...environments.map(
+        `${v.status}${v.app ? ` (${v.app})` : ""}: ${v.next}`,
+        ...v.errors,
+        ...v.intentErrors.map(findingLine),
+        ...(v.applied.length > 0 ? ["operations:", ...v.applied.map((a) => `  ${a}`)] : []),
+        ...(v.intentDiff ? ["intent diff:", clip(v.intentDiff, 6000)] : []),
+        ...v.environments.map(
           (e) =>
             `${e.env}: ${e.changes.added} added, ${e.changes.changed} changed, ${e.changes.removed} removed; ${e.findings.error} error finding(s)`,
         ),
-        ...environments.flatMap((e) => e.errors.map(findingLine)),
+        ...v.environments.flatMap((e) => e.errors.map(findingLine)),
         clip(changeLines(page.items).join("\n"), 8000),
         ...(page.next !== undefined ? ["… more changes: pass nextCursor"] : []),
       ]

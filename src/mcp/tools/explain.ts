@@ -4,12 +4,11 @@ import { renderRunbook } from "../../render/runbook.js";
 import type { Project } from "../../project/index.js";
 import {
   countSeverities,
-  decodeCursor,
   encodeCursor,
   findingLine,
   findingSchema,
   PAGE_BYTES,
-  requestKey,
+  paged,
   severityCountsSchema,
   ToolFailure,
   topFindings,
@@ -112,48 +111,52 @@ export const explain: ToolFactory = (_options: McpServerOptions) =>
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     writes: false,
     async run(args, ctx) {
-      const { project, shown } = await openAt(ctx.options, args.path);
-      const env = project.ok ? pickEnv(project, args.env) : (args.env ?? "");
-      await checkpoint(ctx.signal);
-      const r = runbookOf(project, env, args.app);
-      const counts = countSeverities(r.findings);
-      const status = r.errors
-        ? ("intent-error" as const)
-        : counts.error > 0
-          ? ("invalid" as const)
-          : ("ok" as const);
-      const shownText =
-        status === "ok" || (status === "invalid" && args.allowInvalid === true) ? r.markdown : "";
-      const key = requestKey({
-        path: shown,
-        env,
-        app: r.app,
-        allowInvalid: args.allowInvalid,
-        hash: project.hash(),
+      const { cursor, ...request } = args;
+      const snap = await paged("explain", { root: ctx.options.root, ...request }, cursor, async () => {
+        const { project, shown } = await openAt(ctx.options, args.path);
+        const env = project.ok ? pickEnv(project, args.env) : (args.env ?? "");
+        await checkpoint(ctx.signal);
+        const r = runbookOf(project, env, args.app);
+        const counts = countSeverities(r.findings);
+        const status = r.errors
+          ? ("intent-error" as const)
+          : counts.error > 0
+            ? ("invalid" as const)
+            : ("ok" as const);
+        const shownText =
+          status === "ok" || (status === "invalid" && args.allowInvalid === true) ? r.markdown : "";
+        const value = {
+          shown,
+          env,
+          app: r.app,
+          status,
+          counts,
+          findings: topFindings(r.findings),
+          markdown: ctx.redactor.text(shownText),
+        };
+        return { value, content: project.hash().slice(7, 23) };
       });
-      const offset = decodeCursor(args.cursor, "explain", key);
-      const full = ctx.redactor.text(shownText);
-      const page = textPage(full, offset);
-      const findings = topFindings(r.findings);
+      const v = snap.value;
+      const page = textPage(v.markdown, snap.offset);
       const out = {
-        path: shown,
-        app: r.app,
-        environment: env,
-        status,
+        path: v.shown,
+        app: v.app,
+        environment: v.env,
+        status: v.status,
         markdown: page.page,
-        page: { offset, length: page.page.length, total: full.length },
-        counts,
-        findings,
-        ...(page.next !== undefined ? { nextCursor: encodeCursor("explain", key, page.next) } : {}),
+        page: { offset: snap.offset, length: page.page.length, total: v.markdown.length },
+        counts: v.counts,
+        findings: v.findings,
+        ...(page.next !== undefined ? { nextCursor: encodeCursor("explain", snap.key, page.next) } : {}),
       };
       const text =
-        status === "ok" || shownText !== ""
+        v.markdown !== ""
           ? page.page + (page.next !== undefined ? "\n… (more: pass nextCursor)" : "")
           : [
-              status === "intent-error"
-                ? `The intent in ${shown} does not compile:`
-                : `No runbook: the manifests of ${r.app} in ${env} have ${counts.error} error finding(s) (pass allowInvalid to see it anyway):`,
-              ...findings.map(findingLine),
+              v.status === "intent-error"
+                ? `The intent in ${v.shown} does not compile:`
+                : `No runbook: the manifests of ${v.app} in ${v.env} have ${v.counts.error} error finding(s) (pass allowInvalid to see it anyway):`,
+              ...v.findings.map(findingLine),
             ].join("\n");
       return { output: out, text };
     },

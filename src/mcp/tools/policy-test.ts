@@ -5,7 +5,7 @@ import * as z from "zod";
 import { DEFAULT_TEST_FILE, findTestFiles, loadTest, runTest } from "../../policy/index.js";
 import type { TestReport } from "../../policy/index.js";
 import { countRows } from "../../policy/kyverno-test/table.js";
-import { clip, decodeCursor, encodeCursor, pageBySize, requestKey, ToolFailure } from "../answer.js";
+import { clip, encodeCursor, pageBySize, paged, requestKey, ToolFailure } from "../answer.js";
 import { checkpoint, defineTool, resolveInRoot } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 
@@ -72,51 +72,55 @@ export const policyTest: ToolFactory = () =>
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     writes: false,
     async run(args, ctx) {
-      const { abs } = resolveInRoot(ctx.options.root, args.path);
-      const files = statSync(abs).isDirectory()
-        ? findTestFiles(abs)
-        : basename(abs) === DEFAULT_TEST_FILE || /\.ya?ml$/.test(abs)
-          ? [abs]
-          : [];
-      if (files.length === 0) throw new ToolFailure(`no ${DEFAULT_TEST_FILE} under ${args.path}`);
-      const reports: TestReport[] = [];
-      for (const [i, file] of files.entries()) {
-        await checkpoint(ctx.signal);
-        await ctx.progress(
-          `running ${relative(ctx.options.root, dirname(file)) || "."} (${i + 1}/${files.length})`,
-          files.length,
+      const { cursor, ...request } = args;
+      const snap = await paged("policy_test", { root: ctx.options.root, ...request }, cursor, async () => {
+        const { abs } = resolveInRoot(ctx.options.root, args.path);
+        const files = statSync(abs).isDirectory()
+          ? findTestFiles(abs)
+          : basename(abs) === DEFAULT_TEST_FILE || /\.ya?ml$/.test(abs)
+            ? [abs]
+            : [];
+        if (files.length === 0) throw new ToolFailure(`no ${DEFAULT_TEST_FILE} under ${args.path}`);
+        const reports: TestReport[] = [];
+        for (const [i, file] of files.entries()) {
+          await checkpoint(ctx.signal);
+          await ctx.progress(
+            `running ${relative(ctx.options.root, dirname(file)) || "."} (${i + 1}/${files.length})`,
+            files.length,
+          );
+          for (const test of loadTest(file)) reports.push(runTest(test));
+        }
+        const counts = countRows(reports);
+        const rows = reports.flatMap((r) =>
+          r.rows
+            .filter((row) => !args.failedOnly || !row.ok)
+            .map((row) => ({
+              test: r.test,
+              file: relative(ctx.options.root, r.path).split("\\").join("/"),
+              policy: row.policy,
+              rule: row.rule,
+              resource: row.resource,
+              ok: row.ok,
+              expected: row.expected,
+              ...(row.actual !== undefined ? { actual: row.actual } : {}),
+              reason: clip(row.reason, 500),
+              ...(row.message ? { message: clip(row.message, 1000) } : {}),
+            })),
         );
-        for (const test of loadTest(file)) reports.push(runTest(test));
-      }
-      const counts = countRows(reports);
-      const rows = reports.flatMap((r) =>
-        r.rows
-          .filter((row) => !args.failedOnly || !row.ok)
-          .map((row) => ({
-            test: r.test,
-            file: relative(ctx.options.root, r.path).split("\\").join("/"),
-            policy: row.policy,
-            rule: row.rule,
-            resource: row.resource,
-            ok: row.ok,
-            expected: row.expected,
-            ...(row.actual !== undefined ? { actual: row.actual } : {}),
-            reason: clip(row.reason, 500),
-            ...(row.message ? { message: clip(row.message, 1000) } : {}),
-          })),
-      );
-      const key = requestKey({ path: args.path, failedOnly: args.failedOnly, rows: requestKey(rows) });
-      const offset = decodeCursor(args.cursor, "policy_test", key);
-      const page = pageBySize(rows, offset);
+        const value = { summary: { tests: reports.length, ...counts }, rows };
+        return { value, content: requestKey(value) };
+      });
+      const { summary, rows } = snap.value;
+      const page = pageBySize(rows, snap.offset);
       const out = {
-        status: counts.failed > 0 ? ("failed" as const) : ("passed" as const),
-        summary: { tests: reports.length, ...counts },
+        status: summary.failed > 0 ? ("failed" as const) : ("passed" as const),
+        summary,
         rows: page.items,
         page: { offset: page.offset, count: page.items.length, total: page.total },
-        ...(page.next !== undefined ? { nextCursor: encodeCursor("policy_test", key, page.next) } : {}),
+        ...(page.next !== undefined ? { nextCursor: encodeCursor("policy_test", snap.key, page.next) } : {}),
       };
       const text = [
-        `Test Summary: ${counts.passed} tests passed and ${counts.failed} tests failed (${reports.length} suite(s))`,
+        `Test Summary: ${summary.passed} tests passed and ${summary.failed} tests failed (${summary.tests} suite(s))`,
         ...page.items
           .filter((r) => !r.ok)
           .slice(0, 30)
