@@ -4,7 +4,7 @@
  * typed, a privileged pod gets structured findings, the quickstart builds to its objects, a change request
  * returns the diffs and writes nothing, the resources and prompts answer.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningHttpServer } from "../../src/mcp/index.js";
@@ -273,6 +273,139 @@ describe("kintent mcp: runbook resources of the directory served, and explain in
     } while (cursor && pages < 20);
     expect(all).toBe(markdown);
     await expect(c.client.readResource({ uri: "kintent://runbook/web/staging" })).rejects.toThrow();
+  });
+
+  it("describe_project: apps, the running canary, environments, platform facts and notes", async () => {
+    const s = structured(await c.call("describe_project"));
+    expect(s).toMatchObject({
+      path: ".",
+      status: "ok",
+      inputs: ["kintent.yaml", "platform.yaml"],
+      platform: {
+        name: "k3s-home",
+        builtIn: false,
+        ingress: "traefik",
+        progressiveDelivery: "traefik-weighted",
+      },
+      environments: [
+        {
+          name: "prod",
+          cluster: "https://kubernetes.default.svc",
+          namespace: "web",
+          sync: "auto+prune+selfHeal",
+        },
+      ],
+      apps: [
+        {
+          name: "web",
+          environment: "prod",
+          image: "docker.io/nginxinc/nginx-unprivileged:1.27.3",
+          replicas: "3",
+          host: "web.k3s.acme.io",
+          canary: {
+            image: "docker.io/nginxinc/nginx-unprivileged:1.27.4",
+            weight: 10,
+            replicas: 2,
+            namespace: "web-canary",
+          },
+        },
+      ],
+      projects: [],
+    });
+    expect((s.notes as { title: string }[]).map((n) => n.title)).toEqual([
+      "k3s ships Traefik, which fights the host's Caddy for 80/443",
+      "Traefik v3 blocks cross-namespace references by default",
+      "A ConfigMap name mismatch leaves pods in ContainerCreating",
+    ]);
+    expect(String(s.intentHash)).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+});
+
+describe("kintent mcp: policy_test runs Kyverno test suites", () => {
+  const POLICY = `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: disallow-latest}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: no-latest
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        message: "The :latest tag is not allowed."
+        pattern:
+          spec:
+            containers:
+              - image: "!*:latest"
+`;
+  const RESOURCES = `apiVersion: v1
+kind: Pod
+metadata: {name: good}
+spec: {containers: [{name: c, image: "nginx:1.25"}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: bad}
+spec: {containers: [{name: c, image: "nginx:latest"}]}
+`;
+  let root: string;
+  let c: Connected;
+  let http: RunningHttpServer;
+  beforeAll(async () => {
+    root = exampleRoot([]);
+    const dir = join(root, "policies", "disallow-latest");
+    mkdirSync(join(dir, ".kyverno-test"), { recursive: true });
+    writeFileSync(join(dir, "policy.yaml"), POLICY);
+    writeFileSync(join(dir, ".kyverno-test", "resources.yaml"), RESOURCES);
+    writeFileSync(
+      join(dir, ".kyverno-test", "kyverno-test.yaml"),
+      `apiVersion: cli.kyverno.io/v1alpha1
+kind: Test
+metadata: {name: disallow-latest}
+policies: [../policy.yaml]
+resources: [resources.yaml]
+results:
+  - {policy: disallow-latest, rule: no-latest, kind: Pod, resources: [good], result: pass}
+  - {policy: disallow-latest, rule: no-latest, kind: Pod, resources: [bad], result: pass}
+`,
+    );
+    http = (await startHttp({ root, env: {} })).server;
+    c = await connectHttp(http.url, "legacy");
+  });
+  afterAll(async () => {
+    await c.close();
+    await http.close();
+    removeRoot(root);
+  });
+
+  it("answers kyverno test's summary and rows; an expectation that does not hold fails", async () => {
+    const s = structured(await c.call("policy_test", { path: "policies" }));
+    expect(s.status).toBe("failed");
+    expect(s.summary).toEqual({ tests: 1, passed: 1, failed: 1, unsupported: 0 });
+    expect(s.rows).toEqual([
+      expect.objectContaining({
+        policy: "disallow-latest",
+        rule: "no-latest",
+        resource: "v1/Pod/default/good",
+        ok: true,
+        expected: "pass",
+        actual: "pass",
+      }),
+      expect.objectContaining({
+        policy: "disallow-latest",
+        rule: "no-latest",
+        resource: "v1/Pod/default/bad",
+        ok: false,
+        expected: "pass",
+        actual: "fail",
+        reason: "Want pass, got fail",
+      }),
+    ]);
+    const failedOnly = structured(await c.call("policy_test", { path: "policies", failedOnly: true }));
+    expect((failedOnly.rows as { resource: string }[]).map((r) => r.resource)).toEqual([
+      "v1/Pod/default/bad",
+    ]);
+    const none = await c.call("policy_test", { path: ".", failedOnly: true });
+    expect(none.isError).toBeFalsy();
   });
 });
 
