@@ -82,6 +82,7 @@ describe.each(combos)("kintent mcp over %s (%s era)", (transport, era) => {
   it("lists every tool with all four annotations, an output schema, and a description on every input field", async () => {
     const { tools } = await c.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES);
+    expect(Buffer.byteLength(JSON.stringify({ tools }))).toBeLessThan(MAX_ANSWER_BYTES);
     for (const t of tools) {
       expect(t.description?.length, t.name).toBeGreaterThan(80);
       const a = t.annotations ?? {};

@@ -12,7 +12,7 @@ import * as z from "zod";
 import { applyOpsToDir } from "../../ai/apply.js";
 import { opProblem } from "../../ai/answer.js";
 import { countChanges } from "../../core/diff.js";
-import { intentOp, OP_NAMES } from "../../intent/edit/index.js";
+import { intentOp, OP_NAMES, operationNamed } from "../../intent/edit/index.js";
 import type { IntentOp } from "../../intent/edit/index.js";
 import {
   changeLines,
@@ -55,7 +55,9 @@ const baseInput = {
     .min(1)
     .max(2000)
     .optional()
-    .describe("Why the change is made: recorded in the intent as spec.why (the reviewer reads it)"),
+    .describe(
+      "Why the change is made: recorded in the intent's spec.why under the first operation's topic (as kintent set --why), where the reviewer and the runbook read it",
+    ),
   envs: z
     .array(z.string().max(253))
     .max(50)
@@ -127,9 +129,11 @@ export async function changeIntent(
   write: boolean,
 ) {
   const { abs } = resolveInRoot(ctx.options.root, args.path);
+  // `why` lands where `kintent set --why` puts it: under the first operation's topic (rollout, resources, …).
+  const whyKey = args.operations[0] ? (operationNamed(args.operations[0].op).why ?? "app") : "app";
   const ops: IntentOp[] = [
     ...args.operations,
-    ...(args.why !== undefined ? [{ op: "why" as const, key: "app", text: args.why }] : []),
+    ...(args.why !== undefined ? [{ op: "why" as const, key: whyKey, text: args.why }] : []),
   ];
   await ctx.progress(`applying ${ops.length} operation(s) and building every environment`);
   const result = await applyOpsToDir(abs, ops, {

@@ -9,6 +9,7 @@ import {
   countSeverities,
   findingLine,
   findingSchema,
+  pageBySize,
   severityCountsSchema,
   topFindings,
 } from "../answer.js";
@@ -80,7 +81,11 @@ const output = z.object({
         why: z.record(z.string(), z.string()).optional().describe("The intent's `why` notes by field"),
       }),
     )
-    .describe("Each app in each environment (at most 200 rows)"),
+    .describe("Each app in each environment, as many rows as fit in 24 KiB (see appsOmitted)"),
+  appsOmitted: z
+    .number()
+    .int()
+    .describe("Rows left out of `apps` to keep the answer small: describe a subdirectory, or build one app"),
   notes: z
     .array(
       z.object({
@@ -198,6 +203,7 @@ export const describeProject: ToolFactory = () =>
           status: noApp ? ("no-intent" as const) : ("intent-error" as const),
           environments: [],
           apps: [],
+          appsOmitted: 0,
           notes: [],
           projects,
         };
@@ -207,7 +213,8 @@ export const describeProject: ToolFactory = () =>
         return { output: out, text };
       }
       const all = project.buildAll(undefined, { validate: false });
-      const apps = all.environments.flatMap((b) => b.apps.map((a) => appRow(a.app))).slice(0, 200);
+      const allRows = all.environments.flatMap((b) => b.apps.map((a) => appRow(a.app)));
+      const apps = pageBySize(allRows, 0, { budget: 24 * 1024 }).items;
       const first = all.environments.flatMap((b) => b.apps)[0]?.app;
       const platform = first?.platform;
       const envFacts = all.environments.flatMap((b) => {
@@ -247,6 +254,7 @@ export const describeProject: ToolFactory = () =>
           : {}),
         environments: envFacts,
         apps,
+        appsOmitted: allRows.length - apps.length,
         notes: (platform?.notes ?? []).slice(0, 50).map((n) => ({
           title: clip(n.title, 300),
           ...(n.why !== undefined ? { why: clip(n.why, 1000) } : {}),

@@ -29,7 +29,8 @@ import {
 import { CancelledError, defineTool, openAt } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 import type { McpServerOptions } from "../options.js";
-import { changeIntent, operationsSchema } from "./change-intent.js";
+import { parseOps } from "../../intent/edit/index.js";
+import { changeIntent } from "./change-intent.js";
 
 const input = z.strictObject({
   path: z
@@ -48,11 +49,21 @@ const input = z.strictObject({
     .min(1)
     .max(4000)
     .describe("Why the change is made, for the reviewer: the commit body and the pull request's description"),
-  operations: operationsSchema
+  operations: z
+    .array(
+      z
+        .looseObject({
+          op: z.string().describe("The operation's name; its other fields as change_intent's schema says"),
+        })
+        .describe("One intent operation"),
+    )
+    .min(1)
+    .max(100)
     .optional()
     .describe(
-      "Intent operations to propose (as change_intent takes them): applied to a temporary copy of the intent and " +
-        "committed with the manifests. Omit to propose the intent as it is in the working tree.",
+      "Intent operations to propose, exactly as change_intent takes them (its input schema lists every operation): " +
+        "applied to a temporary copy of the intent and committed with the manifests. Preview them with " +
+        "change_intent first. Omit to propose the intent as it is in the working tree.",
     ),
 });
 
@@ -150,9 +161,11 @@ export const proposeTool: ToolFactory = (options: McpServerOptions) =>
       let intentPath = settings.intentPath;
       try {
         if (args.operations !== undefined) {
+          const parsed = parseOps(args.operations);
+          if (parsed.errors.length > 0) throw new ToolFailure(parsed.errors.map(opProblem).join("\n"));
           const r = await changeIntent(
             ctx,
-            { path: args.path, app: args.app, operations: args.operations, envs: args.envs },
+            { path: args.path, app: args.app, operations: parsed.ops, envs: args.envs },
             false,
           );
           change = {
