@@ -54,6 +54,9 @@ export const MIN_TOKEN_LENGTH = 16;
 
 export const MCP_PATH = "/mcp";
 
+/** The largest request accepted: `validate` takes up to 8 MiB of manifests, which JSON escaping enlarges. */
+export const MAX_REQUEST_BYTES = 12 * 1024 * 1024;
+
 /** Whether `host` is a loopback address or name (127.0.0.0/8, ::1, localhost). */
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, "").toLowerCase();
@@ -91,6 +94,7 @@ export async function startHttpServer(
   const allowedOrigins = [...(loopback ? localhostAllowedOrigins() : []), ...(http.allowedOrigins ?? [])];
   const handler = createMcpHandler(() => buildServer(options), {
     onerror: (e) => options.log?.(`mcp: ${e.message}`),
+    maxRequestBodySize: MAX_REQUEST_BYTES,
   });
   const expected = http.token !== undefined ? digest(http.token) : undefined;
   const gate =
@@ -131,7 +135,10 @@ export async function startHttpServer(
     return handler.fetch(request, { authInfo: auth });
   }
 
-  const listener = toNodeHandler({ fetch: serve }, { onerror: (e) => options.log?.(`mcp: ${e.message}`) });
+  const listener = toNodeHandler(
+    { fetch: serve },
+    { onerror: (e) => options.log?.(`mcp: ${e.message}`), maxRequestBodySize: MAX_REQUEST_BYTES },
+  );
   const server = createServer((req, res) => {
     // The adapter's structural request type is stricter about optional fields than node's own.
     void listener(req as Parameters<typeof listener>[0], res);

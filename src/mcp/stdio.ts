@@ -6,6 +6,7 @@
 import type { Readable, Writable } from "node:stream";
 import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { McpServerOptions } from "./options.js";
+import { MAX_REQUEST_BYTES } from "./http.js";
 import { buildServer } from "./server.js";
 
 /** Serve until stdin ends (the client closed the connection). */
@@ -19,7 +20,7 @@ export async function serveStdioUntilClosed(
     stdin.once("close", () => resolveClosed());
   });
   const handle = serveStdio(() => buildServer(options), {
-    transport: new StdioServerTransport(stdin, stdout),
+    transport: new StdioServerTransport(stdin, stdout, { maxBufferSize: MAX_REQUEST_BYTES }),
     onerror: (e) => options.log?.(`mcp: ${e.message}`),
   });
   await closed;

@@ -89,6 +89,11 @@ describe("loopback without a token", () => {
     expect(other.status).toBe(404);
   });
 
+  it("bounds the request body (413 past 12 MiB)", async () => {
+    const big = await post(server.url, {}, JSON.stringify({ pad: "x".repeat(13 * 1024 * 1024) }));
+    expect(big.status).toBe(413);
+  });
+
   it("refuses a browser Origin that is not loopback (403), accepts a loopback one", async () => {
     const evil = await post(server.url, { origin: "https://evil.example" });
     expect(evil.status).toBe(403);

@@ -112,6 +112,8 @@ async function runMcp(ctx: CommandContext, dir: string, flags: McpFlags): Promis
   const root = resolve(io.cwd, dir);
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new UsageError(`${dir}: not a directory (kintent mcp serves a directory)`);
+  if (flags.port !== undefined && !/^\d{1,5}$/.test(flags.port))
+    throw new UsageError(`--port ${flags.port}: not a TCP port (0–65535)`);
   const port = flags.port === undefined ? undefined : Number(flags.port);
   if (port === undefined && (flags.host !== undefined || flags.tokenFile !== undefined))
     throw new UsageError("--host and --token-file apply to HTTP: add --port");
