@@ -35,6 +35,7 @@ const layers = {
         "a fix is previewed exactly like `kintent set`/`ask` (ai/preview.ts), and `diagnose --explain` uses ai's providers",
     },
     { from: "cli", to: "cmp", reason: "the CLI's `kintent cmp` command runs the Argo CD plugin's code" },
+    { from: "cli", to: "mcp", reason: "the CLI's `kintent mcp` command starts the MCP server" },
   ],
 };
 

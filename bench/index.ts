@@ -18,6 +18,7 @@ const BENCHES: Record<string, string[]> = {
   engine: ["engine.ts"],
   fuzz: ["fuzz.ts"],
   diagnose: ["diagnose.ts"],
+  mcp: ["mcp.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

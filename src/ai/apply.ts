@@ -39,6 +39,11 @@ export interface ApplyOpsResult {
   preview?: Preview;
   /** The intent directory (paths in findings are relative to it). */
   dir: string;
+  /**
+   * Absolute path → edited content, when the operations changed the file (also for `dry-run` and `invalid`):
+   * what a proposal stages instead of writing the working tree.
+   */
+  writes?: Map<string, string>;
 }
 
 /** Thrown for mistakes in how the command was called (no such app, a Score file): usage errors. */
@@ -107,22 +112,19 @@ export async function applyOpsToDir(
   };
   if (edit.errors.length > 0) return { ...base, status: "failed", intentErrors: [] };
   if (edit.text === original) return { ...base, status: "unchanged", intentErrors: [] };
+  const writes = new Map([[file, edit.text]]);
   const scoped =
     options.app !== undefined || apps.length > 1
       ? await openProject(dir, { ...open, app: target.value.metadata.name })
       : project;
-  const preview = previewChange(
-    scoped,
-    new Map([[file, edit.text]]),
-    options.envs ? { envs: options.envs } : {},
-  );
+  const preview = previewChange(scoped, writes, options.envs ? { envs: options.envs } : {});
   if (preview.intentErrors.length > 0)
     return { ...base, status: "failed", intentErrors: preview.intentErrors, preview };
   if (preview.envs.some((e) => e.errors.length > 0))
-    return { ...base, status: "invalid", intentErrors: [], preview };
-  if (options.dryRun) return { ...base, status: "dry-run", intentErrors: [], preview };
-  writeFilesAtomic(new Map([[file, edit.text]]));
-  return { ...base, status: "written", intentErrors: [], preview };
+    return { ...base, status: "invalid", intentErrors: [], preview, writes };
+  if (options.dryRun) return { ...base, status: "dry-run", intentErrors: [], preview, writes };
+  writeFilesAtomic(writes);
+  return { ...base, status: "written", intentErrors: [], preview, writes };
 }
 
 /** Write each file through a temporary sibling and a rename: a reader never sees half a file. */

@@ -142,6 +142,23 @@ data:
   });
 });
 
+describe("Redactor.value: structure-aware on plain values", () => {
+  it("redacts inside multi-line strings and quoted values without breaking the value", () => {
+    const r = new Redactor();
+    const out = r.value({
+      files: { "/etc/app/db.ini": "[db]\nuser = app\npassword = hunter2hunter2\n" },
+      note: 'connect with password: "quoted-hunter2"',
+      env: [{ name: "API_TOKEN", value: "tok-0123456789abcdef" }],
+      count: 3,
+    });
+    expect(JSON.stringify(out)).not.toMatch(/hunter2|tok-0123/);
+    expect(out.files["/etc/app/db.ini"]).toBe("[db]\nuser = app\npassword = [REDACTED:credential]\n");
+    expect(out.note).toBe("connect with password: [REDACTED:credential]");
+    expect(out.env[0]).toEqual({ name: "API_TOKEN", value: "[REDACTED:credential-env]" });
+    expect(out.count).toBe(3);
+  });
+});
+
 describe("provider configuration", () => {
   it.each<[string, unknown]>([
     ["anthropic:claude-sonnet-4-5", { kind: "anthropic", model: "claude-sonnet-4-5" }],

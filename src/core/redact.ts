@@ -206,14 +206,24 @@ export class Redactor {
     return this.text(structured);
   }
 
-  /** Redact a plain value (JSON-like): Secret data, credential keys, env values. Returns a copy. */
+  /**
+   * Redact a plain value (JSON-like): Secret data, credential keys, env values, then the textual pass on every
+   * string value (keys are kept). Returns a copy.
+   */
   value<T>(input: T): T {
     const text = JSON.stringify(input);
     if (text === undefined) return input;
     const docs = parseAllDocuments(text);
     if (!Array.isArray(docs) || !docs[0]) return input;
     this.redactDocument(docs[0].contents);
-    return JSON.parse(this.text(JSON.stringify(docs[0].toJS()))) as T;
+    // String by string, not over the JSON text: there a multi-line value's escaped newlines hide `password = …`
+    // from the word-boundary rules, and a rule's match could swallow a closing quote and break the JSON.
+    visit(docs[0], {
+      Scalar: (key, node) => {
+        if (key !== "key" && typeof node.value === "string") node.value = this.text(node.value);
+      },
+    });
+    return docs[0].toJS() as T;
   }
 
   private redactDocument(root: Node | null): boolean {

@@ -738,6 +738,7 @@ async function finishPullRequest(
     if (pushed) s.log(`pushed ${branch}; no forge to open a pull request on`);
     return result;
   }
+  s.log(`opening or updating the ${s.forge.noun} ${branch} → ${s.base}`);
   try {
     const pr = await s.forge.findPullRequest(branch, s.base);
     if (pr && pr.state === "open") {

@@ -1,7 +1,6 @@
-import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandContext } from "../context.js";
@@ -352,18 +351,13 @@ async function proposeResult(
   if (!repo) throw new UsageError("--propose needs --repo (or platform.spec.gitops.repo)");
   // Stage the changed intent in a temporary copy (with its platform file where the loader finds it):
   // the working tree is never touched.
-  const root =
-    platformFile && !isInside(platformFile, abs) ? commonAncestor(abs, dirname(platformFile)) : abs;
-  const stage = mkdtempSync(join(io.env.TMPDIR ?? tmpdir(), "kintent-ask-"));
+  const { repoPrefix, stageIntent } = await import("../../gitops/stage.js");
+  const stage = stageIntent(abs, r.writes, {
+    tmpDir: io.env.TMPDIR ?? tmpdir(),
+    ...(platformFile !== undefined ? { platformFile } : {}),
+  });
   try {
-    const staged = join(stage, relative(root, abs));
-    cpSync(abs, staged, {
-      recursive: true,
-      filter: (src) => !/(^|\/)(\.git|\.kintent|node_modules)(\/|$)/.test(relative(abs, src)),
-    });
-    if (platformFile && !isInside(platformFile, abs))
-      cpSync(platformFile, join(stage, relative(root, platformFile)));
-    writeFilesAtomic(new Map([...r.writes].map(([f, t]) => [join(staged, relative(abs, f)), t])));
+    const staged = stage.dir;
     const intentPath = flags.intentPath ?? repoPrefix(abs);
     const { propose } = await import("../../gitops/propose.js");
     const errors = await import("../../gitops/errors.js");
@@ -413,31 +407,8 @@ async function proposeResult(
     audit(ctx, abs, "ask", r, code === ExitCode.Ok ? "proposed" : "propose-failed", links.join(" "));
     return code;
   } finally {
-    rmSync(stage, { recursive: true, force: true });
+    stage.remove();
   }
-}
-
-function isInside(file: string, dir: string): boolean {
-  const rel = relative(dir, file);
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
-}
-
-function commonAncestor(a: string, b: string): string {
-  const x = a.split(sep);
-  const y = b.split(sep);
-  let i = 0;
-  while (i < x.length && i < y.length && x[i] === y[i]) i++;
-  return x.slice(0, i).join(sep) || sep;
-}
-
-/** Path of a directory inside its Git repository ("" at the top), or undefined when it is not in one. */
-function repoPrefix(dir: string): string | undefined {
-  const r = spawnSync("git", ["-C", dir, "rev-parse", "--show-prefix"], {
-    encoding: "utf8",
-    timeout: 10_000,
-  });
-  if (r.status !== 0) return undefined;
-  return r.stdout.trim().replace(/\/$/, "") || undefined;
 }
 
 /** `--lock`: generate from claudernetes instructions once; a current lock means no model call at all. */

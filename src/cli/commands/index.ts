@@ -23,6 +23,7 @@ export const commandTable: readonly { name: string; load: () => Promise<Register
   { name: "status", load: async () => (await import("./status.js")).registerStatus },
   { name: "diagnose", load: async () => (await import("./diagnose.js")).registerDiagnose },
   { name: "watch", load: async () => (await import("./watch.js")).registerWatch },
+  { name: "mcp", load: async () => (await import("./mcp.js")).registerMcp },
 ];
 
 /** The register functions needed for `argv`: the invoked command's, or all of them. */

@@ -1,0 +1,121 @@
+/**
+ * A tool of the MCP server is data plus one function: name, description, typed input and output (zod, with a
+ * `.describe()` on every field), the safety annotations, whether it writes, and `run(args, context) → {output,
+ * text}`. The server registers them from one table (tools/index.ts); adding a tool is one entry there.
+ */
+import { existsSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
+import { setImmediate as tick } from "node:timers/promises";
+import type * as z from "zod";
+import type { Redactor } from "../core/redact.js";
+import { openProject } from "../project/index.js";
+import type { Project } from "../project/index.js";
+import { ToolFailure } from "./answer.js";
+import type { McpServerOptions } from "./options.js";
+
+/** The behaviour hints of the MCP specification (all four always set: safety as data). */
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+export interface ToolContext {
+  options: McpServerOptions;
+  /** The redactor of this answer (it also knows the server's tokens). */
+  redactor: Redactor;
+  /** Aborted when the client cancels the request or goes away. */
+  signal: AbortSignal;
+  /** A progress notification, when the request carried a progress token; also a cancellation point. */
+  progress(message: string, total?: number): Promise<void>;
+  /** The MCP client, `name version`, as it introduced itself (for `Proposed-By`). */
+  client?: string;
+}
+
+export interface ToolAnswer<O> {
+  output: O;
+  /** A short rendering for people and for clients that show only text. */
+  text: string;
+}
+
+export interface ToolSpec<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  /** Writes something somewhere (a branch, a file): dropped by `--read-only`. */
+  writes: boolean;
+  run(args: z.output<I>, ctx: ToolContext): Promise<ToolAnswer<z.output<O>>>;
+}
+
+/** A tool for one server configuration (undefined: not offered in it). */
+export type ToolFactory = (options: McpServerOptions) => ToolSpec | undefined;
+
+/** Type-checks a tool's `run` against its schemas, then forgets the types for the table. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(spec: ToolSpec<I, O>): ToolSpec {
+  return spec;
+}
+
+/**
+ * A path a tool was given, resolved against the server's root. It must exist and stay inside the root with
+ * symbolic links resolved: names are data, never a way out.
+ */
+export function resolveInRoot(root: string, path: string | undefined): { abs: string; shown: string } {
+  const p = path === undefined || path === "" ? "." : path;
+  if (p.includes("\0")) throw new ToolFailure("path: must not contain NUL");
+  const abs = resolve(root, p);
+  if (!existsSync(abs)) throw new ToolFailure(`path: no such file or directory: ${p}`);
+  const realRoot = realpathSync(root);
+  const real = realpathSync(abs);
+  const rel = relative(realRoot, real);
+  if (rel.startsWith("..") || isAbsolute(rel))
+    throw new ToolFailure(`path: ${p} is outside the directory this server serves`);
+  return { abs: real, shown: rel === "" ? "." : rel.split("\\").join("/") };
+}
+
+/** Open the intent at `path` (relative to the root) through the engine, with the server's settings. */
+export async function openAt(
+  options: McpServerOptions,
+  path: string | undefined,
+  app?: string,
+): Promise<{ project: Project; shown: string }> {
+  const { abs, shown } = resolveInRoot(options.root, path);
+  const project = await openProject(abs, {
+    cwd: options.root,
+    ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
+    ...(options.configFile !== undefined ? { configFile: options.configFile } : {}),
+    ...(app !== undefined ? { app } : {}),
+  });
+  return { project, shown };
+}
+
+/** The environment asked for, or the only one; otherwise a failure naming the choices. */
+export function pickEnv(project: Project, env: string | undefined): string {
+  if (env !== undefined) {
+    if (project.environments.length > 0 && !project.environments.includes(env))
+      throw new ToolFailure(
+        `env: no environment \`${env}\` (the platform defines ${project.environments.join(", ")})`,
+      );
+    return env;
+  }
+  if (project.environments.length === 1) return project.environments[0] as string;
+  if (project.environments.length === 0) return "";
+  throw new ToolFailure(`env: choose one of ${project.environments.join(", ")}`);
+}
+
+/** Give queued messages (a cancellation) a turn, then stop if the request was cancelled. */
+export async function checkpoint(signal: AbortSignal): Promise<void> {
+  await tick();
+  if (signal.aborted) throw new CancelledError();
+}
+
+/** The request was cancelled: no answer is sent. */
+export class CancelledError extends Error {
+  override name = "CancelledError";
+  constructor() {
+    super("cancelled by the client");
+  }
+}
