@@ -28,6 +28,12 @@ const layers = {
   allowSiblings: [
     { from: "ai", to: "gitops", reason: "kintent ask --propose opens the pull request with gitops' propose" },
     { from: "cluster", to: "gitops", reason: "diagnoses go back as intent changes through a proposal" },
+    {
+      from: "cluster",
+      to: "ai",
+      reason:
+        "a canary step is an intent edit, applied and previewed by the one applier kintent set uses (src/ai/apply.ts)",
+    },
     { from: "cli", to: "cmp", reason: "the CLI's `kintent cmp` command runs the Argo CD plugin's code" },
   ],
 };
