@@ -33,8 +33,9 @@ KUBE_LINTER_VERSION=v0.8.3
 KYVERNO_VERSION=v1.19.0
 CHECKOV_VERSION=3.3.30
 GITEA_VERSION=v1.26.0 # optional: a real forge for `kintent propose` tests (issue #7)
+ARGO_ROLLOUTS_VERSION=v1.10.1 # the controller the rollout tests run out of cluster (issue #13); v1.10.2 needs Go 1.26.10
 
-DEFAULT_TOOLS=(etcd kubernetes kwok helm kubeconform kube-linter kyverno)
+DEFAULT_TOOLS=(etcd kubernetes kwok helm kubeconform kube-linter kyverno argo-rollouts)
 OPTIONAL_TOOLS=(checkov gitea)
 
 version_of() {
@@ -48,6 +49,7 @@ version_of() {
     kyverno) echo "$KYVERNO_VERSION" ;;
     checkov) echo "$CHECKOV_VERSION" ;;
     gitea) echo "$GITEA_VERSION" ;;
+    argo-rollouts) echo "$ARGO_ROLLOUTS_VERSION" ;;
     *) return 1 ;;
   esac
 }
@@ -63,6 +65,7 @@ binaries_of() {
     kyverno) echo "kubectl-kyverno" ;;
     checkov) echo "checkov" ;;
     gitea) echo "gitea" ;;
+    argo-rollouts) echo "rollouts-controller" ;;
   esac
 }
 
@@ -78,6 +81,7 @@ packages_of() {
     kube-linter) echo "golang.stackrox.io/kube-linter/cmd/kube-linter" ;;
     kyverno) echo "github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno" ;;
     gitea) echo "code.gitea.io/gitea" ;;
+    argo-rollouts) echo "github.com/argoproj/argo-rollouts/cmd/rollouts-controller" ;;
   esac
 }
 
@@ -97,6 +101,11 @@ ldflags_of() {
     kube-linter) echo "-s -w -X golang.stackrox.io/kube-linter/internal/version.version=${KUBE_LINTER_VERSION#v}" ;;
     kyverno) echo "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=$KYVERNO_VERSION" ;;
     gitea) echo "-s -w -X main.Version=${GITEA_VERSION#v} -X 'main.Tags=$(tags_of gitea)'" ;;
+    argo-rollouts)
+      echo "-s -w -X github.com/argoproj/argo-rollouts/utils/version.version=${ARGO_ROLLOUTS_VERSION#v}" \
+        "-X github.com/argoproj/argo-rollouts/utils/version.buildDate=1970-01-01T00:00:00Z" \
+        "-X github.com/argoproj/argo-rollouts/utils/version.gitTreeState=clean"
+      ;;
     *) echo "-s -w" ;;
   esac
 }

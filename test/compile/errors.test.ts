@@ -162,7 +162,7 @@ const cases: Case[] = [
     intent: app(
       '  expose: {host: shop.acme.io}\n  rollout:\n    canary: [10%, 100%]\n  environments:\n    prod:\n      rollout:\n        canary:\n          gate: {p99: "< 500ms"}\n',
     ),
-    platform: WEIGHTED("gateway-weighted").replace(/  metrics: .*\n/, ""),
+    platform: WEIGHTED("gateway-weighted").replace(/ {2}metrics: .*\n/, ""),
     env: "prod",
     message:
       /^a canary gate needs metrics: set platform.spec.metrics.prometheus \(with gateway-weighted kintent evaluates it: `kintent rollout step` measures the gate and commits or proposes the next weight\)$/,
