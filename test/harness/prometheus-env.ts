@@ -106,7 +106,7 @@ export async function startPrometheus(targets: readonly ScrapeTarget[]): Promise
     );
     const query = async (promql: string): Promise<unknown> => {
       const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-      return (await res.json()) as unknown;
+      return await res.json();
     };
     return {
       url,
