@@ -106,7 +106,8 @@ export async function deliver(
   kind?: "promote" | "abort",
 ): Promise<Delivery> {
   const approval = ctx.resolved.environment.approval;
-  if (options.mode === "commit" && approval === "every-step")
+  // A person running abort or promote is the approval; the evaluator's own steps follow the environment's mode.
+  if (options.mode === "commit" && approval === "every-step" && kind === undefined)
     throw new DeliveryRefusedError(
       `${ctx.env} has approval: every-step — each step is a pull request a person merges: use --propose (or set approval: start-only on the environment)`,
     );
