@@ -18,13 +18,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EXAMPLES, runCli } from "../helpers.js";
 import { createBareRepo, git } from "../gitops/servers.js";
+import { parseAllDocuments } from "yaml";
 import {
   crdCorpusDir,
+  dryRunApply,
   installCrds,
   kubeRequest,
   skipClusterTests,
   startApiEnv,
   type ApiEnv,
+  type KubeObject,
 } from "../harness/index.js";
 import {
   findPrometheus,
@@ -395,6 +398,29 @@ describe.skipIf(skipClusterTests)(
       expect(status.plan).toBe("10% → 50% → 100%");
       expect(status.state.weight).toBe(0);
       expect(status.next.outcome).toBe("stopped");
+    }, 30_000);
+
+    it("kintent rollout manifests: the in-cluster evaluator the API server accepts, with read-only RBAC", async () => {
+      const r = await runCli(
+        [
+          "rollout",
+          "manifests",
+          "deploy/web",
+          "--env",
+          "prod",
+          "--repo",
+          "https://git.acme.io/platform/gitops.git",
+        ],
+        { cwd: clone, env },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as KubeObject);
+      expect(objects.map((o) => o.kind)).toEqual(["ServiceAccount", "Role", "RoleBinding", "CronJob"]);
+      expect(r.stdout).toContain("value: deploy/web"); // the intent's path in its repository
+      const results = await dryRunApply(api, objects);
+      expect(results.map((x) => [x.object.kind, x.ok, x.message ?? ""])).toEqual(
+        objects.map((o) => [o.kind, true, ""]),
+      );
     }, 30_000);
 
     it("--propose pushes a branch with the evidence; approval: every-step refuses --commit", async () => {
