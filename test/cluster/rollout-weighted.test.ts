@@ -465,5 +465,51 @@ describe.skipIf(skipClusterTests)(
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain("prod has approval: every-step");
     }, 60_000);
+
+    it("kintent rollout run steps until promoted, bounded, reading everything from Git each round", async () => {
+      writeFileSync(
+        join(intent, "platform.yaml"),
+        readFileSync(join(intent, "platform.yaml"), "utf8").replace(
+          "approval: every-step",
+          "approval: start-only",
+        ),
+      );
+      git(clone, ["commit", "-qam", "prod: the evaluator may commit steps"]);
+      git(clone, ["push", "-q", "origin", "main"]);
+      const before = head();
+      // Without cluster access: the soak and the gate's window count from each step's commit.
+      const r = await rollout(
+        "run",
+        "--commit",
+        "--skip-sync-check",
+        "--for",
+        "90s",
+        "--poll",
+        "1s",
+        "--output",
+        "json",
+      );
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const result = JSON.parse(r.stdout) as {
+        end: string;
+        steps: { outcome: string; from: number; to: number }[];
+      };
+      expect(result.end).toBe("promoted");
+      expect(result.steps.map((x) => `${x.outcome} ${x.from}→${x.to}`)).toEqual([
+        "advance 10→50",
+        "advance 50→100",
+        "promote 100→100",
+      ]);
+      const subjects = git(clone, ["log", "--format=%s", `${before}..HEAD`]).split("\n");
+      expect(subjects).toEqual([
+        "chore(web): rollout prod: 100% → stable (gate passed, promoted)",
+        "chore(web): rollout prod: 50% → 100% (gate passed)",
+        "chore(web): rollout prod: 10% → 50% (gate passed)",
+      ]);
+      expect(remoteHead()).toBe(head());
+      expect(readFileSync(join(intent, "kintent.yaml"), "utf8")).toContain(
+        "  image: docker.io/nginxinc/nginx-unprivileged:1.27.7\n",
+      );
+    }, 120_000);
   },
 );

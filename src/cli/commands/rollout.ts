@@ -294,7 +294,7 @@ async function run(ctx: CommandContext, dir: string, flags: RunFlags): Promise<n
     },
     deliver: async (d) => {
       const done = await deliver(current, d, d.ops, d.decision ?? "pass", deliverOptions(ctx, flags, mode));
-      report(ctx, flags, d, done);
+      if (flags.output !== "json") report(ctx, flags, d, done); // JSON: one document at the end
       return done;
     },
   });
