@@ -11,7 +11,7 @@ import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
 import type { Delivery } from "../../cluster/rollout/deliver.js";
-import type { StepDecision } from "../../cluster/rollout/step.js";
+import type { RolloutContext, StepDecision } from "../../cluster/rollout/step.js";
 
 /** Exit codes of `kintent rollout step` and `run`, beyond the common 0/1/2. */
 export const RolloutExit = { Stepped: 0, RolledBack: 1, Waiting: 3, NeedsPerson: 4 } as const;
@@ -246,12 +246,21 @@ function exitOf(outcome: string): number {
   }
 }
 
+/** The evaluator commits its own steps only where the environment says `approval: start-only`. */
+function requireApproval(c: RolloutContext, mode: "commit" | "propose"): void {
+  if (mode === "commit" && c.resolved.environment.approval === "every-step")
+    throw new UsageError(
+      `${c.env} has approval: every-step — each step is a pull request a person merges: use --propose (or set approval: start-only on the environment)`,
+    );
+}
+
 async function step(ctx: CommandContext, dir: string, flags: StepFlags): Promise<number> {
   const mode = deliveryMode(flags);
   const { evaluateStep } = await import("../../cluster/rollout/step.js");
   const { deliver } = await import("../../cluster/rollout/deliver.js");
   await pull(ctx, dir, flags, mode);
   const c = await open(ctx, dir, flags);
+  requireApproval(c, mode);
   const r = await reader(flags, flags.skipSyncCheck !== true);
   const d = await evaluateStep(c, {
     now: new Date(),
@@ -276,6 +285,7 @@ async function run(ctx: CommandContext, dir: string, flags: RunFlags): Promise<n
   const { runLoop } = await import("../../cluster/rollout/run.js");
   const r = await reader(flags, flags.skipSyncCheck !== true);
   let current = await open(ctx, dir, flags);
+  requireApproval(current, mode);
   const result = await runLoop({
     deadline: Date.now() + forMs,
     pollMs,
