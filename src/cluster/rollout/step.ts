@@ -210,6 +210,15 @@ export async function evaluateStep(ctx: RolloutContext, options: EvaluateOptions
       reason: `rolled back to weight 0 by ${setBy.sha.slice(0, 12)} (${setBy.subject})`,
       next: "the canary keeps running without traffic for debugging: kintent rollout abort removes it, kintent rollout promote makes it stable",
     };
+  // A person who took the same canary's traffic to 0 by hand stopped it too: the evaluator never restarts it.
+  const before = setBy ? history.commits[history.commits.indexOf(setBy) + 1]?.state : undefined;
+  if (from === 0 && setBy && before?.image === head.image && (before?.weight ?? 0) > 0)
+    return {
+      ...withFrom,
+      outcome: "stopped",
+      reason: `the weight was taken from ${before?.weight ?? 0}% to 0 by ${setBy.sha.slice(0, 12)} (${setBy.subject})`,
+      next: "kintent rollout abort removes the canary, kintent rollout promote makes it stable; set a weight to step it again",
+    };
   if (plan.length === 0)
     return {
       ...withFrom,
