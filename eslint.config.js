@@ -32,7 +32,7 @@ const layers = {
       from: "cluster",
       to: "ai",
       reason:
-        "a fix is previewed exactly like `kintent set`/`ask` (ai/preview.ts), and `diagnose --explain` uses ai's providers",
+        "a fix is previewed exactly like `kintent set`/`ask` (ai/preview.ts), `diagnose --explain` uses ai's providers, and a canary step is an intent edit applied by the one applier `kintent set` uses (ai/apply.ts)",
     },
     { from: "cli", to: "cmp", reason: "the CLI's `kintent cmp` command runs the Argo CD plugin's code" },
     { from: "cli", to: "mcp", reason: "the CLI's `kintent mcp` command starts the MCP server" },

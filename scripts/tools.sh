@@ -6,7 +6,7 @@
 #   scripts/tools.sh --list             print the tools, their versions and whether they are cached
 #   scripts/tools.sh --check [NAME...]  exit 0 if these (default: every default tool) are cached and linked, else
 #                                       print the missing ones and exit 1; builds nothing (scripts/ensure-tools.sh)
-#   scripts/tools.sh all                default tools plus the optional ones (checkov, gitea)
+#   scripts/tools.sh all                default tools plus the optional ones (checkov, gitea, argo-cd)
 #
 # Each Go tool is built from a wrapper module under tools/go/<name>/ (go.mod + go.sum committed) so that the
 # dependency graph is pinned and verified. Binaries go OUTSIDE the clone:
@@ -33,9 +33,11 @@ KUBE_LINTER_VERSION=v0.8.3
 KYVERNO_VERSION=v1.19.0
 CHECKOV_VERSION=3.3.30
 GITEA_VERSION=v1.26.0 # optional: a real forge for `kintent propose` tests (issue #7)
+ARGO_ROLLOUTS_VERSION=v1.10.1 # the controller the rollout tests run out of cluster (issue #13); v1.10.2 needs Go 1.26.10
+ARGO_CD_VERSION=v3.6.2 # optional: Argo CD's multi-call binary (application-controller); needs Go 1.27 (go1.27.3 from the proxy)
 
-DEFAULT_TOOLS=(etcd kubernetes kwok helm kubeconform kube-linter kyverno)
-OPTIONAL_TOOLS=(checkov gitea)
+DEFAULT_TOOLS=(etcd kubernetes kwok helm kubeconform kube-linter kyverno argo-rollouts)
+OPTIONAL_TOOLS=(checkov gitea argo-cd)
 
 version_of() {
   case "$1" in
@@ -48,6 +50,8 @@ version_of() {
     kyverno) echo "$KYVERNO_VERSION" ;;
     checkov) echo "$CHECKOV_VERSION" ;;
     gitea) echo "$GITEA_VERSION" ;;
+    argo-rollouts) echo "$ARGO_ROLLOUTS_VERSION" ;;
+    argo-cd) echo "$ARGO_CD_VERSION" ;;
     *) return 1 ;;
   esac
 }
@@ -63,6 +67,8 @@ binaries_of() {
     kyverno) echo "kubectl-kyverno" ;;
     checkov) echo "checkov" ;;
     gitea) echo "gitea" ;;
+    argo-rollouts) echo "rollouts-controller" ;;
+    argo-cd) echo "argocd" ;;
   esac
 }
 
@@ -78,6 +84,8 @@ packages_of() {
     kube-linter) echo "golang.stackrox.io/kube-linter/cmd/kube-linter" ;;
     kyverno) echo "github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno" ;;
     gitea) echo "code.gitea.io/gitea" ;;
+    argo-rollouts) echo "github.com/argoproj/argo-rollouts/cmd/rollouts-controller" ;;
+    argo-cd) echo "github.com/argoproj/argo-cd/v3/cmd" ;;
   esac
 }
 
@@ -97,6 +105,12 @@ ldflags_of() {
     kube-linter) echo "-s -w -X golang.stackrox.io/kube-linter/internal/version.version=${KUBE_LINTER_VERSION#v}" ;;
     kyverno) echo "-s -w -X github.com/kyverno/kyverno/pkg/version.BuildVersion=$KYVERNO_VERSION" ;;
     gitea) echo "-s -w -X main.Version=${GITEA_VERSION#v} -X 'main.Tags=$(tags_of gitea)'" ;;
+    argo-rollouts)
+      echo "-s -w -X github.com/argoproj/argo-rollouts/utils/version.version=${ARGO_ROLLOUTS_VERSION#v}" \
+        "-X github.com/argoproj/argo-rollouts/utils/version.buildDate=1970-01-01T00:00:00Z" \
+        "-X github.com/argoproj/argo-rollouts/utils/version.gitTreeState=clean"
+      ;;
+    argo-cd) echo "-s -w -X github.com/argoproj/argo-cd/v3/common.version=${ARGO_CD_VERSION#v} -X github.com/argoproj/argo-cd/v3/common.gitTreeState=clean" ;;
     *) echo "-s -w" ;;
   esac
 }
@@ -108,11 +122,20 @@ tags_of() {
   esac
 }
 
+# The Go toolchain of a tool: the machine's (local), or one the module proxy serves when the tool's go.mod needs a
+# newer Go (argo-cd v3.6 declares go 1.27.0).
+toolchain_of() {
+  case "$1" in
+    argo-cd) echo "go1.27.3" ;;
+    *) echo "local" ;;
+  esac
+}
+
 # The same recipe always produces the same cache entry; a changed wrapper or flag set invalidates it.
 recipe_hash() {
   local name="$1"
   {
-    echo "$name $(version_of "$name") $(go env GOVERSION 2>/dev/null || true)"
+    echo "$name $(version_of "$name") $(GOTOOLCHAIN="$(toolchain_of "$name")" go env GOVERSION 2>/dev/null || true)"
     if [[ "$name" == checkov ]]; then
       echo "python $(python3 --version 2>&1)"
     else
@@ -147,8 +170,10 @@ build_go_tool() {
   # etcd's main package is the module root (go.etcd.io/etcd/server/v3), so name its binary explicitly.
   local out="$tmp/bin/"
   if [[ "$name" == etcd ]]; then out="$tmp/bin/etcd"; fi
+  # Argo CD's commands are one multi-call binary (github.com/argoproj/argo-cd/v3/cmd), dispatched by its name.
+  if [[ "$name" == argo-cd ]]; then out="$tmp/bin/argocd"; fi
   # shellcheck disable=SC2046 # the package list is word-split on purpose
-  if ! (cd "$ROOT/tools/go/$name" && $NICE go build -trimpath -tags "$(tags_of "$name")" -ldflags "$(ldflags_of "$name")" -o "$out" $(packages_of "$name")); then
+  if ! (cd "$ROOT/tools/go/$name" && GOTOOLCHAIN="$(toolchain_of "$name")" $NICE go build -trimpath -tags "$(tags_of "$name")" -ldflags "$(ldflags_of "$name")" -o "$out" $(packages_of "$name")); then
     rm -rf "$tmp"
     return 1
   fi

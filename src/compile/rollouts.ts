@@ -2,7 +2,9 @@
  * Argo Rollouts: the Rollout (canary with traffic routing) and the AnalysisTemplate of its metric gate.
  */
 import type { KObject } from "../core/object.js";
-import type { ResolvedApp } from "../intent/types.js";
+import { GATE_DEFAULTS } from "../intent/defaults.js";
+import { durationMs, fillQuery, formatThreshold, gateMetrics, negate } from "../intent/gate.js";
+import type { ResolvedApp, Threshold } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
 import { meta, podLabels, selectorLabels } from "./labels.js";
 import { podTemplate } from "./workload.js";
@@ -13,31 +15,37 @@ export function analysisTemplate(app: ResolvedApp, e: Emitter): KObject | undefi
   const m = app.platform.metrics;
   if (!gate || !m) return undefined;
   const q = (s: string) =>
-    s
-      .replace(/\{\{\s*service\s*\}\}/g, "{{args.service}}")
-      .replace(/\{\{\s*namespace\s*\}\}/g, "{{args.namespace}}");
-  const metrics: Record<string, unknown>[] = [];
-  const conds: string[] = [];
-  if (gate.successRate) {
-    metrics.push({
-      name: "success-rate",
+    fillQuery(s, { service: "{{args.service}}", namespace: "{{args.namespace}}", interval: gate.interval });
+  const wait = m.noData === "wait";
+  // No data (an empty vector, or NaN from 0/0) never passes. `fail`: it fails the measurement (the success
+  // condition alone is false). `wait`: it satisfies neither condition, so Argo Rollouts records the measurement
+  // as Inconclusive; the limit below tolerates one deadline's worth of them before the analysis turns
+  // Inconclusive and the Rollout pauses for a person (Argo Rollouts cannot fail at a deadline by itself).
+  const waitFor = wait ? Math.ceil(durationMs(m.noDataDeadline) / durationMs(gate.interval)) : 0;
+  const metrics: Record<string, unknown>[] = gateMetrics(gate, m).map((metric) => {
+    const fail = metric.fail ?? (wait ? negate(metric.pass) : undefined);
+    return {
+      name: metric.name,
       interval: gate.interval,
       failureLimit: gate.failureLimit,
-      successCondition: `result[0] ${gate.successRate.op} ${gate.successRate.value}`,
-      provider: { prometheus: { address: m.prometheus, query: q(m.successRateQuery) } },
-    });
-    conds.push(`success rate ${gate.successRate.op} ${Math.round(gate.successRate.value * 1000) / 10}%`);
-  }
-  if (gate.p99) {
-    metrics.push({
-      name: "latency-p99",
-      interval: gate.interval,
-      failureLimit: gate.failureLimit,
-      successCondition: `result[0] ${gate.p99.op} ${gate.p99.seconds}`,
-      provider: { prometheus: { address: m.prometheus, query: q(m.latencyQuery) } },
-    });
-    conds.push(`p99 latency ${gate.p99.op} ${gate.p99.seconds * 1000}ms`);
-  }
+      ...(gate.consecutiveErrorLimit !== GATE_DEFAULTS.consecutiveErrorLimit
+        ? { consecutiveErrorLimit: gate.consecutiveErrorLimit }
+        : {}),
+      ...(gate.inconclusiveLimit + waitFor > 0
+        ? { inconclusiveLimit: gate.inconclusiveLimit + waitFor }
+        : {}),
+      successCondition: condition(metric.pass),
+      ...(fail
+        ? {
+            failureCondition: wait
+              ? condition(fail)
+              : `len(result) == 0 || isNaN(result[0]) || result[0] ${fail.op} ${fail.value}`,
+          }
+        : {}),
+      provider: { prometheus: { address: m.prometheus, query: q(metric.query) } },
+    };
+  });
+  const conds = gateMetrics(gate, m).map((g) => `${g.name} ${formatThreshold(g.pass, g.unit)}`);
   const obj: KObject = {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AnalysisTemplate",
@@ -46,10 +54,23 @@ export function analysisTemplate(app: ResolvedApp, e: Emitter): KObject | undefi
   };
   e.add(
     obj,
-    `the canary gate: ${conds.join(" and ")}, measured every ${gate.interval} from ${m.prometheus}; more than ${gate.failureLimit} failed measurement(s) aborts the rollout and sends all traffic back to stable` +
+    `the canary gate: ${conds.join(" and ")}, measured every ${gate.interval} from ${m.prometheus}; more than ${gate.failureLimit} failed measurement(s) aborts the rollout and sends all traffic back to stable; ` +
+      (wait
+        ? `no data (no traffic) is inconclusive, and after ${m.noDataDeadline} of it the rollout pauses for a person`
+        : "no data (no traffic) fails a measurement") +
       (app.why.rollout ? ` — ${app.why.rollout}` : ""),
   );
+  e.why(
+    obj,
+    "/spec/metrics",
+    "each condition first checks that the query returned a number (`len(result) > 0 && !isNaN(result[0])`): without traffic Prometheus returns an empty vector or NaN, and `result[0]` of an empty vector is an evaluation error in Argo Rollouts",
+  );
   return obj;
+}
+
+/** An Argo Rollouts condition that holds only for a real number meeting the threshold. */
+function condition(t: Threshold): string {
+  return `len(result) > 0 && !isNaN(result[0]) && result[0] ${t.op} ${t.value}`;
 }
 
 export interface RolloutRouting {

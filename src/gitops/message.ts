@@ -12,6 +12,10 @@ export const TRAILERS = {
   version: "Kintent-Version",
   target: "Kintent-Target",
   proposedBy: "Proposed-By",
+  /** A canary step kintent took: `<app>/<env> <from>% -> <to>%` (`kintent rollout`, src/cluster/rollout). */
+  rolloutStep: "Rollout-Step",
+  /** Why: `pass` (the gate passed), `fail` (rolled back), `promote`, `abort`. */
+  rolloutDecision: "Rollout-Decision",
 } as const;
 
 /** Marker at the top of every pull-request body kintent writes. */
@@ -28,6 +32,8 @@ export interface ProposalText {
   version: string;
   /** Who or what proposed it, for AI-originated changes (e.g. `kintent ask (anthropic:claude-sonnet-5-5)`). */
   proposedBy?: string;
+  /** More trailers after kintent's own, in order (e.g. `Rollout-Step`, `Rollout-Decision`); one line each. */
+  trailers?: readonly (readonly [string, string])[];
 }
 
 /** `my-service/dev,prod`: the app and environments a proposal covers (the identity of its branch). */
@@ -89,6 +95,7 @@ export function trailerLines(t: ProposalText): string[] {
     `${TRAILERS.version}: ${t.version}`,
     `${TRAILERS.target}: ${targetOf(t.app, t.envs)}`,
     ...(t.proposedBy ? [`${TRAILERS.proposedBy}: ${oneLine(t.proposedBy)}`] : []),
+    ...(t.trailers ?? []).map(([k, v]) => `${k}: ${oneLine(v)}`),
   ];
 }
 

@@ -68,6 +68,8 @@ export interface ProposeOptions extends PrepareOptions {
    * `kintent ask (anthropic:claude-sonnet-5-5)`): written as the `Proposed-By` trailer and into the PR body.
    */
   proposedBy?: string;
+  /** More commit trailers after kintent's own (e.g. `Rollout-Step`, `Rollout-Decision` from `kintent rollout`). */
+  trailers?: readonly (readonly [string, string])[];
   /** Commit author. @default the git configuration, else `kintent <kintent@users.noreply.kintent.dev>` */
   author?: { name: string; email: string };
   /** Additional repository-relative files to commit with the manifests (e.g. the intent change itself). */
@@ -379,6 +381,7 @@ async function proposeInClone(
     ...proposal,
     ...(options.message !== undefined ? { why: options.message } : {}),
     ...(options.proposedBy !== undefined ? { proposedBy: options.proposedBy } : {}),
+    ...(options.trailers !== undefined ? { trailers: options.trailers } : {}),
   };
   // The one redactor over everything that leaves for the forge (the why, the changes, the report).
   const title = s.redactor.redact(proposalTitle(textBase));

@@ -102,7 +102,16 @@ export const GATE_DEFAULTS = {
   failureLimit: 1,
   /** Measurements per analysis run. */
   count: 5,
+  /** Argo Rollouts' own default (utils/defaults DefaultConsecutiveErrorLimit). */
+  consecutiveErrorLimit: 4,
+  inconclusiveLimit: 0,
+  /** What a gate does when a query returns no data. */
+  noData: "wait" as "wait" | "fail",
+  noDataDeadline: "10m",
 };
+
+/** Who approves the steps of a weighted canary when the environment does not say. */
+export const DEFAULT_APPROVAL = "every-step" as const;
 
 /** @default 80 — CPU target when autoscaling names none. */
 export const DEFAULT_CPU_TARGET = 80;
@@ -113,12 +122,19 @@ export const DEFAULT_TERMINATION_GRACE_SECONDS = 30;
 export const IN_CLUSTER_URL = "https://kubernetes.default.svc";
 
 /** Built-in Prometheus queries for canary gates. `{{service}}` and `{{namespace}}` are substituted. */
+/**
+ * Built-in Prometheus queries for canary gates. `{{service}}`, `{{namespace}}` (and `{{interval}}`) are
+ * substituted. Divisions are safe without traffic: the denominator is filtered with `> 0`, so no requests
+ * give an empty result (no data) instead of NaN from 0/0 — and no data never passes a gate.
+ */
 export const DEFAULT_QUERIES = {
   successRate:
     'sum(rate(http_requests_total{namespace="{{namespace}}",service="{{service}}",code!~"5.."}[5m])) / ' +
-    'sum(rate(http_requests_total{namespace="{{namespace}}",service="{{service}}"}[5m]))',
+    '(sum(rate(http_requests_total{namespace="{{namespace}}",service="{{service}}"}[5m])) > 0)',
   latency:
     'histogram_quantile(0.99, sum(rate(http_request_duration_seconds_bucket{namespace="{{namespace}}",service="{{service}}"}[5m])) by (le))',
+  errorCount:
+    'sum(increase(http_requests_total{namespace="{{namespace}}",service="{{service}}",code=~"5.."}[{{interval}}]))',
 };
 
 /** Standard label keys. */

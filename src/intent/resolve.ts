@@ -10,6 +10,7 @@ import { didYouMean } from "../core/suggest.js";
 import { matchRegistry } from "../core/image.js";
 import { looksLikeSecret } from "../core/secrets.js";
 import {
+  DEFAULT_APPROVAL,
   DEFAULT_CPU_TARGET,
   DEFAULT_PROFILE,
   DEFAULT_QUERIES,
@@ -45,6 +46,7 @@ import type {
   FileSpec,
   GateSpec,
   Origin,
+  Threshold,
   PlatformFacts,
   PortSpec,
   ProbeSpec,
@@ -57,7 +59,7 @@ import type {
   StorageSpec,
   WeightedCanary,
 } from "./types.js";
-import { gateNotEvaluated, mergeRollout } from "./rollout.js";
+import { gateEvaluator, mergeRollout } from "./rollout.js";
 import { parseImage, formatImage, durationSeconds } from "./values.js";
 
 export interface ResolveResult {
@@ -440,6 +442,9 @@ class Resolver {
               prometheus: metrics.prometheus,
               successRateQuery: metrics.successRateQuery ?? DEFAULT_QUERIES.successRate,
               latencyQuery: metrics.latencyQuery ?? DEFAULT_QUERIES.latency,
+              errorCountQuery: metrics.errorCountQuery ?? DEFAULT_QUERIES.errorCount,
+              noData: metrics.noData ?? GATE_DEFAULTS.noData,
+              noDataDeadline: metrics.noDataDeadline ?? GATE_DEFAULTS.noDataDeadline,
             },
           }
         : {}),
@@ -475,6 +480,7 @@ class Resolver {
       namespace: e.namespace ?? this.name,
       createNamespace: e.createNamespace ?? false,
       sync: s,
+      approval: e.approval ?? DEFAULT_APPROVAL,
       project: e.project ?? "default",
       ...(e.why ? { why: e.why } : {}),
     };
@@ -1061,15 +1067,23 @@ class Resolver {
     value.steps = (canary?.steps ?? []).map(parseStep);
     const weightedEngine = platform.engine === "traefik-weighted" || platform.engine === "gateway-weighted";
     if (merged.gate) {
-      if (weightedEngine) {
+      if (!platform.metrics) {
         this.error(
-          `${gateNotEvaluated(platform.engine)} — remove \`gate\`, or switch the platform to argo-rollouts`,
+          `a canary gate needs metrics: set platform.spec.metrics.prometheus (${gateEvaluator(platform.engine)})`,
           at("gate"),
         );
-      } else if (!platform.metrics) {
-        this.error("a canary gate needs metrics: set platform.spec.metrics.prometheus", at("gate"));
       } else {
         value.gate = parseGate(merged.gate);
+        if (
+          !value.gate.successRate &&
+          !value.gate.p99 &&
+          !value.gate.errorCount &&
+          value.gate.queries.length === 0
+        )
+          this.error(
+            "the canary gate measures nothing: set successRate, p99, errorCount or queries",
+            at("gate"),
+          );
       }
     }
     const live = (
@@ -1472,9 +1486,22 @@ function parseStep(s: number | string): CanaryStep {
 
 function parseGate(g: WrittenGate): GateSpec {
   const out: GateSpec = {
+    queries: (g.queries ?? []).map((q) => ({
+      name: q.name,
+      query: q.query,
+      pass: parseThreshold(q.pass),
+      ...(q.fail !== undefined ? { fail: parseThreshold(q.fail) } : {}),
+    })),
     interval: g.interval ?? GATE_DEFAULTS.interval,
+    count: g.count ?? GATE_DEFAULTS.count,
     failureLimit: g.failureLimit ?? GATE_DEFAULTS.failureLimit,
+    consecutiveErrorLimit: g.consecutiveErrorLimit ?? GATE_DEFAULTS.consecutiveErrorLimit,
+    inconclusiveLimit: g.inconclusiveLimit ?? GATE_DEFAULTS.inconclusiveLimit,
   };
+  if (g.errorCount) {
+    const m = /^(<=?)\s*(\d+)$/.exec(g.errorCount);
+    if (m) out.errorCount = { op: m[1] as "<=" | "<", value: parseInt(m[2] as string, 10) };
+  }
   if (g.successRate) {
     const m = /^(>=?)\s*(\d+(?:\.\d+)?)%$/.exec(g.successRate);
     if (m) out.successRate = { op: m[1] as ">=" | ">", value: parseFloat(m[2] as string) / 100 };
@@ -1485,4 +1512,10 @@ function parseGate(g: WrittenGate): GateSpec {
       out.p99 = { op: m[1] as "<=" | "<", seconds: parseFloat(m[2] as string) / (m[3] === "ms" ? 1000 : 1) };
   }
   return out;
+}
+
+/** `>= 0.95` → {op, value}; the schema has checked the shape. */
+function parseThreshold(t: string): Threshold {
+  const m = /^(>=|<=|>|<|==|!=)\s*(-?\d+(?:\.\d+)?)$/.exec(t);
+  return { op: (m?.[1] ?? "==") as Threshold["op"], value: parseFloat(m?.[2] ?? "0") };
 }

@@ -40,7 +40,17 @@ export interface MergedRollout {
 const SCALARS = ["strategy", "maxSurge", "maxUnavailable"] as const;
 const CANARY_VALUES = ["steps", "image", "weight", "replicas", "namespace", "bridge"] as const;
 const CANARY_MAPS = ["env", "files", "labels", "responseHeaders"] as const;
-const GATE_FIELDS = ["successRate", "p99", "interval", "failureLimit"] as const;
+const GATE_FIELDS = [
+  "successRate",
+  "p99",
+  "errorCount",
+  "queries",
+  "interval",
+  "count",
+  "failureLimit",
+  "consecutiveErrorLimit",
+  "inconclusiveLimit",
+] as const;
 
 /** Merge an environment's rollout over the app's (see the rule above). */
 export function mergeRollout(
@@ -118,9 +128,11 @@ export function mergeRollout(
 }
 
 /**
- * Why a weighted canary cannot have a metric gate: only Argo Rollouts reads one (its AnalysisTemplate); a
- * weighted canary's traffic moves when someone changes `weight` in Git, and nothing evaluates the metrics.
+ * Who evaluates a canary gate on each engine: Argo Rollouts' controller reads its AnalysisTemplate; with
+ * weighted routing kintent's evaluator (`kintent rollout step`/`run`) measures it and steps the weight in Git.
  */
-export function gateNotEvaluated(engine: string): string {
-  return `metric gates are evaluated by Argo Rollouts (progressiveDelivery: argo-rollouts); with ${engine} the weights are stepped as Git changes and no controller reads the gate`;
+export function gateEvaluator(engine: string): string {
+  return engine === "argo-rollouts"
+    ? "Argo Rollouts evaluates it through the generated AnalysisTemplate"
+    : `with ${engine} kintent evaluates it: \`kintent rollout step\` measures the gate and commits or proposes the next weight`;
 }

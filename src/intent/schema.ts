@@ -356,6 +356,9 @@ export const security = z.strictObject({
     .describe("Writable emptyDir mounts, needed with a read-only root filesystem. @default [/tmp]"),
 });
 
+/** A comparison against a number: `>= 0.95`, `< 250`, `== 0`. */
+const THRESHOLD = /^(>=|<=|>|<|==|!=)\s*-?\d+(\.\d+)?$/;
+
 const canaryStep = z.union([
   z.number().int().min(0).max(100),
   z
@@ -374,8 +377,60 @@ export const gate = z.strictObject({
     .regex(/^<=?\s*\d+(ms|s)$/, "must look like `< 500ms`")
     .optional()
     .describe("Maximum 99th-percentile latency, e.g. `< 500ms`."),
+  errorCount: z
+    .string()
+    .regex(/^<=?\s*\d+$/, "must look like `<= 5`")
+    .optional()
+    .describe("Maximum number of 5xx responses per interval, e.g. `<= 5`."),
+  queries: z
+    .array(
+      z.strictObject({
+        name: dnsLabel.describe("Metric name (shown in evidence and in the AnalysisTemplate)."),
+        query: z
+          .string()
+          .min(1)
+          .describe("PromQL returning one number; `{{service}}`, `{{namespace}}` are substituted."),
+        pass: z
+          .string()
+          .regex(THRESHOLD, "must look like `>= 0.95` or `< 250`")
+          .describe("A measurement passes when the value satisfies this, e.g. `>= 0.95`."),
+        fail: z
+          .string()
+          .regex(THRESHOLD, "must look like `< 0.9`")
+          .optional()
+          .describe(
+            "A measurement fails when the value satisfies this; a value that satisfies neither `pass` nor `fail` is inconclusive. @default the opposite of `pass`",
+          ),
+      }),
+    )
+    .optional()
+    .describe("Custom PromQL metrics of the gate, each with its own threshold."),
   interval: duration.optional().describe("How often to measure. @default 1m"),
+  count: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      "Measurements, `interval` apart, that one evaluation of a weighted canary's step takes (Argo Rollouts' `count`); " +
+        "Argo Rollouts' background analysis measures until the rollout completes. @default 5",
+    ),
   failureLimit: z.number().int().min(0).optional().describe("Failed measurements tolerated. @default 1"),
+  consecutiveErrorLimit: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Consecutive query errors tolerated before the gate fails. @default 4"),
+  inconclusiveLimit: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "Inconclusive measurements tolerated before the canary stops for a person to decide. @default 0",
+    ),
 });
 
 export const canary = z.strictObject({
@@ -674,6 +729,14 @@ export const environment = z.strictObject({
   tolerations: z.array(toleration).optional(),
   storageClass: z.string().optional(),
   sync: syncPolicy.optional().describe("@default manual"),
+  approval: z
+    .enum(["every-step", "start-only"])
+    .optional()
+    .describe(
+      "Who approves the steps of a weighted canary here: `every-step` — each step is a pull request a person merges " +
+        "(`kintent rollout step --propose`); `start-only` — a person approves starting the canary, then the evaluator " +
+        "commits the gated steps itself (`--commit`). @default every-step",
+    ),
   project: z.string().optional().describe("Argo CD project. @default default"),
   domain: hostName
     .optional()
@@ -749,6 +812,25 @@ export const platformSpec = z.strictObject({
         .optional()
         .describe("PromQL; `{{service}}`, `{{namespace}}` are substituted."),
       latencyQuery: z.string().optional().describe("PromQL for p99 seconds; same placeholders."),
+      errorCountQuery: z
+        .string()
+        .optional()
+        .describe(
+          "PromQL for the number of 5xx responses in the last interval; same placeholders plus `{{interval}}`.",
+        ),
+      noData: z
+        .enum(["wait", "fail"])
+        .optional()
+        .describe(
+          "What a gate does when a query returns no data (an empty result, or NaN from a division with no traffic): " +
+            "`wait` — nothing changes until data arrives, and the gate fails at `noDataDeadline`; `fail` — roll back at once. " +
+            "No data never passes. @default wait",
+        ),
+      noDataDeadline: duration
+        .optional()
+        .describe(
+          "How long after a step landed `noData: wait` waits for data before the gate fails. @default 10m",
+        ),
     })
     .optional(),
   registries: registries.optional(),

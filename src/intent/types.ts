@@ -128,11 +128,32 @@ export interface SecuritySpec {
 /** One canary step: a traffic weight, a timed pause, or a pause until a human resumes. */
 export type CanaryStep = { setWeight: number } | { pause: string } | { pause: "indefinite" };
 
+/** A comparison against a number, as written in a gate: `>= 0.95`. */
+export interface Threshold {
+  op: ">=" | ">" | "<=" | "<" | "==" | "!=";
+  value: number;
+}
+
+/** One custom PromQL metric of a gate. */
+export interface GateQuery {
+  name: string;
+  query: string;
+  pass: Threshold;
+  fail?: Threshold;
+}
+
 export interface GateSpec {
   successRate?: { op: ">=" | ">"; value: number };
   p99?: { op: "<=" | "<"; seconds: number };
+  /** Maximum 5xx responses per interval. */
+  errorCount?: { op: "<=" | "<"; value: number };
+  queries: GateQuery[];
   interval: string;
+  /** Measurements per evaluation (Argo Rollouts' `count`). */
+  count: number;
   failureLimit: number;
+  consecutiveErrorLimit: number;
+  inconclusiveLimit: number;
 }
 
 /** The live canary of weighted-routing engines: a second Deployment that gets `weight`% of traffic. */
@@ -186,7 +207,15 @@ export interface PlatformFacts {
   };
   tls?: { issuer: string; kind: "ClusterIssuer" | "Issuer"; group: string };
   engine: Engine;
-  metrics?: { prometheus: string; successRateQuery: string; latencyQuery: string };
+  metrics?: {
+    prometheus: string;
+    successRateQuery: string;
+    latencyQuery: string;
+    errorCountQuery: string;
+    /** What a gate does without data: wait (until `noDataDeadline`, then fail) or fail at once. */
+    noData: "wait" | "fail";
+    noDataDeadline: string;
+  };
   gitops: { repo?: string; path: string; revision: string };
   /** How registries authenticate in this environment, keyed by host[/path prefix] (platform merged with the environment's). */
   registries: Record<string, RegistryAuth>;
@@ -201,6 +230,8 @@ export interface EnvironmentFacts {
   namespace: string;
   createNamespace: boolean;
   sync: { auto: boolean; prune: boolean; selfHeal: boolean };
+  /** Who approves the steps of a weighted canary: a person each step, or only the start. */
+  approval: "every-step" | "start-only";
   project: string;
   /** The platform's `why` for this environment. */
   why?: string;

@@ -5,7 +5,8 @@
 import { refOf, sameObject } from "../core/object.js";
 import type { KObject } from "../core/object.js";
 import type { CompileResult, Decision } from "../compile/types.js";
-import type { ResolvedApp } from "../intent/types.js";
+import { formatThreshold, gateMetrics } from "../intent/gate.js";
+import type { GateSpec, ResolvedApp } from "../intent/types.js";
 import { SYNC_OPTIONS, applicationFacts } from "./argocd.js";
 
 export interface RunbookInput {
@@ -339,6 +340,13 @@ function operate(app: ResolvedApp, result: CompileResult): string[] {
         out.push(
           `A failing gate (${code(`${app.name}-gate`)}) aborts the rollout and returns all traffic to the stable version; fix forward or revert in Git.`,
         );
+      if (r.gate && app.platform.metrics)
+        out.push(
+          "",
+          gateText(r.gate, app.platform.metrics, "argo"),
+          "",
+          `See it with ${code(`kintent rollout status --env ${env.name}`)} (the Rollout's step and its AnalysisRuns' measurements); abort with ${code(`kintent rollout abort --env ${env.name} --propose`)}, which puts the stable image back in Git.`,
+        );
     } else if (r.weighted) {
       out.push(
         `A second Deployment ${code(`${app.name}-canary`)} (${r.weighted.image}, ${r.weighted.replicas} replica(s), namespace ${code(r.weighted.namespace)}) receives ${r.weighted.weight}% of requests.`,
@@ -351,10 +359,41 @@ function operate(app: ResolvedApp, result: CompileResult): string[] {
             .join(" → ") || "90/10 → 50/50 → 0/100"
         }). Roll back with weight 0; promote by moving the canary image to ${code("spec.image")}.`,
       );
+      out.push(
+        "",
+        `kintent takes the steps itself, one intent change each: ${code(`kintent rollout step --env ${env.name} ${env.approval === "start-only" ? "--commit" : "--propose"}`)} ` +
+          (env.approval === "start-only"
+            ? `commits the next weight (approval: start-only — a person approved the start)`
+            : `opens a pull request for the next weight (approval: every-step — a person merges each step)`) +
+          `, or ${code(`kintent rollout run`)} repeats it until the canary is promoted or rolled back. Before measuring it waits for Argo CD: the Application ${code(argo.name)} must have synced the commit that set the weight, be Healthy and reconciled since; then the pause after the weight in the steps. ${code(`kintent rollout status --env ${env.name}`)} shows where it stands, ${code(`kintent rollout history --env ${env.name}`)} every step with its decision.`,
+      );
+      if (r.gate && app.platform.metrics) out.push("", gateText(r.gate, app.platform.metrics, "kintent"));
     } else {
       out.push("No canary is running. Set `rollout.canary.image` and `weight` to start one.");
     }
     out.push("");
   }
   return out;
+}
+
+/** The gate and the no-data policy, in words (both engines measure the same metrics, src/intent/gate.ts). */
+function gateText(
+  gate: GateSpec,
+  metrics: NonNullable<ResolvedApp["platform"]["metrics"]>,
+  by: "argo" | "kintent",
+): string {
+  const conds = gateMetrics(gate, metrics)
+    .map((m) => `${m.name} ${formatThreshold(m.pass, m.unit)}`)
+    .join(", ");
+  const measure =
+    by === "argo"
+      ? `Argo Rollouts measures ${conds} every ${gate.interval} from ${metrics.prometheus} while the canary runs; more than ${gate.failureLimit} failed measurement(s) fail the gate.`
+      : `The gate: ${gate.count} measurement(s) of ${conds}, ${gate.interval} apart, from ${metrics.prometheus}; more than ${gate.failureLimit} failed measurement(s) send all traffic back to stable (weight 0, the canary keeps running for debugging), an inconclusive one stops for a person, a pass moves to the next weight.`;
+  const noData =
+    metrics.noData === "wait"
+      ? by === "argo"
+        ? `No data — no traffic, so an empty result or NaN from 0/0 — never passes: with ${code("noData: wait")} a measurement without data is inconclusive, and after ${metrics.noDataDeadline} of them the Rollout pauses for a person.`
+        : `No data — no traffic, so an empty result or NaN from 0/0 — never passes: with ${code("noData: wait")} nothing changes while there is none, and ${metrics.noDataDeadline} after the weight landed the gate fails.`
+      : `No data — no traffic, so an empty result or NaN from 0/0 — never passes: with ${code("noData: fail")} it fails the gate at once.`;
+  return `${measure} ${noData}`;
 }

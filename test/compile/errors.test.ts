@@ -147,25 +147,25 @@ const cases: Case[] = [
     column: 5,
   },
   {
-    name: "metric gate on a traefik-weighted canary",
+    name: "metric gate on a traefik-weighted canary that measures nothing",
     intent: app(
-      '  expose: {host: shop.acme.io}\n  rollout:\n    canary: [10%, 100%]\n    gate: {successRate: ">= 95%"}\n',
+      "  expose: {host: shop.acme.io}\n  rollout:\n    canary: [10%, 100%]\n    gate: {interval: 30s}\n",
     ),
     platform: WEIGHTED("traefik-weighted"),
     env: "prod",
-    message:
-      /^metric gates are evaluated by Argo Rollouts \(progressiveDelivery: argo-rollouts\); with traefik-weighted the weights are stepped as Git changes and no controller reads the gate — remove `gate`, or switch the platform to argo-rollouts$/,
+    message: /^the canary gate measures nothing: set successRate, p99, errorCount or queries$/,
     line: 11,
     column: 5,
   },
   {
-    name: "metric gate inside a gateway-weighted canary, in one environment",
+    name: "metric gate inside a gateway-weighted canary, in one environment, without metrics",
     intent: app(
       '  expose: {host: shop.acme.io}\n  rollout:\n    canary: [10%, 100%]\n  environments:\n    prod:\n      rollout:\n        canary:\n          gate: {p99: "< 500ms"}\n',
     ),
-    platform: WEIGHTED("gateway-weighted"),
+    platform: WEIGHTED("gateway-weighted").replace(/ {2}metrics: .*\n/, ""),
     env: "prod",
-    message: /metric gates are evaluated by Argo Rollouts .*with gateway-weighted/,
+    message:
+      /^a canary gate needs metrics: set platform.spec.metrics.prometheus \(with gateway-weighted kintent evaluates it: `kintent rollout step` measures the gate and commits or proposes the next weight\)$/,
     line: 15,
     column: 11,
   },

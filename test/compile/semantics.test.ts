@@ -36,7 +36,19 @@ describe("production example (the brief's my-service)", () => {
       traefik: { weightedTraefikServiceName: "my-service-wrr" },
     });
     const gate = find(objects, "AnalysisTemplate", "my-service-gate");
-    expect(at(gate, "/spec/metrics/0/successCondition")).toBe("result[0] >= 0.95");
+    // No data (empty vector, NaN) never passes: with the default noData: wait it is inconclusive, for one
+    // deadline's worth of measurements (10m / 1m), then the Rollout pauses for a person.
+    expect(at(gate, "/spec/metrics/0/successCondition")).toBe(
+      "len(result) > 0 && !isNaN(result[0]) && result[0] >= 0.95",
+    );
+    expect(at(gate, "/spec/metrics/0/failureCondition")).toBe(
+      "len(result) > 0 && !isNaN(result[0]) && result[0] < 0.95",
+    );
+    expect(at(gate, "/spec/metrics/0/inconclusiveLimit")).toBe(10);
+    // The success rate divides safely: no traffic filters the denominator away instead of dividing 0 by 0.
+    expect(at(gate, "/spec/metrics/0/provider/prometheus/query")).toMatch(
+      / \/ \(sum\(rate\(.*\[5m\]\)\) > 0\)$/,
+    );
     expect(at(rollout, "/spec/strategy/canary/analysis/templates/0/templateName")).toBe("my-service-gate");
     // The controller owns the weights: none in Git.
     const wrr = find(objects, "TraefikService", "my-service-wrr");

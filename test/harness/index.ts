@@ -30,3 +30,12 @@ export {
   type ToolName,
 } from "./tools.js";
 export { eventsFor, listPods, waitForDeploymentAvailable, waitForPods, type WaitOptions } from "./wait.js";
+export { startRolloutsController, type RolloutsController } from "./argo-rollouts.js";
+export {
+  findPrometheus,
+  startMetricsApp,
+  startPrometheus,
+  type MetricsApp,
+  type PrometheusEnv,
+  type ScrapeTarget,
+} from "./prometheus-env.js";

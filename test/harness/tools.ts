@@ -18,6 +18,7 @@ export type ToolName =
   | "kubeconform"
   | "kube-linter"
   | "kubectl-kyverno"
+  | "rollouts-controller"
   | "checkov";
 
 /** Where scripts/tools.sh caches builds. @default ~/.cache/kintent-tools */

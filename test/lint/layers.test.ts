@@ -104,6 +104,10 @@ ruleTester.run("kintent/layers", layers, {
     { filename: src("ai/ask.ts"), code: 'import type { ProposeOptions } from "../gitops/propose.js";' },
     { filename: src("cluster/diagnose.ts"), code: 'import { propose } from "../gitops/propose.js";' },
     { filename: src("cluster/fixes.ts"), code: 'import { previewChange } from "../ai/preview.js";' },
+    {
+      filename: src("cluster/rollout/deliver.ts"),
+      code: 'import { applyOpsToDir } from "../../ai/apply.js";',
+    },
     // 3. the interfaces import each other only through allowed sibling edges: the CLI's `kintent cmp`
     {
       filename: src("cli/commands/cmp.ts"),

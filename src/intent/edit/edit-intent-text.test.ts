@@ -265,12 +265,6 @@ describe("editIntentText: each operation, comments and formatting kept", () => {
       "env LOG_LEVEL is set for every environment",
     ],
     ["min above max", [{ op: "autoscaling", min: 5, max: 2 }], ARGO, "min (5) is greater than max (2)"],
-    [
-      "a metric gate the weighted engine cannot evaluate",
-      [{ op: "gate", successRate: ">= 95%" }],
-      TRAEFIK,
-      "gate: metric gates are evaluated by Argo Rollouts (progressiveDelivery: argo-rollouts); with traefik-weighted the weights are stepped as Git changes and no controller reads the gate; the platform's progressiveDelivery would have to be argo-rollouts",
-    ],
     ["bad tag", [{ op: "image", tag: "not a tag" }], ARGO, "is not a valid tag"],
     [
       "a private key in a file",

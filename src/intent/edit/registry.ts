@@ -19,7 +19,6 @@ import { isMap, isScalar, isSeq } from "yaml";
 import * as z from "zod";
 import { looksLikeSecret } from "../../core/secrets.js";
 import { UsageError } from "../../core/errors.js";
-import { gateNotEvaluated } from "../rollout.js";
 import { dnsLabel, duration, percent, quantity, resourceProfile } from "../schema.js";
 import type { Path } from "./app-document.js";
 import { imageFrom } from "./image-from.js";
@@ -426,17 +425,19 @@ export const OPERATIONS = [
         op: z.literal("gate"),
         successRate: z.string().optional().describe("e.g. `>= 95%`"),
         p99: z.string().optional().describe("e.g. `< 500ms`"),
+        errorCount: z.string().optional().describe("most 5xx responses per interval, e.g. `<= 5`"),
         interval: duration.optional(),
+        count: z.number().int().min(1).max(100).optional().describe("measurements per evaluation"),
         failureLimit: z.number().int().min(0).optional(),
+        consecutiveErrorLimit: z.number().int().min(0).optional(),
+        inconclusiveLimit: z.number().int().min(0).optional(),
         env: envTarget,
       })
-      .describe("Metric gate of the canary (Argo Rollouts only: weighted canaries cannot evaluate one)."),
+      .describe(
+        "Metric gate of the canary: Argo Rollouts evaluates it with argo-rollouts; with weighted routing `kintent rollout step` does.",
+      ),
     why: "rollout",
-    apply(op, { doc, env, context }) {
-      if (context.engine !== undefined && isWeighted(context))
-        throw new OpFailure(
-          `gate: ${gateNotEvaluated(context.engine)}; the platform's progressiveDelivery would have to be argo-rollouts`,
-        );
+    apply(op, { doc, env }) {
       const rollout = rolloutPath(env);
       const canary = doc.get([...rollout, "canary"]);
       const path: Path =
@@ -444,7 +445,16 @@ export const OPERATIONS = [
           ? [...rollout, "canary", "gate"]
           : [...rollout, "gate"];
       if (!doc.asMap(path)) doc.set(path, {});
-      for (const k of ["successRate", "p99", "interval", "failureLimit"] as const)
+      for (const k of [
+        "successRate",
+        "p99",
+        "errorCount",
+        "interval",
+        "count",
+        "failureLimit",
+        "consecutiveErrorLimit",
+        "inconclusiveLimit",
+      ] as const)
         if (op[k] !== undefined) doc.set([...path, k], op[k]);
     },
     verb: {
@@ -453,17 +463,31 @@ export const OPERATIONS = [
       options: [
         { flags: "--success-rate <expr>", description: "e.g. '>= 95%'" },
         { flags: "--p99 <expr>", description: "e.g. '< 500ms'" },
+        { flags: "--error-count <expr>", description: "e.g. '<= 5' (5xx responses per interval)" },
         { flags: "--interval <duration>", description: "e.g. 1m" },
+        { flags: "--count <n>", description: "measurements per evaluation" },
         { flags: "--failure-limit <n>", description: "failed measurements tolerated" },
+        { flags: "--consecutive-error-limit <n>", description: "consecutive query errors tolerated" },
+        { flags: "--inconclusive-limit <n>", description: "inconclusive measurements tolerated" },
       ],
       build: (_a, o) => [
         clean({
           op: "gate",
           successRate: o.successRate as string | undefined,
           p99: o.p99 as string | undefined,
+          errorCount: o.errorCount as string | undefined,
           interval: o.interval as string | undefined,
+          count: typeof o.count === "string" ? int("--count", o.count) : undefined,
           failureLimit:
             typeof o.failureLimit === "string" ? int("--failure-limit", o.failureLimit) : undefined,
+          consecutiveErrorLimit:
+            typeof o.consecutiveErrorLimit === "string"
+              ? int("--consecutive-error-limit", o.consecutiveErrorLimit)
+              : undefined,
+          inconclusiveLimit:
+            typeof o.inconclusiveLimit === "string"
+              ? int("--inconclusive-limit", o.inconclusiveLimit)
+              : undefined,
           ...envOf(o),
         }),
       ],

@@ -1,0 +1,8 @@
+//go:build tools
+
+// Package tools pins the commands this wrapper module builds.
+package tools
+
+import (
+	_ "github.com/argoproj/argo-cd/v3/cmd"
+)
