@@ -6,7 +6,7 @@ import { sortKeys } from "../intent/resolve.js";
 import type { ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
 import type { Track } from "./labels.js";
-import { meta, selectorLabels } from "./labels.js";
+import { commonLabels, meta, selectorLabels } from "./labels.js";
 import type { PodVariant } from "./workload.js";
 import { fileKey } from "./workload.js";
 
@@ -172,8 +172,11 @@ export function externalNameBridge(
   const obj: KObject = {
     apiVersion: "v1",
     kind: "Service",
-    // Part of the stable app's routing, in its namespace; the canary's: its track, version and labels.
-    metadata: meta(app, name, { track: "canary" }),
+    // Part of the stable app's routing, in its namespace (the stable app's name and instance, so it belongs with
+    // the other objects there); the canary's track, version and labels.
+    metadata: meta(app, name, {
+      labels: sortKeys({ ...commonLabels(app, "canary"), ...selectorLabels(app, "stable") }),
+    }),
     spec: {
       type: "ExternalName",
       externalName: `${target.name}.${target.namespace}.svc.cluster.local`,

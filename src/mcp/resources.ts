@@ -7,6 +7,7 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { ResourceNotFoundError, ResourceTemplate } from "@modelcontextprotocol/server";
 import type { Redactor } from "../core/redact.js";
 import { intentJsonSchema } from "../intent/schema.js";
+import { compactJsonSchema } from "./compact-schema.js";
 import { opsJsonSchema } from "../intent/edit/index.js";
 import { BUILTIN_CHECKS } from "../validate/index.js";
 import { checksMarkdown } from "../validate/checks/docs.js";
@@ -40,7 +41,11 @@ export function registerResources(
     },
     (uri) => ({
       contents: [
-        { uri: uri.href, mimeType: "application/schema+json", text: JSON.stringify(intentJsonSchema()) },
+        {
+          uri: uri.href,
+          mimeType: "application/schema+json",
+          text: JSON.stringify(compactJsonSchema(intentJsonSchema())),
+        },
       ],
     }),
   );

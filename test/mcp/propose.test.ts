@@ -157,7 +157,7 @@ describe("propose with operations: the intent change is staged and committed, th
       expect(committed + "\n").toBe(before.replace("      weight: 10\n", "      weight: 50\n"));
       const wrr = git(f.bare, ["show", `${branch}:apps/web/prod/traefikservice-web-wrr.yaml`]);
       expect(wrr).toMatch(
-        /- name: web\n\s+port: 8080\n\s+weight: 50\n\s+- name: web-canary-bridge\n\s+port: 8080\n\s+weight: 50/,
+        /- name: web\n\s+port: 8080\n\s+weight: 50\n(\s+middlewares:\n\s+- name: web-headers\n)?\s+- name: web-canary-proxy\n\s+port: 8080\n\s+weight: 50/,
       );
       expect(progress[0]?.message).toContain("applying 1 operation(s)");
       // The working tree is as it was; the staged copy is gone.
