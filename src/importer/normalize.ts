@@ -266,7 +266,7 @@ const DEFAULTERS: Record<string, (o: Plain) => void> = {
     const md = rec(o, "metadata");
     const finalizers = Array.isArray(md.finalizers) ? md.finalizers : [];
     if (!finalizers.includes("kubernetes.io/pvc-protection"))
-      md.finalizers = [...finalizers, "kubernetes.io/pvc-protection"];
+      md.finalizers = [...(finalizers as unknown[]), "kubernetes.io/pvc-protection"];
   },
   "/Namespace": (o) => {
     const md = rec(o, "metadata");
@@ -304,7 +304,10 @@ const DEFAULTERS: Record<string, (o: Plain) => void> = {
   "networking.k8s.io/NetworkPolicy": (o) => {
     const spec = rec(o, "spec");
     if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0)
-      spec.policyTypes = ["Ingress", ...(Array.isArray(spec.egress) && spec.egress.length > 0 ? ["Egress"] : [])];
+      spec.policyTypes = [
+        "Ingress",
+        ...(Array.isArray(spec.egress) && spec.egress.length > 0 ? ["Egress"] : []),
+      ];
     for (const dir of ["ingress", "egress"])
       for (const rule of list(spec, dir)) for (const p of list(rule, "ports")) dflt(p, "protocol", "TCP");
   },
@@ -330,7 +333,12 @@ export interface SchemaSource {
  * Structural-schema defaulting, as the API server does for custom resources: a property's `default` fills it in
  * where its parent object exists and the property does not (items of lists and values of maps alike).
  */
-function schemaDefaults(value: unknown, schema: Schema | undefined, defs: Record<string, Schema>, depth = 0): void {
+function schemaDefaults(
+  value: unknown,
+  schema: Schema | undefined,
+  defs: Record<string, Schema>,
+  depth = 0,
+): void {
   if (!schema || depth > 64) return;
   const ref = schema.$ref;
   if (typeof ref === "string") {
@@ -338,7 +346,7 @@ function schemaDefaults(value: unknown, schema: Schema | undefined, defs: Record
     return;
   }
   if (Array.isArray(value)) {
-    if (isRecord(schema.items)) for (const item of value) schemaDefaults(item, schema.items as Schema, defs, depth + 1);
+    if (isRecord(schema.items)) for (const item of value) schemaDefaults(item, schema.items, defs, depth + 1);
     return;
   }
   if (!isRecord(value)) return;
@@ -350,7 +358,7 @@ function schemaDefaults(value: unknown, schema: Schema | undefined, defs: Record
   }
   if (isRecord(schema.additionalProperties))
     for (const [k, v] of Object.entries(value))
-      if (!(k in props)) schemaDefaults(v, schema.additionalProperties as Schema, defs, depth + 1);
+      if (!(k in props)) schemaDefaults(v, schema.additionalProperties, defs, depth + 1);
 }
 
 /**
@@ -396,7 +404,20 @@ const EMPTY_MEANS_UNSET = new Set([
   "rollingUpdate",
 ]);
 /** Non-pointer booleans the server omits when false: `false` means the same as absent. */
-const FALSE_MEANS_UNSET = new Set(["hostNetwork", "hostPID", "hostIPC", "stdin", "stdinOnce", "tty", "readOnly"]);
+const FALSE_MEANS_UNSET = new Set([
+  "hostNetwork",
+  "hostPID",
+  "hostIPC",
+  "stdin",
+  "stdinOnce",
+  "tty",
+  "readOnly",
+  // Pointer booleans whose nil means false.
+  "privileged",
+  "readOnlyRootFilesystem",
+  "runAsNonRoot",
+  "shareProcessNamespace",
+]);
 /** Where a resource quantity may be. */
 const QUANTITY_MAPS = new Set(["requests", "limits", "capacity", "hard", "allocatable"]);
 
@@ -484,13 +505,19 @@ function stripAssigned(o: Plain): void {
       delete spec.selector;
       if (o.kind === "Job" && isRecord(md) && isRecord(md.labels))
         for (const k of Object.keys(md.labels))
-          if (/(^|\/)controller-uid$|^job-name$|batch\.kubernetes\.io\/job-name$/.test(k)) delete md.labels[k];
+          if (/(^|\/)controller-uid$|^job-name$|batch\.kubernetes\.io\/job-name$/.test(k))
+            delete md.labels[k];
       const labels = (spec.template as Plain | undefined)?.metadata as Plain | undefined;
       if (isRecord(labels) && isRecord(labels.labels))
         for (const k of Object.keys(labels.labels))
-          if (/(^|\/)controller-uid$|^job-name$|batch\.kubernetes\.io\/job-name$/.test(k)) delete labels.labels[k];
+          if (/(^|\/)controller-uid$|^job-name$|batch\.kubernetes\.io\/job-name$/.test(k))
+            delete labels.labels[k];
     }
   }
+}
+
+function portKey(p: Plain): string {
+  return `${typeof p.port === "number" ? p.port : ""}/${typeof p.protocol === "string" ? p.protocol : "TCP"}`;
 }
 
 /**
@@ -505,10 +532,9 @@ export function dropAllocated(returned: KObject, written: KObject): KObject {
     const pinned = new Set(
       list(writtenSpec, "ports")
         .filter((p) => p.nodePort !== undefined)
-        .map((p) => `${String(p.port)}/${String(p.protocol ?? "TCP")}`),
+        .map((p) => portKey(p)),
     );
-    for (const p of list(spec, "ports"))
-      if (!pinned.has(`${String(p.port)}/${String(p.protocol ?? "TCP")}`)) delete p.nodePort;
+    for (const p of list(spec, "ports")) if (!pinned.has(portKey(p))) delete p.nodePort;
     if (writtenSpec.healthCheckNodePort === undefined) delete spec.healthCheckNodePort;
   }
   if (copy.kind === "DaemonSet" && isRecord(copy.metadata) && isRecord(copy.metadata.annotations))

@@ -51,21 +51,36 @@ export class OutputDirError extends UsageError {
   override name = "OutputDirError";
 }
 
+export interface AtomicWriteOptions {
+  /** The file that marks the directory as kintent's. @default {@link OUTPUT_MARKER} */
+  marker?: string;
+  /** Its content. @default the generated-output notice */
+  markerText?: string;
+  /** Called before an existing directory (one holding the marker) is replaced: throw to refuse. */
+  beforeReplace?: (dir: string) => void;
+}
+
 /**
  * Replace `dir` with exactly `files`, atomically: write a sibling temp dir, then swap by rename.
  * A failure at any point leaves the previous directory as it was. Refuses to replace a non-empty
  * directory that kintent did not write (no marker), so a typo in --out cannot delete someone's work.
  */
-export function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>): void {
+export function writeDirAtomic(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  options: AtomicWriteOptions = {},
+): void {
   const target = resolve(dir);
+  const marker = options.marker ?? OUTPUT_MARKER;
   if (existsSync(target)) {
     if (!statSync(target).isDirectory()) throw new OutputDirError(`${dir} exists and is not a directory`);
     const entries = readdirSync(target);
-    if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
+    if (entries.length > 0 && !entries.includes(marker)) {
       throw new OutputDirError(
-        `${dir} is not empty and was not written by kintent (no ${OUTPUT_MARKER}); refusing to replace it — choose a new or empty directory`,
+        `${dir} is not empty and was not written by kintent (no ${marker}); refusing to replace it — choose a new or empty directory`,
       );
     }
+    if (entries.length > 0) options.beforeReplace?.(target);
   }
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
@@ -79,7 +94,7 @@ export function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>):
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, content);
     }
-    writeFileSync(join(tmp, OUTPUT_MARKER), MARKER_TEXT);
+    writeFileSync(join(tmp, marker), options.markerText ?? MARKER_TEXT);
     if (existsSync(target)) renameSync(target, old);
     try {
       renameSync(tmp, target);

@@ -19,6 +19,7 @@ export const commandTable: readonly { name: string; load: () => Promise<Register
   { name: "ask", load: async () => (await import("./ask.js")).registerAsk },
   { name: "policy", load: async () => (await import("./policy.js")).registerPolicy },
   { name: "propose", load: async () => (await import("./propose.js")).registerPropose },
+  { name: "import", load: async () => (await import("./import.js")).registerImport },
   { name: "cmp", load: async () => (await import("./cmp.js")).registerCmp },
 ];
 
