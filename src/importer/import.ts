@@ -15,7 +15,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fieldChanges } from "../core/diff.js";
-import type { Finding } from "../core/finding.js";
+import type { Finding, ObjectRef } from "../core/finding.js";
 import { isClusterScoped } from "../core/k8s-resources.js";
 import type { KObject } from "../core/object.js";
 import { describeObject, objectKey, refOf } from "../core/object.js";
@@ -97,7 +97,12 @@ function fileName(o: KObject): string {
 
 interface Prepared {
   env: EnvironmentSource;
-  /** Objects to express or carry, by identity (namespace filled in). */
+  /** The environment's namespace: its workloads' (else the release namespace). */
+  home: string;
+  /**
+   * Objects to express or carry (namespace filled in), by identity with the environment's namespace left out
+   * ({@link neutralKey}), so one object is the same across environments that use different namespaces.
+   */
   objects: Map<string, { object: KObject; source: string }>;
   verdicts: ObjectVerdict[];
   random: RandomNote[];
@@ -131,10 +136,31 @@ function removePath(o: Plain, path: string): boolean {
   return false;
 }
 
+/** {@link objectKey} with the namespace left out where it is the environment's. */
+export function neutralKey(o: KObject | ObjectRef, home: string): string {
+  const ref = "metadata" in o ? refOf(o) : o;
+  if (ref.namespace !== home) return objectKey(ref);
+  const { namespace: _, ...rest } = ref;
+  return objectKey(rest);
+}
+
 function prepare(env: EnvironmentSource): Prepared {
   const objects = new Map<string, { object: KObject; source: string }>();
   const verdicts: ObjectVerdict[] = [];
   const random: RandomNote[] = [];
+  // Home: the namespace most objects are in (ties: the release namespace, else the first name).
+  const counts = new Map<string, number>();
+  for (const s of env.objects) {
+    if (isClusterScoped(s.object.apiVersion, s.object.kind)) continue;
+    const ns = s.object.metadata.namespace ?? env.namespace;
+    counts.set(ns, (counts.get(ns) ?? 0) + 1);
+  }
+  const top = Math.max(0, ...counts.values());
+  const candidates = [...counts]
+    .filter(([, n]) => n === top)
+    .map(([ns]) => ns)
+    .sort();
+  const home = candidates.includes(env.namespace) ? env.namespace : (candidates[0] ?? env.namespace);
   const again = new Map((env.again ?? []).map((s) => [`${s.source}#${s.index}`, s.object]));
   for (const s of env.objects) {
     const o = structuredClone(s.object);
@@ -156,7 +182,7 @@ function prepare(env: EnvironmentSource): Prepared {
         status: "referenced",
         why: "a Secret: its data is never imported — the import references it by name; create it before deploying (see Secrets)",
       });
-      objects.set(objectKey(o), { object: o, source: s.source });
+      objects.set(neutralKey(o, home), { object: o, source: s.source });
       continue;
     }
     // Values that change from one render to the next are reported and not copied.
@@ -187,9 +213,9 @@ function prepare(env: EnvironmentSource): Prepared {
         });
       }
     }
-    objects.set(objectKey(o), { object: o, source: s.source });
+    objects.set(neutralKey(o, home), { object: o, source: s.source });
   }
-  return { env, objects, verdicts, random };
+  return { env, home, objects, verdicts, random };
 }
 
 /** The intent directory as files (App documents, Platform, config), before extras. */
@@ -345,14 +371,24 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
   const warnings: string[] = [];
 
   // --- apps --------------------------------------------------------------------------------------
-  const union = prepared.flatMap((p) => [...p.objects.values()].map((x) => x.object));
+  // Grouping sees each object with the environment's namespace left out (the same app in every environment).
+  const union = prepared.flatMap((p) =>
+    [...p.objects.values()].map((x) => {
+      const o = structuredClone(x.object);
+      if (o.metadata.namespace === p.home) delete o.metadata.namespace;
+      return o;
+    }),
+  );
   const { apps: groups, owner } = groupObjects(union);
   if (groups.length === 0)
     throw new UsageError(
       "no Deployment, StatefulSet or Argo Rollouts Rollout among the objects: kintent import turns workloads into apps (their Services, routes, autoscalers and the rest come with them) — there is nothing to build an App around",
     );
   // An app is a workload every environment has; a workload only some have is carried by the main app.
-  const everywhere = groups.filter((g) => prepared.every((p) => p.objects.has(g.workload)));
+  // (in the environment's own namespace: the platform gives each environment one namespace for its apps).
+  const everywhere = groups.filter(
+    (g) => g.workload.split("|")[2] === "" && prepared.every((p) => p.objects.has(g.workload)),
+  );
   if (everywhere.length === 0)
     throw new UsageError(
       `no workload is in every environment (${envNames.join(", ")}): kintent builds every app in every environment — import the environments separately`,
@@ -365,7 +401,11 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
     return o !== undefined && everywhere.some((g) => g.name === o) ? o : main.name;
   };
   for (const g of groups)
-    if (!everywhere.includes(g))
+    if (!everywhere.includes(g) && g.workload.split("|")[2] !== "")
+      warnings.push(
+        `${g.kind} ${g.name} runs in namespace ${g.workload.split("|")[2] ?? ""}, not the environment's: the platform gives each environment one namespace for its apps, so its objects are carried in extra/ of ${main.name}`,
+      );
+    else if (!everywhere.includes(g))
       warnings.push(
         `${g.kind} ${g.name} is in ${prepared
           .filter((p) => p.objects.has(g.workload))
@@ -404,7 +444,7 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
   const namespaces = new Map(
     prepared.map((p) => [
       p.env.name,
-      observations[0]?.get(p.env.name)?.platform.namespace ?? p.env.namespace,
+      p.home,
     ]),
   );
   const platform = mergePlatform(envNames, namespaces, observations);
@@ -489,7 +529,7 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
   // --- build, compare, carry ------------------------------------------------------------------------
   const carry: Carry = { variants: new Map() };
   const compareEnv = (p: Prepared, build: EnvironmentBuild, extrasNow: Set<string>) => {
-    const built = new Map(build.objects.map((o) => [objectKey(o), o]));
+    const built = new Map(build.objects.map((o) => [neutralKey(o, p.home), o]));
     const app = build.apps.map((a) => a.app);
     const results: { key: string; verdict: ObjectVerdict; lossy: boolean; generated: boolean }[] = [];
     for (const [key, { object, source }] of p.objects) {
@@ -511,8 +551,8 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
         continue;
       }
       const cluster = isClusterScoped(object.apiVersion, object.kind);
-      const src = normalize(object, { namespace: p.env.namespace, clusterScoped: cluster, schemas });
-      const out = normalize(b, { namespace: p.env.namespace, clusterScoped: cluster, schemas });
+      const src = normalize(object, { namespace: p.home, clusterScoped: cluster, schemas });
+      const out = normalize(b, { namespace: p.home, clusterScoped: cluster, schemas });
       const cmp = compareObjects(src, out, extrasNow.has(key) ? placement : new Set());
       if (cmp.real.length === 0) {
         results.push({
@@ -577,7 +617,7 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
       perEnv.set(r.key, r.verdict);
       if (!r.lossy) continue;
       const { object, source } = p.objects.get(r.key) as { object: KObject; source: string };
-      const carried = carriedObject(object, p.env.namespace);
+      const carried = carriedObject(object, p.home);
       const why = carryReason(object, r.verdict, r.generated, mode);
       const variants = carry.variants.get(r.key) ?? new Map<string, CarriedVariant>();
       variants.set(p.env.name, {
@@ -619,7 +659,7 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
     const build = builds.get(p.env.name) as EnvironmentBuild;
     const extrasNow = new Set([...carry.variants].filter(([, v]) => v.has(p.env.name)).map(([k]) => k));
     const verdicts: ObjectVerdict[] = [
-      ...p.verdicts.map((v) => ({ ...v, app: appOf(objectKey({ ...v.object })) })),
+      ...p.verdicts.map((v) => ({ ...v, app: appOf(neutralKey(v.object, p.home)) })),
     ];
     const first = firstReasons.get(p.env.name) ?? new Map<string, ObjectVerdict>();
     for (const r of compareEnv(p, build, extrasNow)) {
@@ -658,7 +698,7 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
     }
     const sourceKeys = new Set([...p.objects.keys()]);
     const added: AddedObject[] = build.objects
-      .filter((o) => !sourceKeys.has(objectKey(o)))
+      .filter((o) => !sourceKeys.has(neutralKey(o, p.home)))
       .map((o) => ({
         object: refOf(o),
         app: build.apps.find((a) => a.result.objects.includes(o))?.app.name ?? "",
@@ -677,7 +717,7 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
     environments.push({
       name: p.env.name,
       inputs: p.env.inputs,
-      namespace: namespaces.get(p.env.name) ?? p.env.namespace,
+      namespace: p.home,
       objects: verdicts.sort(compareVerdicts),
       added,
       counts,

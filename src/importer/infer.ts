@@ -155,6 +155,31 @@ function quantityMap(v: unknown): Record<string, string> {
   return out;
 }
 
+/** A profile whose requests (or limits) are exactly these: `{profile, limits: {what differs}}` reads better. */
+function partialProfile(
+  requests: Record<string, string>,
+  limits: Record<string, string>,
+): { profile: ProfileName; requests?: Record<string, string>; limits?: Record<string, string> } | undefined {
+  for (const p of PROFILE_ORDER) {
+    const r = quantityMap(RESOURCE_PROFILES[p].requests);
+    const l = quantityMap(RESOURCE_PROFILES[p].limits);
+    const sameKeys = (a: Record<string, string>, b: Record<string, string>) =>
+      equal(Object.keys(a).sort(), Object.keys(b).sort());
+    if (!sameKeys(r, requests) || !sameKeys(l, limits)) continue;
+    const diff = (have: Record<string, string>, base: Record<string, string>) =>
+      Object.fromEntries(Object.entries(have).filter(([k, v]) => base[k] !== v));
+    const dr = diff(requests, r);
+    const dl = diff(limits, l);
+    if (Object.keys(dr).length === 0 || Object.keys(dl).length === 0)
+      return {
+        profile: p,
+        ...(Object.keys(dr).length > 0 ? { requests: dr } : {}),
+        ...(Object.keys(dl).length > 0 ? { limits: dl } : {}),
+      };
+  }
+  return undefined;
+}
+
 function profileOf(
   requests: Record<string, string>,
   limits: Record<string, string>,
@@ -172,6 +197,8 @@ function resourcesOf(raw: unknown, mode: ImportMode): unknown {
   const lim = quantityMap(get(raw, "limits"));
   const profile = profileOf(req, lim);
   if (profile) return profile === "small" ? undefined : profile;
+  const partial = partialProfile(req, lim);
+  if (partial) return partial;
   if (mode === "default") {
     if (Object.keys(req).length === 0 && Object.keys(lim).length === 0) return undefined;
     return {
@@ -339,12 +366,8 @@ export function observeApp(input: ObserveInput): AppObservation {
   const readiness = probeOf(c.readinessProbe, "readiness", firstPort);
   const liveness = probeOf(c.livenessProbe, "liveness", firstPort);
   const startup = probeOf(c.startupProbe, "startup", firstPort);
-  const sameProbe =
-    readiness !== undefined &&
-    liveness !== undefined &&
-    startup === undefined &&
-    equal(probeOf(c.readinessProbe, "liveness", firstPort), liveness) &&
-    equal(readiness, probeOf(c.livenessProbe, "readiness", firstPort));
+  // `probe: X` is readiness X with readiness defaults and liveness X with liveness defaults.
+  const sameProbe = readiness !== undefined && startup === undefined && equal(readiness, liveness);
   if (sameProbe) spec.probe = readiness;
   else if (readiness !== undefined || liveness !== undefined || startup !== undefined)
     spec.probes = {
@@ -448,6 +471,18 @@ export function observeApp(input: ObserveInput): AppObservation {
     const sourceName = cm ?? secret;
     if (!v || !sourceName) continue;
     const ref = (key: string) => (cm ? { configMap: cm, key } : { secret: secret as string, key });
+    // kintent's own files ConfigMap (`<app>-files`, rendered with the app): its content, inline.
+    if (cm === `${name}-files` && subPath) {
+      const source = [...objects.values()].find(
+        (o) => o.kind === "ConfigMap" && o.metadata.name === cm && o.metadata.namespace === ns,
+      );
+      const content = get(source, "data", subPath);
+      const mode = num(arr(get(v, "configMap", "items")).find((i) => i.key === subPath)?.mode);
+      if (typeof content === "string") {
+        files[path] = mode === undefined ? content : { content, mode };
+        continue;
+      }
+    }
     if (subPath) {
       files[path] = ref(subPath);
       continue;
@@ -581,7 +616,7 @@ export function observeApp(input: ObserveInput): AppObservation {
     rollout.canary = steps.length > 0 ? steps : { steps: ["100%"] };
     const gate = gateOf(w, objects);
     if (gate) {
-      rollout.canary = { steps: steps.length > 0 ? steps : ["100%"], gate: gate.gate };
+      rollout.gate = gate.gate;
       platform.metrics = gate.metrics;
     }
     platform.progressiveDelivery = "argo-rollouts";

@@ -231,7 +231,8 @@ export function mergePlatform(
     if (storageClass) e.storageClass = storageClass;
     environments[env] = e;
     for (const o of obs) {
-      if (o.ingress && spec.ingress === undefined) spec.ingress = o.ingress;
+      // The ingress flavour: what any environment says (the controller's namespace shows only where a policy names it).
+      if (o.ingress) spec.ingress = { ...o.ingress, ...(isRecord(spec.ingress) ? spec.ingress : {}) };
       if (o.tls && spec.tls === undefined) spec.tls = o.tls;
       if (o.progressiveDelivery && spec.progressiveDelivery === undefined)
         spec.progressiveDelivery = o.progressiveDelivery;
