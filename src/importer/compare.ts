@@ -67,8 +67,10 @@ export function compareObjects(
 export function defaultReason(kind: string, c: FieldChange, built: KObject): string | undefined {
   const p = c.path;
   const added = !("before" in c);
-  if (/securityContext/.test(p))
-    return "restricted Pod Security by default: non-root, read-only root filesystem, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp";
+  if (/securityContext/.test(p)) {
+    const writable = writablePaths(built);
+    return `restricted Pod Security by default: non-root, read-only root filesystem, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp — writable: ${writable.join(", ") || "nothing"} (the chart's emptyDirs and /tmp); if the image writes anywhere else, add it to security.writablePaths`;
+  }
   if (/automountServiceAccountToken$/.test(p))
     return "no service account token by default: the app does not call the Kubernetes API (set security.serviceAccountToken if it does)";
   if (/\.serviceAccount(Name)?$/.test(p))
@@ -98,8 +100,21 @@ export function defaultReason(kind: string, c: FieldChange, built: KObject): str
   if (/\.selector(\.matchLabels)?$|\.selector\[/.test(p)) return undefined;
   if (/metadata\.labels/.test(p) && /app\.kubernetes\.io\/(name|instance)/.test(p))
     return `kintent labels every object with ${LABELS.name} and ${LABELS.instance}`;
-  void built;
   return undefined;
+}
+
+/** Paths the build's pods may write: emptyDir mounts. */
+function writablePaths(o: KObject): string[] {
+  const spec = (o.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec;
+  const volumes = Array.isArray(spec?.volumes) ? (spec.volumes as Record<string, unknown>[]) : [];
+  const empty = new Set(volumes.filter((v) => typeof v.emptyDir === "object").map((v) => v.name));
+  const containers = Array.isArray(spec?.containers) ? (spec.containers as Record<string, unknown>[]) : [];
+  const paths = containers.flatMap((c) =>
+    (Array.isArray(c.volumeMounts) ? (c.volumeMounts as Record<string, unknown>[]) : [])
+      .filter((m) => empty.has(m.name))
+      .map((m) => String(m.mountPath)),
+  );
+  return [...new Set(paths)].sort();
 }
 
 function onlyPodAntiAffinity(v: unknown): boolean {

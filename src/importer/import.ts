@@ -441,12 +441,7 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
     }
     return byEnv;
   });
-  const namespaces = new Map(
-    prepared.map((p) => [
-      p.env.name,
-      p.home,
-    ]),
-  );
+  const namespaces = new Map(prepared.map((p) => [p.env.name, p.home]));
   const platform = mergePlatform(envNames, namespaces, observations);
   const merged = appGroups.map((g, i) =>
     mergeApp(g.name, observations[i] as Map<string, AppObservation>, envNames, platform.registries),
@@ -582,8 +577,12 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
           ...baseV,
           status: lossy ? "carried" : "changed",
           why: "",
+          // Carried: the differences kintent's defaults do not explain (in default mode the others are moot).
           fields: lossy
-            ? notes(cmp.real, () => "the intent cannot express this")
+            ? notes(
+                reasons.filter((r) => mode === "exact" || r.why === undefined).map((r) => r.c),
+                () => "the intent cannot express this",
+              )
             : notes(cmp.real, (c) => reasons.find((r) => r.c === c)?.why ?? ""),
           ignored: cmp.ignored,
         },
@@ -793,7 +792,7 @@ function summarize(
   const expressed = count("equal") + count("changed");
   const carried = count("carried");
   const unexpressed = new Map<string, Set<string>>();
-  const changes = new Map<string, { what: string; why: string; objects: Set<string> }>();
+  const changes = new Map<string, { what: Set<string>; why: string; objects: Set<string> }>();
   for (const e of environments)
     for (const v of e.objects) {
       const who = `${describeObject(v.object)}`;
@@ -806,15 +805,26 @@ function summarize(
         }
       if (v.status === "changed")
         for (const f of v.fields) {
-          const key = `${fieldOf(f.path)}\u0000${f.why}`;
-          const c = changes.get(key) ?? { what: fieldOf(f.path), why: f.why, objects: new Set() };
+          const c = changes.get(f.why) ?? { what: new Set<string>(), why: f.why, objects: new Set<string>() };
+          c.what.add(fieldOf(f.path));
           c.objects.add(`${who} (${e.name})`);
-          changes.set(key, c);
+          changes.set(f.why, c);
         }
     }
+  // Default mode: objects kintent adds are behavioural changes its defaults explain (listed); --exact adds none.
   const parity = environments.every(
-    (e) => e.added.length === 0 && e.objects.every((v) => v.violation === undefined),
+    (e) =>
+      (input.mode === "default" || e.added.length === 0) && e.objects.every((v) => v.violation === undefined),
   );
+  if (input.mode === "default")
+    for (const e of environments)
+      for (const a of e.added) {
+        const key = `adds\u0000${a.why}`;
+        const c = changes.get(key) ?? { what: new Set<string>(), why: a.why, objects: new Set<string>() };
+        c.what.add(`adds a ${a.object.kind}`);
+        c.objects.add(`${describeObject(a.object)} (${e.name})`);
+        changes.set(key, c);
+      }
   for (const [check, objects] of extra.downgraded)
     extra.warnings.push(
       `check ${check} fails on ${objects.join(", ")} as the source has them: a warning in .kintent.yaml until fixed`,
@@ -844,8 +854,8 @@ function summarize(
       .map(([field, set]) => ({ field, objects: [...set].sort() }))
       .sort((a, b) => b.objects.length - a.objects.length || (a.field < b.field ? -1 : 1)),
     changes: [...changes.values()]
-      .map((c) => ({ what: c.what, why: c.why, objects: [...c.objects].sort() }))
-      .sort((a, b) => (a.what < b.what ? -1 : a.what > b.what ? 1 : 0)),
+      .map((c) => ({ what: [...c.what].sort(), why: c.why, objects: [...c.objects].sort() }))
+      .sort((a, b) => (a.why < b.why ? -1 : a.why > b.why ? 1 : 0)),
     files: [],
     parity,
     figure: {

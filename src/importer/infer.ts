@@ -799,7 +799,11 @@ function exposeOf(
     const backend = get(paths[0], "backend", "service");
     if (rules.length !== 1 || paths.length !== 1 || !host || get(backend, "name") !== name) return undefined;
     const port = portOf(get(backend, "port", "number") ?? get(backend, "port", "name"));
-    const tls = arr(get(ing, "spec", "tls")).some((t) => Array.isArray(t.hosts) && t.hosts.includes(host));
+    const tlsEntry = arr(get(ing, "spec", "tls")).find(
+      (t) => Array.isArray(t.hosts) && t.hosts.includes(host),
+    );
+    const tls = tlsEntry !== undefined;
+    const tlsSecret = str(tlsEntry?.secretName);
     const className = str(get(ing, "spec", "ingressClassName"));
     platform.ingress = { kind: "ingress", ...(className ? { className } : {}) };
     const a = strMap(ing.metadata.annotations);
@@ -815,7 +819,8 @@ function exposeOf(
       host,
       ...(path !== "/" ? { path } : {}),
       ...(port !== undefined && port !== null ? { port } : {}),
-      tls,
+      ...(tls !== (platform.tls !== undefined) ? { tls } : {}),
+      ...(tlsSecret && tlsSecret !== `${name}-tls` ? { tlsSecret } : {}),
     };
   }
   const routes = members.filter((o) => o.kind === "IngressRoute" || o.kind === "HTTPRoute");
@@ -848,12 +853,14 @@ function exposeOf(
     if (!tls && ep && ep !== "web") entryPoints.web = ep;
     platform.ingress = { kind: "traefik", ...(Object.keys(entryPoints).length > 0 ? { entryPoints } : {}) };
     const port = portOf(get(main, "spec", "routes", 0, "services", 0, "port"));
+    const secret = str(get(main, "spec", "tls", "secretName"));
     return {
       host,
       ...(path ? { path } : {}),
       ...(port !== undefined && port !== null ? { port } : {}),
-      tls,
+      ...(tls !== (platform.tls !== undefined) ? { tls } : {}),
       ...(tls && !redirect ? { redirectHttp: false } : {}),
+      ...(secret && secret !== `${name}-tls` ? { tlsSecret: secret } : {}),
     };
   }
   const hostnames = get(main, "spec", "hostnames");
@@ -874,10 +881,12 @@ function exposeOf(
     const section = str(get(redirect, "spec", "parentRefs", 0, "sectionName"));
     if (section) (platform.ingress.gateway as Plain).httpSectionName = section;
   }
+  const certSecret = str(get(certificate, "spec", "secretName"));
   return {
     host,
     ...(path && path !== "/" ? { path } : {}),
-    tls: certificate !== undefined,
+    ...(certSecret && certSecret !== `${name}-tls` ? { tlsSecret: certSecret } : {}),
+    ...(certificate === undefined && platform.tls !== undefined ? { tls: false } : {}),
     ...(certificate && !redirect ? { redirectHttp: false } : {}),
   };
 }

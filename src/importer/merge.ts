@@ -5,7 +5,8 @@
  * Only fields an environment may override are split per environment; any other field takes the first
  * environment's value, and the comparison afterwards carries whatever another environment does differently.
  */
-import { IN_CLUSTER_URL } from "../intent/defaults.js";
+import { IN_CLUSTER_URL, TIER_PRESETS } from "../intent/defaults.js";
+import type { Tier } from "../intent/defaults.js";
 import type { AppObservation, PlatformObservation } from "./infer.js";
 import { imageRegistry } from "./infer.js";
 
@@ -161,6 +162,14 @@ export function mergeApp(
     }
     if (Object.keys(override).length > 0) environments[env] = override;
   }
+  // The tier's preset says the replica count already (when no environment changes the tier).
+  const preset = typeof spec.tier === "string" ? TIER_PRESETS[spec.tier as Tier]?.replicas : undefined;
+  if (
+    preset !== undefined &&
+    spec.replicas === preset &&
+    Object.values(environments).every((e) => e.tier === undefined)
+  )
+    delete spec.replicas;
   if (Object.keys(environments).length > 0) spec.environments = environments;
   const why = Object.assign({}, ...present.map((e) => byEnv.get(e)?.why ?? {})) as Record<string, string>;
   if (Object.keys(why).length > 0) spec.why = why;

@@ -82,11 +82,18 @@ export function renderImportReport(r: ImportReport): string {
     out.push("");
     const detailed = e.objects.filter((v) => v.fields.length > 0);
     for (const v of detailed) {
-      out.push(
-        `- **${describeObject(v.object)}** — ${v.status === "changed" ? "changed by kintent's defaults" : "what the intent could not reproduce"}:`,
-      );
-      for (const n of v.fields.slice(0, 40))
-        out.push(`  - ${fieldLine(n)}${v.status === "changed" ? ` — ${n.why}` : ""}`);
+      if (v.status === "changed") {
+        out.push(`- **${describeObject(v.object)}** — changed by kintent's defaults:`);
+        const byWhy = new Map<string, FieldNote[]>();
+        for (const n of v.fields) byWhy.set(n.why, [...(byWhy.get(n.why) ?? []), n]);
+        for (const [why, list] of byWhy) {
+          out.push(`  - ${why}:`);
+          for (const n of list) out.push(`    - ${fieldLine(n)}`);
+        }
+        continue;
+      }
+      out.push(`- **${describeObject(v.object)}** — what the intent could not reproduce:`);
+      for (const n of v.fields.slice(0, 40)) out.push(`  - ${fieldLine(n)}`);
       if (v.fields.length > 40) out.push(`  - … ${v.fields.length - 40} more (see \`--output json\`)`);
     }
     if (detailed.length > 0) out.push("");
@@ -98,7 +105,8 @@ export function renderImportReport(r: ImportReport): string {
   }
   if (r.changes.length > 0) {
     out.push("## Behavioural changes you take on", "");
-    for (const c of r.changes) out.push(`- \`${c.what}\`: ${c.why} — ${c.objects.join(", ")}`);
+    for (const c of r.changes)
+      out.push(`- ${c.why} — ${c.what.map((w) => `\`${w}\``).join(", ")}; ${c.objects.join(", ")}`);
     out.push("");
   }
   out.push("## Secrets", "");

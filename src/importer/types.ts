@@ -101,8 +101,8 @@ export interface ImportReport {
   lookups: string[];
   /** What the intent could not express, by field, with how many objects needed it (the next intent fields). */
   unexpressed: { field: string; objects: string[] }[];
-  /** Behavioural changes of default mode, once per change (objects and environments listed). */
-  changes: { what: string; why: string; objects: string[] }[];
+  /** Behavioural changes of default mode, once per reason: the fields it changes, the objects (and environments). */
+  changes: { why: string; what: string[]; objects: string[] }[];
   /** Files written (relative to the output directory). */
   files: string[];
   /** Every source object equal, changed by a default, carried, referenced or dropped with a reason, and nothing added. */

@@ -1011,7 +1011,7 @@ class Resolver {
     const tls = merged.tls ?? platform.tls !== undefined;
     if (merged.tls === true && !platform.tls) {
       this.warn(
-        `TLS requested but the platform has no cert-manager issuer: the Secret \`${this.name}-tls\` must already exist in the namespace`,
+        `TLS requested but the platform has no cert-manager issuer: the Secret \`${merged.tlsSecret ?? `${this.name}-tls`}\` must already exist in the namespace`,
         [...path, "tls"],
         this.doc,
         "tls-without-issuer",
@@ -1024,7 +1024,7 @@ class Resolver {
       portName: target.name,
       tls,
       redirectHttp: tls ? (merged.redirectHttp ?? true) : false,
-      tlsSecret: `${this.name}-tls`,
+      tlsSecret: merged.tlsSecret ?? `${this.name}-tls`,
     };
     const tlsWhy = tls
       ? platform.tls

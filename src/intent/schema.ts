@@ -230,6 +230,10 @@ export const expose = z.strictObject({
     .optional()
     .describe("Serve HTTPS with a certificate from the platform's issuer. @default true"),
   redirectHttp: z.boolean().optional().describe("Redirect HTTP to HTTPS. @default true when tls"),
+  tlsSecret: dnsLabel
+    .or(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a Secret name"))
+    .optional()
+    .describe("Secret holding the certificate (issued into it, or existing). @default <app>-tls"),
 });
 
 export const security = z.strictObject({
