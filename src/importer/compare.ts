@@ -64,9 +64,19 @@ export function compareObjects(
 }
 
 /** The reason kintent's default explains a difference (default mode), or undefined when it does not. */
-export function defaultReason(kind: string, c: FieldChange, built: KObject): string | undefined {
+export function defaultReason(
+  kind: string,
+  c: FieldChange,
+  built: KObject,
+  context: { source: KObject; autoscaled: boolean },
+): string | undefined {
   const p = c.path;
   const added = !("before" in c);
+  if (p === "spec.replicas" && context.autoscaled)
+    return "autoscaled: the HorizontalPodAutoscaler owns the replica count, so the workload carries none (a count in Git would fight it on every sync)";
+  const mount = /volumeMounts\[([^\]]*)\]$/.exec(p)?.[1];
+  if (mount !== undefined && isConfigVolume(context.source, mount))
+    return "kintent mounts each file of a ConfigMap or Secret by itself (subPath, read-only): the rest of the image's directory stays visible, where a directory mount hides it; such a file does not change in place — roll the pods to pick up a new version";
   if (/securityContext/.test(p)) {
     const writable = writablePaths(built);
     return `restricted Pod Security by default: non-root, read-only root filesystem, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp — writable: ${writable.join(", ") || "nothing"} (the chart's emptyDirs and /tmp); if the image writes anywhere else, add it to security.writablePaths`;
@@ -85,6 +95,8 @@ export function defaultReason(kind: string, c: FieldChange, built: KObject): str
     return "the tier's topology spread replaces the chart's pod anti-affinity (the same intent: replicas on different nodes)";
   if (/volumes(\[writable-[^\]]*\])?$|volumeMounts(\[[^\]]*\])?$/.test(p) && mentionsWritable(c))
     return "a writable emptyDir where the root filesystem is read-only";
+  if (/volumes(\[[^\]]*\])?$|volumeMounts(\[[^\]]*\])?$/.test(p) && mentionsConfig(c))
+    return "kintent mounts each file of a ConfigMap or Secret by itself (subPath, read-only): the rest of the image's directory stays visible, where a directory mount hides it; such a file does not change in place — roll the pods to pick up a new version";
   if (/\.resources\.(limits|requests)/.test(p) && added)
     return `limits on every container: the ${"small"} profile (requests ${RESOURCE_PROFILES.small.requests.cpu}/${RESOURCE_PROFILES.small.requests.memory}, limits ${RESOURCE_PROFILES.small.limits.cpu}/${RESOURCE_PROFILES.small.limits.memory}) where the chart sets none — a leak cannot starve the node`;
   if (/\.resources$/.test(p) && added)
@@ -121,6 +133,19 @@ function onlyPodAntiAffinity(v: unknown): boolean {
   if (typeof v !== "object" || v === null) return false;
   const keys = Object.keys(v);
   return keys.length > 0 && keys.every((k) => k === "podAntiAffinity");
+}
+
+/** Whether the source's pod has a ConfigMap or Secret volume of this name. */
+function isConfigVolume(source: KObject, name: string): boolean {
+  const spec = (source.spec as { template?: { spec?: Record<string, unknown> } } | undefined)?.template?.spec;
+  const volumes = Array.isArray(spec?.volumes) ? (spec.volumes as Record<string, unknown>[]) : [];
+  const v = volumes.find((x) => x.name === name);
+  return v !== undefined && (typeof v.configMap === "object" || typeof v.secret === "object");
+}
+
+function mentionsConfig(c: FieldChange): boolean {
+  const text = JSON.stringify([c.before, c.after, c.path]);
+  return /"configMap"|"secret"|\[cm-|\[secret-|"name":"(cm|secret)-/.test(text);
 }
 
 function mentionsWritable(c: FieldChange): boolean {

@@ -20,6 +20,7 @@ import { isClusterScoped } from "../core/k8s-resources.js";
 import type { KObject } from "../core/object.js";
 import { describeObject, objectKey, refOf } from "../core/object.js";
 import { looksLikeSecret } from "../core/secrets.js";
+import { Redactor } from "../core/redact.js";
 import { UsageError } from "../core/errors.js";
 import { ENVIRONMENTS_ANNOTATION, REPLACE_ANNOTATION, WHY_ANNOTATION } from "../compile/extras.js";
 import { API_VERSION } from "../intent/schema.js";
@@ -213,6 +214,15 @@ function prepare(env: EnvironmentSource): Prepared {
         });
       }
     }
+    // Credentials written as literals are never copied (into the intent, extra/ or the report).
+    for (const c of scrubCredentials(o))
+      random.push({
+        object: ref,
+        environment: env.name,
+        paths: [c.path],
+        what: c.what,
+        ...(c.secret ? { secret: c.secret } : {}),
+      });
     objects.set(neutralKey(o, home), { object: o, source: s.source });
   }
   return { env, home, objects, verdicts, random };
@@ -483,6 +493,23 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
       if (!note.usedBy.includes(app)) note.usedBy.push(app);
       secretNotes.set(name, note);
     }
+  for (const p of prepared)
+    for (const x of p.random) {
+      if (!x.secret) continue;
+      const note = secretNotes.get(x.secret.name) ?? {
+        name: x.secret.name,
+        namespace: x.object.namespace ?? p.home,
+        type: "Opaque",
+        keys: [],
+        environments: [],
+        usedBy: [appOf(neutralKey(x.object, p.home))],
+        generated: false,
+        howTo: "",
+      };
+      if (!note.keys.includes(x.secret.key)) note.keys.push(x.secret.key);
+      if (!note.environments.includes(p.env.name)) note.environments.push(p.env.name);
+      secretNotes.set(x.secret.name, note);
+    }
   for (const [i, byEnv] of observations.entries())
     for (const o of byEnv.values())
       for (const s of o.secretEnv) {
@@ -503,13 +530,12 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
         );
       }
   for (const n of secretNotes.values()) {
-    const keys = n.keys.join(", ") || "(no keys)";
     n.howTo =
       n.type === "kubernetes.io/tls"
         ? `a TLS certificate and key: \`kubectl -n ${n.namespace} create secret tls ${n.name} --cert=… --key=…\`, or a cert-manager Certificate with secretName ${n.name}`
         : n.type === "kubernetes.io/dockerconfigjson"
           ? `registry credentials: \`kubectl -n ${n.namespace} create secret docker-registry ${n.name} …\``
-          : `keys ${keys}: \`kubectl -n ${n.namespace} create secret generic ${n.name} --from-literal=…\`, or your secret store (External Secrets, Sealed Secrets)`;
+          : `create it with \`kubectl -n ${n.namespace} create secret generic ${n.name}\` (one --from-literal or --from-file per key), or from your secret store (External Secrets, Sealed Secrets)`;
   }
   const secretNames = [...secretNotes.keys()].sort();
 
@@ -566,7 +592,18 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
       }
       const reasons = cmp.real.map((c) => ({
         c,
-        why: mode === "default" ? defaultReason(object.kind, c, b) : undefined,
+        why:
+          mode === "default"
+            ? defaultReason(object.kind, c, b, {
+                source: src,
+                autoscaled: [...p.objects.values()].some(
+                  (x) =>
+                    x.object.kind === "HorizontalPodAutoscaler" &&
+                    (x.object.spec as { scaleTargetRef?: { name?: string } } | undefined)?.scaleTargetRef
+                      ?.name === object.metadata.name,
+                ),
+              })
+            : undefined,
       }));
       const lossy = mode === "exact" || reasons.some((r) => r.why === undefined);
       results.push({
@@ -732,7 +769,8 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
   });
   files = withConfig(files);
   report.files = [...files.keys(), "IMPORT.md"].sort();
-  files.set("IMPORT.md", renderImportReport(report));
+  // The one redactor on the way out, whatever a source held in places the import did not think of.
+  files.set("IMPORT.md", new Redactor().text(renderImportReport(report)));
   return { files, report };
 }
 
@@ -742,18 +780,61 @@ function compareVerdicts(a: ObjectVerdict, b: ObjectVerdict): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** The object as extra/ holds it: no namespace where it is the environment's (placement puts it back), no credential-looking values. */
+/** The object as extra/ holds it: no namespace where it is the environment's (placement puts it back). */
 function carriedObject(o: KObject, namespace: string): { object: KObject; scrubbed: string[] } {
   const copy = structuredClone(o);
   if (copy.metadata.namespace === namespace) delete copy.metadata.namespace;
-  const scrubbed: string[] = [];
-  if (copy.kind === "ConfigMap" && isRecord(copy.data))
-    for (const [k, v] of Object.entries(copy.data))
+  return { object: copy, scrubbed: [] };
+}
+
+/** The pod spec of a workload-like object. */
+function podSpecOf(o: KObject): Plain | undefined {
+  const spec = isRecord(o.spec) ? o.spec : undefined;
+  if (o.kind === "Pod") return spec;
+  if (o.kind === "CronJob") {
+    const jt = spec?.jobTemplate;
+    const t = isRecord(jt) && isRecord(jt.spec) ? jt.spec.template : undefined;
+    return isRecord(t) && isRecord(t.spec) ? t.spec : undefined;
+  }
+  const t = spec?.template;
+  return isRecord(t) && isRecord(t.spec) ? t.spec : undefined;
+}
+
+/**
+ * Credentials written as literals (env values named like passwords or tokens, or holding keys and connection
+ * strings; ConfigMap values the same): an env value becomes a reference to Secret `<object>-env` (key: the
+ * variable), a ConfigMap key is left out. Mutates `o`; returns what it did.
+ */
+function scrubCredentials(
+  o: KObject,
+): { path: string; what: string; secret?: { name: string; key: string } }[] {
+  const out: { path: string; what: string; secret?: { name: string; key: string } }[] = [];
+  if (o.kind === "ConfigMap" && isRecord(o.data))
+    for (const [k, v] of Object.entries(o.data))
       if (typeof v === "string" && looksLikeSecret(k, v)) {
-        delete copy.data[k];
-        scrubbed.push(`ConfigMap key ${k} looks like a credential: not copied — put it in a Secret`);
+        delete o.data[k];
+        out.push({
+          path: `data.${k}`,
+          what: "looks like a credential: not copied — put it in a Secret and mount or reference that",
+        });
       }
-  return { object: copy, scrubbed };
+  const pod = podSpecOf(o);
+  if (!pod) return out;
+  for (const list of ["initContainers", "containers"])
+    for (const c of Array.isArray(pod[list]) ? (pod[list] as unknown[]).filter(isRecord) : [])
+      for (const e of Array.isArray(c.env) ? (c.env as unknown[]).filter(isRecord) : []) {
+        const name = typeof e.name === "string" ? e.name : "";
+        if (typeof e.value !== "string" || !looksLikeSecret(name, e.value)) continue;
+        const secret = { name: `${o.metadata.name}-env`, key: name };
+        delete e.value;
+        e.valueFrom = { secretKeyRef: { name: secret.name, key: secret.key } };
+        out.push({
+          path: `spec…containers[${String(c.name)}].env[${name}]`,
+          what: `a literal credential: not copied — the container reads Secret ${secret.name} key ${secret.key}; create it`,
+          secret,
+        });
+      }
+  return out;
 }
 
 function carryReason(o: KObject, v: ObjectVerdict, generated: boolean, mode: ImportMode): string {

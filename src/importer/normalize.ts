@@ -11,7 +11,8 @@
  * 2. {@link canonical}: one spelling for what means the same — quantities in their canonical form (`1000m` →
  *    `1`), nulls and empty lists dropped, empty pointer structs that mean "unset" dropped (`seLinuxOptions: {}`),
  *    fields the server assigns (cluster IPs, node ports it allocates, uid, timestamps) removed, lists whose order
- *    means nothing sorted (volumes by name, mounts by path, container ports), keys sorted.
+ *    means nothing sorted (volumes by name, mounts by path, container ports), keys sorted. Lists of named items
+ *    (containers, env, ports) are then compared by name (src/core/diff.ts), so an env var moved is not a change.
  *
  * `normalize` = canonical(applyDefaults(x)); it is idempotent, so a server-defaulted object and its source
  * normalize to the same thing when the offline defaulting agrees with the server.
@@ -396,6 +397,8 @@ const DATA_MAPS = new Set([
 /** Pointer structs for which `{}` means the same as absent. */
 const EMPTY_MEANS_UNSET = new Set([
   "metadata",
+  // A pod's is defaulted to {} (on both sides alike); a container's {} sets nothing.
+  "securityContext",
   "seLinuxOptions",
   "windowsOptions",
   "capabilities",
@@ -479,7 +482,6 @@ function canon(v: unknown, key: string, inData: boolean): unknown {
     }
     if (!data && EMPTY_MEANS_UNSET.has(key) && Object.keys(out).length === 0) return undefined;
     if (DATA_MAPS.has(key) && !inData && Object.keys(out).length === 0) return undefined;
-    if (!data && key === "securityContext" && Object.keys(out).length === 0) return {};
     return out;
   }
   if (typeof v === "string" && v === "" && !inData) return undefined;

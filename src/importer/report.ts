@@ -123,7 +123,12 @@ export function renderImportReport(r: ImportReport): string {
     out.push("");
   }
   if (r.random.length > 0) {
-    out.push("## Values that change on every render", "");
+    out.push(
+      "## Values not copied",
+      "",
+      "Values that change on every render (randAlphaNum, genCA, …) and credentials written as literals are never copied into the import:",
+      "",
+    );
     for (const x of r.random)
       out.push(
         `- ${describeObject(x.object)} (${x.environment}): ${x.paths.map((p) => `\`${p}\``).join(", ")} — ${x.what}`,

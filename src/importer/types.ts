@@ -76,12 +76,15 @@ export interface SecretNote {
   howTo: string;
 }
 
+/** A value the import did not copy: it changes on every render, or it is a credential. */
 export interface RandomNote {
   object: ObjectRef;
   environment: string;
-  /** The fields that differ between two renders of the same values. */
+  /** The fields (random: those that differ between two renders of the same values). */
   paths: string[];
   what: string;
+  /** A credential moved to a Secret reference: which one. */
+  secret?: { name: string; key: string };
 }
 
 export interface ImportReport {
@@ -96,6 +99,7 @@ export interface ImportReport {
   apps: string[];
   environments: EnvironmentReport[];
   secrets: SecretNote[];
+  /** Values not copied: random on every render, or credentials written as literals. */
   random: RandomNote[];
   /** Chart templates calling `lookup`. */
   lookups: string[];

@@ -4,6 +4,7 @@ import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../io.js";
 import type { ImportResult } from "../../importer/index.js";
+import { Redactor } from "../../core/redact.js";
 
 interface CommonFlags {
   out: string;
@@ -104,7 +105,7 @@ async function finish(ctx: CommandContext, result: ImportResult, flags: CommonFl
   const importer = await import("../../importer/index.js");
   importer.writeImport(resolve(ctx.io.cwd, flags.out), result.files, { force: flags.force === true });
   const r = result.report;
-  if (flags.output === "json") ctx.io.stdout.write(JSON.stringify(r, null, 2) + "\n");
+  if (flags.output === "json") ctx.io.stdout.write(new Redactor().text(JSON.stringify(r, null, 2)) + "\n");
   else {
     const f = r.figure;
     ctx.io.stdout.write(
