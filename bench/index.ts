@@ -16,6 +16,7 @@ const BENCHES: Record<string, string[]> = {
   cmp: ["cmp.ts"],
   ai: ["ai.ts"],
   engine: ["engine.ts"],
+  import: ["import.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
