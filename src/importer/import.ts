@@ -229,7 +229,13 @@ function prepare(env: EnvironmentSource): Prepared {
 }
 
 /** The intent directory as files (App documents, Platform, config), before extras. */
-function intentFiles(apps: readonly MergedApp[], platform: Plain, header: string): Map<string, string> {
+function intentFiles(
+  apps: readonly MergedApp[],
+  platform: Plain,
+  header: string,
+  /** Per app: comment lines on what extra/ replaces (the intent's fields do not reach those objects). */
+  replaced: ReadonlyMap<string, string[]> = new Map(),
+): Map<string, string> {
   const files = new Map<string, string>();
   const several = apps.length > 1;
   for (const a of apps) {
@@ -246,7 +252,11 @@ function intentFiles(apps: readonly MergedApp[], platform: Plain, header: string
       },
       { aliasDuplicateObjects: false, version: "1.2" },
     );
-    doc.commentBefore = header;
+    const notes = replaced.get(a.name) ?? [];
+    doc.commentBefore =
+      notes.length > 0
+        ? `${header}\n Carried in extra/ in place of what this intent generates (its fields do not reach these; delete the\n file to let the intent generate the object, and see IMPORT.md for what changes then):\n${notes.map((n) => `   ${n}`).join("\n")}`
+        : header;
     files.set(several ? `${a.name}.kintent.yaml` : "kintent.yaml", doc.toString(YAML_OPTIONS));
   }
   const pdoc = new Document(
@@ -767,6 +777,20 @@ export async function importObjects(input: ImportInput): Promise<ImportResult> {
     warnings: [...new Set(warnings)],
     downgraded,
   });
+  // The App files again, now saying which generated objects extra/ replaces.
+  const replaced = new Map<string, string[]>();
+  for (const [path, text] of extras.files) {
+    if (!text.includes(`${REPLACE_ANNOTATION}: "true"`)) continue;
+    const variant = [...carry.variants.values()]
+      .flatMap((v) => [...v.values()])
+      .find((v) => path.endsWith(`/${fileName(v.object)}`));
+    if (!variant) continue;
+    replaced.set(variant.app, [
+      ...(replaced.get(variant.app) ?? []),
+      `${variant.object.kind} ${variant.object.metadata.name}: ${path}`,
+    ]);
+  }
+  files = new Map([...intentFiles(merged, platform.spec, header, replaced), ...extras.files]);
   files = withConfig(files);
   report.files = [...files.keys(), "IMPORT.md"].sort();
   // The one redactor on the way out, whatever a source held in places the import did not think of.
