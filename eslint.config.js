@@ -19,7 +19,8 @@ const layers = {
     ["render", "validate", "policy"], // 3
     ["report"], // 4
     ["project"], // 5: the engine (openProject → build(env))
-    ["gitops", "ai", "cluster"], // 6
+    // 6; importer: `kintent import` builds the intent it infers through the engine to prove parity
+    ["gitops", "ai", "cluster", "importer"],
     ["cli", "cmp", "mcp"], // 7: the interfaces
   ],
   interfaces: ["cli", "cmp", "mcp"],

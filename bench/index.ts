@@ -19,6 +19,7 @@ const BENCHES: Record<string, string[]> = {
   fuzz: ["fuzz.ts"],
   diagnose: ["diagnose.ts"],
   mcp: ["mcp.ts"],
+  import: ["import.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));

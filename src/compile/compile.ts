@@ -57,7 +57,7 @@ export function compile(app: ResolvedApp): CompileOutput {
     canary && (engine === "traefik-weighted" || engine === "gateway-weighted") ? r.weighted : undefined;
   const ingressKind = app.platform.ingress.kind;
   const exposed = app.expose?.value;
-  const port = exposed?.servicePort ?? app.ports[0]?.servicePort ?? 0;
+  const port = exposed?.servicePort ?? app.ports.find((p) => p.onService)?.servicePort ?? 0;
 
   if (env.createNamespace) namespace(app, e, env.namespace);
   serviceAccount(app, e);

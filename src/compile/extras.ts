@@ -17,6 +17,30 @@ import type { CompileResult, Decision } from "./types.js";
 
 /** Annotation carrying an extra object's reason (`kintent explain`, `--explain`). */
 export const WHY_ANNOTATION = "kintent.dev/why";
+/**
+ * Annotation placing an extra only in some environments: `"prod"` or `"staging,prod"`. Removed from the placed
+ * object (it says where the object goes, not what it is).
+ */
+export const ENVIRONMENTS_ANNOTATION = "kintent.dev/environments";
+/**
+ * Annotation `"true"`: the extra replaces the object of the same identity the intent generates (a workload or
+ * Service the intent cannot express exactly, e.g. one carried by `kintent import --exact`). Without it, a
+ * shared identity is an error. Removed from the placed object; the build records the replacement.
+ */
+export const REPLACE_ANNOTATION = "kintent.dev/replace";
+
+const WORKLOAD_KINDS = new Set(["Deployment", "StatefulSet", "Rollout"]);
+
+/** The environments an extra is placed in (undefined: every one), from its annotation. */
+export function extraEnvironments(o: Record<string, unknown>): string[] | undefined {
+  const md = o.metadata;
+  const a = isRecord(md) && isRecord(md.annotations) ? md.annotations[ENVIRONMENTS_ANNOTATION] : undefined;
+  if (typeof a !== "string") return undefined;
+  return a
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -35,6 +59,8 @@ export function ownerOf(o: Record<string, unknown>): string | undefined {
 
 export interface PlacedExtras {
   errors: Finding[];
+  /** Notes on the placement (a workload the intent's pod fields no longer reach). */
+  warnings: Finding[];
   /** Source documents of the placed objects, for file:line positions in findings. */
   sources: Map<KObject, SourceDocument>;
 }
@@ -49,8 +75,11 @@ export function placeExtras(
   apps: readonly ResolvedApp[],
   results: CompileResult[],
   allAppNames: readonly string[],
+  /** Every environment of the platform, to refuse a `kintent.dev/environments` naming another. */
+  environments?: readonly string[],
 ): PlacedExtras {
   const errors: Finding[] = [];
+  const warnings: Finding[] = [];
   const sources = new Map<KObject, SourceDocument>();
   const added = new Map<number, KObject[]>();
   const taken = new Map<string, string>();
@@ -71,12 +100,41 @@ export function placeExtras(
       });
       continue;
     }
+    const only = extraEnvironments(extra.object);
+    if (only !== undefined) {
+      const unknown = environments ? only.filter((x) => !environments.includes(x)) : [];
+      if (only.length === 0 || unknown.length > 0) {
+        errors.push({
+          checkId: "intent",
+          messageId: "extra-environments",
+          severity: "error",
+          message:
+            only.length === 0
+              ? `${String(extra.object.kind)} ${name}: ${ENVIRONMENTS_ANNOTATION} names no environment`
+              : `${String(extra.object.kind)} ${name}: ${ENVIRONMENTS_ANNOTATION} names ${unknown.join(", ")}, not an environment of the platform (${(environments ?? []).join(", ")})`,
+          path: `/metadata/annotations/${ENVIRONMENTS_ANNOTATION.replace("/", "~1")}`,
+          loc: extra.source.locate(`/metadata/annotations/${ENVIRONMENTS_ANNOTATION.replace("/", "~1")}`),
+        });
+        continue;
+      }
+    }
     const i = apps.findIndex((a) => a.name === owner);
     const app = apps[i];
     if (!app) continue; // building another app (--app)
+    if (only !== undefined && !only.includes(app.environment.name)) continue;
     const kind = String(extra.object.kind);
     const copy = structuredClone(extra.object) as KObject;
     const md = copy.metadata;
+    const replace = md.annotations?.[REPLACE_ANNOTATION];
+    if (md.annotations) {
+      const rest = Object.fromEntries(
+        Object.entries(md.annotations).filter(
+          ([k]) => k !== REPLACE_ANNOTATION && k !== ENVIRONMENTS_ANNOTATION,
+        ),
+      );
+      if (Object.keys(rest).length > 0) md.annotations = rest;
+      else delete md.annotations;
+    }
     if (!isClusterScoped(copy.apiVersion, kind) && md.namespace === undefined)
       md.namespace = app.environment.namespace;
     // The app's organisation labels, never its version: an extra runs its own software (a Redis, an
@@ -95,7 +153,44 @@ export function placeExtras(
     const key = objectKey(object);
     const generated = results.some((r) => r.objects.some((o) => objectKey(o) === key));
     const earlier = taken.get(key);
-    if (generated || earlier) {
+    const replacePointer = `/metadata/annotations/${REPLACE_ANNOTATION.replace("/", "~1")}`;
+    if (replace !== undefined && replace !== "true") {
+      errors.push({
+        checkId: "intent",
+        messageId: "extra-replace",
+        severity: "error",
+        message: `${describeObject(refOf(object))}: ${REPLACE_ANNOTATION} must be "true"`,
+        path: replacePointer,
+        loc: extra.source.locate(replacePointer),
+      });
+      continue;
+    }
+    const result = results[i];
+    if (replace === "true" && !earlier) {
+      const own = result?.objects.findIndex((o) => objectKey(o) === key) ?? -1;
+      if (!result || own < 0) {
+        errors.push({
+          checkId: "intent",
+          messageId: "extra-replace",
+          severity: "error",
+          message: `${describeObject(refOf(object))} has ${REPLACE_ANNOTATION} but the intent of ${app.name} generates no such object in ${app.environment.name}: remove the annotation (or the file)`,
+          path: replacePointer,
+          loc: extra.source.locate(replacePointer),
+        });
+        continue;
+      }
+      result.objects.splice(own, 1);
+      result.decisions = result.decisions.filter((d) => objectKey(d.object) !== key);
+      result.replaced = [...(result.replaced ?? []), key].sort();
+      if (WORKLOAD_KINDS.has(kind))
+        warnings.push({
+          checkId: "intent",
+          messageId: "extra-replaces-workload",
+          severity: "warning",
+          message: `${describeObject(refOf(object))} comes from ${extra.source.file}, which replaces the one ${app.name}'s intent generates: the intent's pod fields (image, env, ports, probes, resources, security) do not reach it — change that file, or remove it to let the intent generate the ${kind}`,
+          loc: extra.source.start(),
+        });
+    } else if (generated || earlier) {
       errors.push({
         checkId: "intent",
         messageId: "extra-duplicate",
@@ -111,7 +206,6 @@ export function placeExtras(
     const list = added.get(i) ?? [];
     list.push(object);
     added.set(i, list);
-    const result = results[i];
     if (result) {
       const why = md.annotations?.[WHY_ANNOTATION];
       const decision: Decision = {
@@ -122,7 +216,7 @@ export function placeExtras(
           ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
         },
         path: "",
-        why: `extra manifest (${extra.source.file})${why ? `: ${why}` : ""}`,
+        why: `${replace === "true" ? "replaces the generated object: " : ""}extra manifest (${extra.source.file})${why ? `: ${why}` : ""}`,
         from: "app",
         loc: extra.source.start(),
       };
@@ -133,5 +227,5 @@ export function placeExtras(
     const result = results[i];
     if (result) result.objects = sortObjects([...result.objects, ...objects]);
   }
-  return { errors, sources };
+  return { errors, warnings, sources };
 }

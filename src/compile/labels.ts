@@ -9,8 +9,13 @@ export function instanceName(app: ResolvedApp, track: Track = "stable"): string 
   return track === "canary" ? `${app.name}-canary` : app.name;
 }
 
-/** Labels that select the app's pods. Immutable once deployed, so they never include the version. */
+/**
+ * Labels that select the app's pods. Immutable once deployed, so they never include the version. The intent's
+ * `selector` replaces name and instance (an adopted workload keeps its own; the resolver refuses it with a
+ * weighted canary, whose track needs the instance label).
+ */
 export function selectorLabels(app: ResolvedApp, track: Track = "stable"): Record<string, string> {
+  if (app.selector) return { ...app.selector };
   return { [LABELS.name]: app.name, [LABELS.instance]: instanceName(app, track) };
 }
 

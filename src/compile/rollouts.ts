@@ -102,7 +102,7 @@ export function rollout(
   const template = podTemplate(app, variant, e, obj, "/spec/template");
   obj.spec = {
     ...(app.autoscaling ? {} : { replicas: app.replicas.value }),
-    revisionHistoryLimit: 5,
+    revisionHistoryLimit: app.rollout.value.revisionHistoryLimit,
     selector: { matchLabels: selectorLabels(app) },
     template,
     strategy: {

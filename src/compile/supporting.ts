@@ -45,26 +45,32 @@ export function namespace(app: ResolvedApp, e: Emitter, name: string, track?: Tr
   return obj;
 }
 
-export function serviceAccount(app: ResolvedApp, e: Emitter, ns?: string, track?: Track): KObject {
-  const annotations = app.serviceAccount.annotations;
+export function serviceAccount(
+  app: ResolvedApp,
+  e: Emitter,
+  ns?: string,
+  track?: Track,
+): KObject | undefined {
+  const sa = app.serviceAccount;
+  if (!sa.create || sa.name === undefined) return undefined;
+  const token = app.security.value.serviceAccountToken;
   const obj: KObject = {
     apiVersion: "v1",
     kind: "ServiceAccount",
-    metadata: meta(app, app.serviceAccount.name, {
+    metadata: meta(app, sa.name, {
       ...(ns ? { namespace: ns } : {}),
-      annotations,
+      annotations: sa.annotations,
       ...(track ? { track } : {}),
     }),
-    automountServiceAccountToken: app.security.value.serviceAccountToken,
+    ...(token !== undefined ? { automountServiceAccountToken: token } : {}),
   };
   e.add(obj, "an identity of its own, so RBAC and cloud IAM can be granted to this app alone");
-  e.why(
-    obj,
-    "/automountServiceAccountToken",
-    app.security.value.serviceAccountToken
-      ? "token mounted: the app calls the Kubernetes API"
-      : "no token mounted by default",
-  );
+  if (token !== undefined)
+    e.why(
+      obj,
+      "/automountServiceAccountToken",
+      token ? "token mounted: the app calls the Kubernetes API" : "no token mounted by default",
+    );
   return obj;
 }
 
@@ -108,7 +114,8 @@ export function service(
     primary?: boolean;
   } = {},
 ): KObject | undefined {
-  if (app.ports.length === 0) return undefined;
+  const ports = app.ports.filter((p) => p.onService);
+  if (ports.length === 0) return undefined;
   const name = options.name ?? app.name;
   const svc = app.service.value;
   const own = options.primary === true;
@@ -130,7 +137,7 @@ export function service(
       ...(headless ? { clusterIP: "None", ...(own ? {} : { publishNotReadyAddresses: true }) } : {}),
       ...(own && svc.externalTrafficPolicy ? { externalTrafficPolicy: svc.externalTrafficPolicy } : {}),
       selector: selectorLabels(app, options.selectorTrack ?? "stable"),
-      ports: app.ports.map((p) => ({
+      ports: ports.map((p) => ({
         name: p.name,
         port: p.servicePort,
         targetPort: p.name,
@@ -180,7 +187,9 @@ export function externalNameBridge(
     spec: {
       type: "ExternalName",
       externalName: `${target.name}.${target.namespace}.svc.cluster.local`,
-      ports: app.ports.map((p) => ({ name: p.name, port: p.servicePort, protocol: p.protocol })),
+      ports: app.ports
+        .filter((p) => p.onService)
+        .map((p) => ({ name: p.name, port: p.servicePort, protocol: p.protocol })),
     },
   };
   e.add(

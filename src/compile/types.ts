@@ -18,6 +18,11 @@ export interface CompileResult {
   environment: string;
   objects: KObject[];
   decisions: Decision[];
+  /**
+   * Identities ({@link objectKey}) of generated objects an extra manifest replaces (`kintent.dev/replace`): the
+   * object under that identity in `objects` is the extra's.
+   */
+  replaced?: string[];
 }
 
 /** One app compiled for one environment. */

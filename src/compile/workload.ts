@@ -3,7 +3,7 @@
  */
 import type { KObject } from "../core/object.js";
 import { createHash } from "node:crypto";
-import { ANNOTATIONS } from "../intent/defaults.js";
+import { ANNOTATIONS, ROLLING_DEFAULTS } from "../intent/defaults.js";
 import { sortKeys } from "../intent/resolve.js";
 import type { EnvVar, FileSpec, ProbeSpec, ResolvedApp } from "../intent/types.js";
 import type { Emitter } from "./emitter.js";
@@ -104,10 +104,14 @@ export function podTemplate(
   const sec = app.security.value;
   const volumes: Record<string, unknown>[] = [];
   const mounts: Record<string, unknown>[] = [];
-  for (const p of sec.writablePaths) {
-    const name = volumeNameFor("writable", p === "/tmp" ? "tmp" : p);
-    volumes.push({ name, emptyDir: {} });
-    mounts.push({ name, mountPath: p });
+  // Writable paths: one emptyDir per volume name (paths naming the same volume share it, each at its subPath).
+  for (const w of sec.writablePaths) {
+    if (!volumes.some((v) => v.name === w.volume)) volumes.push({ name: w.volume, emptyDir: {} });
+    mounts.push({
+      name: w.volume,
+      mountPath: w.path,
+      ...(w.subPath !== undefined ? { subPath: w.subPath } : {}),
+    });
   }
   // Files: one volume per source, one subPath mount per file (mounting a directory would hide the image's own files).
   const inline = variant.files.filter((f) => f.kind === "inline");
@@ -156,8 +160,41 @@ export function podTemplate(
   }
 
   const r = app.resources.value;
+  const resources = {
+    ...(Object.keys(r.requests).length > 0 ? { requests: r.requests } : {}),
+    ...(Object.keys(r.limits).length > 0 ? { limits: r.limits } : {}),
+  };
+  const containerSecurity = {
+    ...(sec.allowPrivilegeEscalation !== undefined
+      ? { allowPrivilegeEscalation: sec.allowPrivilegeEscalation }
+      : {}),
+    ...(sec.privileged
+      ? { privileged: true }
+      : sec.profile === "none" && sec.privileged === false
+        ? { privileged: false }
+        : {}),
+    ...(sec.readOnlyRootFilesystem !== undefined
+      ? { readOnlyRootFilesystem: sec.readOnlyRootFilesystem }
+      : {}),
+    ...(sec.runAsNonRoot !== undefined ? { runAsNonRoot: sec.runAsNonRoot } : {}),
+    ...(sec.capabilitiesAdd.length > 0 || sec.capabilitiesDrop.length > 0 || sec.profile === "restricted"
+      ? {
+          capabilities: {
+            ...(sec.capabilitiesAdd.length > 0 ? { add: sec.capabilitiesAdd } : {}),
+            ...(sec.capabilitiesDrop.length > 0 ? { drop: sec.capabilitiesDrop } : {}),
+          },
+        }
+      : {}),
+  };
+  const podSecurity = {
+    ...(sec.runAsNonRoot !== undefined ? { runAsNonRoot: sec.runAsNonRoot } : {}),
+    ...(sec.runAsUser !== undefined ? { runAsUser: sec.runAsUser } : {}),
+    ...(sec.runAsGroup !== undefined ? { runAsGroup: sec.runAsGroup } : {}),
+    ...(sec.fsGroup !== undefined ? { fsGroup: sec.fsGroup } : {}),
+    ...(sec.seccompProfile !== undefined ? { seccompProfile: { type: sec.seccompProfile } } : {}),
+  };
   const container: Record<string, unknown> = {
-    name: app.name,
+    name: app.containerName,
     image: variant.image,
     imagePullPolicy: "IfNotPresent",
     ...(app.command ? { command: app.command } : {}),
@@ -175,20 +212,11 @@ export function podTemplate(
           ),
         }
       : {}),
-    resources: { requests: r.requests, limits: r.limits },
+    ...(Object.keys(resources).length > 0 ? { resources } : {}),
     ...(app.probes.startup ? { startupProbe: probe(app.probes.startup.value) } : {}),
     ...(app.probes.readiness ? { readinessProbe: probe(app.probes.readiness.value) } : {}),
     ...(app.probes.liveness ? { livenessProbe: probe(app.probes.liveness.value) } : {}),
-    securityContext: {
-      allowPrivilegeEscalation: sec.allowPrivilegeEscalation,
-      ...(sec.privileged ? { privileged: true } : {}),
-      readOnlyRootFilesystem: sec.readOnlyRootFilesystem,
-      runAsNonRoot: sec.runAsNonRoot,
-      capabilities: {
-        ...(sec.capabilitiesAdd.length > 0 ? { add: sec.capabilitiesAdd } : {}),
-        ...(sec.capabilitiesDrop.length > 0 ? { drop: sec.capabilitiesDrop } : {}),
-      },
-    },
+    ...(Object.keys(containerSecurity).length > 0 ? { securityContext: containerSecurity } : {}),
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };
 
@@ -224,15 +252,11 @@ export function podTemplate(
     ...(hash ? { [ANNOTATIONS.configHash]: hash } : {}),
   });
   const podSpec: Record<string, unknown> = {
-    serviceAccountName: app.serviceAccount.name,
-    automountServiceAccountToken: sec.serviceAccountToken,
-    securityContext: {
-      runAsNonRoot: sec.runAsNonRoot,
-      ...(sec.runAsUser !== undefined ? { runAsUser: sec.runAsUser } : {}),
-      ...(sec.runAsGroup !== undefined ? { runAsGroup: sec.runAsGroup } : {}),
-      ...(sec.fsGroup !== undefined ? { fsGroup: sec.fsGroup } : {}),
-      seccompProfile: { type: sec.seccompProfile },
-    },
+    ...(app.serviceAccount.name !== undefined ? { serviceAccountName: app.serviceAccount.name } : {}),
+    ...(sec.serviceAccountToken !== undefined
+      ? { automountServiceAccountToken: sec.serviceAccountToken }
+      : {}),
+    ...(Object.keys(podSecurity).length > 0 ? { securityContext: podSecurity } : {}),
     ...(app.imagePullSecrets.value.length > 0
       ? { imagePullSecrets: app.imagePullSecrets.value.map((name) => ({ name })) }
       : {}),
@@ -262,26 +286,30 @@ export function podTemplate(
   if (registry) e.why(owner, `${c0}/image`, registry.origin);
   if (app.commandOrigin) e.why(owner, `${c0}/command`, app.commandOrigin);
   if (app.argsOrigin) e.why(owner, `${c0}/args`, app.argsOrigin);
-  e.why(owner, `${c0}/resources`, app.resources.origin);
+  if (Object.keys(resources).length > 0) e.why(owner, `${c0}/resources`, app.resources.origin);
   if (app.probes.readiness) e.why(owner, `${c0}/readinessProbe`, app.probes.readiness.origin);
   if (app.probes.liveness) e.why(owner, `${c0}/livenessProbe`, app.probes.liveness.origin);
   if (app.probes.startup) e.why(owner, `${c0}/startupProbe`, app.probes.startup.origin);
-  e.why(owner, `${c0}/securityContext`, app.security.origin);
+  if (Object.keys(containerSecurity).length > 0) e.why(owner, `${c0}/securityContext`, app.security.origin);
   e.why(owner, `${c0}/imagePullPolicy`, "IfNotPresent: tags are pinned, so a cached image is the right one");
-  e.why(
-    owner,
-    `${base}/spec/automountServiceAccountToken`,
-    sec.serviceAccountToken
-      ? { ...app.security.origin, reason: "the app talks to the Kubernetes API, so its token is mounted" }
-      : "the app does not call the Kubernetes API: no token to steal",
-  );
-  e.why(
-    owner,
-    `${base}/spec/securityContext`,
-    sec.runAsUser !== undefined
-      ? `run as UID ${sec.runAsUser}, never root; seccomp ${sec.seccompProfile}`
-      : "never root",
-  );
+  if (sec.serviceAccountToken !== undefined)
+    e.why(
+      owner,
+      `${base}/spec/automountServiceAccountToken`,
+      sec.serviceAccountToken
+        ? { ...app.security.origin, reason: "the app talks to the Kubernetes API, so its token is mounted" }
+        : "the app does not call the Kubernetes API: no token to steal",
+    );
+  if (Object.keys(podSecurity).length > 0)
+    e.why(
+      owner,
+      `${base}/spec/securityContext`,
+      sec.profile === "none"
+        ? app.security.origin
+        : sec.runAsUser !== undefined
+          ? `run as UID ${sec.runAsUser}, never root; seccomp ${sec.seccompProfile ?? "unset"}`
+          : "never root",
+    );
   if (app.imagePullSecrets.value.length > 0)
     e.why(owner, `${base}/spec/imagePullSecrets`, app.imagePullSecrets.origin);
   if (
@@ -302,7 +330,9 @@ export function podTemplate(
     e.why(
       owner,
       `${base}/spec/volumes`,
-      `writable emptyDir at ${sec.writablePaths.join(", ")}: the root filesystem is read-only`,
+      sec.readOnlyRootFilesystem
+        ? `writable emptyDir at ${sec.writablePaths.map((w) => w.path).join(", ")}: the root filesystem is read-only`
+        : `writable emptyDir at ${sec.writablePaths.map((w) => w.path).join(", ")}`,
     );
   for (const s of app.storage)
     if (s.emptyDir)
@@ -379,7 +409,7 @@ export function deployment(
   const spec: Record<string, unknown> = {
     ...(replicas !== undefined ? { replicas } : {}),
     ...(stateful ? { serviceName: app.service.value.headless ? app.name : `${app.name}-headless` } : {}),
-    revisionHistoryLimit: 5,
+    revisionHistoryLimit: app.rollout.value.revisionHistoryLimit,
     selector: { matchLabels: selectorLabels(app, track === "canary" ? "canary" : "stable") },
     ...(stateful
       ? { updateStrategy: { type: "RollingUpdate" } }
@@ -427,12 +457,17 @@ export function deployment(
   e.why(
     obj,
     "/spec/selector",
-    "selects pods by name and instance only: selectors are immutable, so they never carry the version",
+    app.selector
+      ? "the selector the intent sets (selectors are immutable: an adopted workload keeps its own)"
+      : "selects pods by name and instance only: selectors are immutable, so they never carry the version",
   );
+  const history = app.rollout.value.revisionHistoryLimit;
   e.why(
     obj,
     "/spec/revisionHistoryLimit",
-    "keep 5 old ReplicaSets: enough to roll back, few enough to keep the namespace tidy",
+    history === ROLLING_DEFAULTS.revisionHistoryLimit
+      ? "keep 5 old ReplicaSets: enough to roll back, few enough to keep the namespace tidy"
+      : { ...app.rollout.origin, reason: `keep ${history} old revisions, as the intent says` },
   );
   return obj;
 }

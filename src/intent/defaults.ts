@@ -87,6 +87,8 @@ export const ROLLING_DEFAULTS = {
   maxSurge: "25%" as string | number,
   /** @default 0 — never drop below the desired replica count during a rollout. */
   maxUnavailable: 0 as string | number,
+  /** @default 5 — enough old ReplicaSets to roll back, few enough to keep the namespace tidy. */
+  revisionHistoryLimit: 5,
 };
 
 export const PROBE_DEFAULTS = {

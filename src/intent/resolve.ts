@@ -3,6 +3,7 @@
  * (defaults → tier preset → App → Platform environment → App's per-environment override),
  * and check what the schema alone cannot (cross-field and cross-file rules). Pure.
  */
+import { createHash } from "node:crypto";
 import type { Finding, SourceLocation } from "../core/finding.js";
 import type { SourceDocument } from "../core/yaml-source.js";
 import { toPointer } from "../core/json-pointer.js";
@@ -58,6 +59,7 @@ import type {
   ServiceSpec,
   StorageSpec,
   WeightedCanary,
+  WritablePath,
 } from "./types.js";
 import { gateEvaluator, mergeRollout } from "./rollout.js";
 import { parseImage, formatImage, durationSeconds } from "./values.js";
@@ -319,21 +321,8 @@ class Resolver {
       versionOrigin,
       ...(registryAuth ? { registryAuth } : {}),
       imagePullSecrets,
-      ...(this.spec.command
-        ? {
-            command: this.spec.command,
-            commandOrigin: this.fromApp(
-              `runs \`${this.spec.command.join(" ")}\` instead of the image's entrypoint`,
-              "command",
-            ),
-          }
-        : {}),
-      ...(this.spec.args
-        ? {
-            args: this.spec.args,
-            argsOrigin: this.fromApp(`started with the arguments \`${this.spec.args.join(" ")}\``, "args"),
-          }
-        : {}),
+      containerName: this.spec.containerName ?? this.name,
+      ...this.commandAndArgs(),
       ports,
       probes,
       resources,
@@ -354,10 +343,8 @@ class Resolver {
       pdb,
       spread,
       network,
-      serviceAccount: {
-        name: this.spec.serviceAccount?.name ?? this.name,
-        annotations: sortKeys(this.spec.serviceAccount?.annotations ?? {}),
-      },
+      serviceAccount: this.serviceAccount(),
+      ...(this.spec.selector ? { selector: sortKeys(this.spec.selector) } : {}),
       podAnnotations: sortKeys(this.spec.podAnnotations ?? {}),
       scheduling,
       terminationGracePeriodSeconds: this.spec.terminationGracePeriod
@@ -367,6 +354,13 @@ class Resolver {
       source: { file: this.doc.file, format: this.loaded.format },
     };
     this.checkStorage(app);
+    if (app.selector && rollout.value.weighted)
+      this.error(
+        "`selector` cannot be combined with a weighted canary: the canary's pods are told apart by the instance label kintent sets",
+        ["spec", "selector"],
+      );
+    if (app.selector && Object.keys(app.selector).length === 0)
+      this.error("`selector` needs at least one label", ["spec", "selector"]);
     if (this.errors.length > 0) return { errors: this.errors, warnings: this.warnings };
     return { app, errors: this.errors, warnings: this.warnings };
   }
@@ -561,10 +555,17 @@ class Resolver {
           port: p.port,
           servicePort: p.servicePort ?? p.port,
           protocol: p.protocol ?? "TCP",
+          onService: p.service ?? true,
         });
       });
     } else if (this.spec.port !== undefined) {
-      out.push({ name: "http", port: this.spec.port, servicePort: this.spec.port, protocol: "TCP" });
+      out.push({
+        name: "http",
+        port: this.spec.port,
+        servicePort: this.spec.port,
+        protocol: "TCP",
+        onService: true,
+      });
     }
     const seen = new Set<string>();
     out.forEach((p, i) => {
@@ -682,8 +683,8 @@ class Resolver {
         limits = { ...RESOURCE_PROFILES[r.profile].limits };
       }
       if (r.requests || r.limits) profile = r.profile;
-      requests = { ...requests, ...stringify(r.requests) };
-      limits = { ...limits, ...stringify(r.limits) };
+      requests = withQuantities(requests, r.requests);
+      limits = withQuantities(limits, r.limits);
       origin = mk(
         `${r.profile ? `the ${r.profile} profile with ` : ""}requests ${fmtRes(requests)}, limits ${fmtRes(limits)}`,
       );
@@ -881,30 +882,49 @@ class Resolver {
 
   security(): Resolved<SecuritySpec> {
     const s = this.spec.security ?? {};
-    const d = SECURITY_DEFAULTS;
-    const value: SecuritySpec = {
-      runAsNonRoot: s.runAsNonRoot ?? (s.runAsUser === 0 ? false : d.runAsNonRoot),
+    const restricted = (s.profile ?? "restricted") === "restricted";
+    // Profile none: only what the intent writes; the cluster's defaults apply to the rest.
+    const d: Partial<typeof SECURITY_DEFAULTS> = restricted ? SECURITY_DEFAULTS : {};
+    const writable = (s.writablePaths ?? d.writablePaths ?? []).map((w) =>
+      typeof w === "string" ? { path: w } : w,
+    );
+    const byPath = new Map<string, WritablePath>();
+    writable.forEach((w, i) => {
+      if (byPath.has(w.path))
+        this.error(`writable path ${w.path} is listed twice`, ["spec", "security", "writablePaths", i]);
+      byPath.set(w.path, {
+        path: w.path,
+        volume: w.volume ?? writableVolumeName(w.path),
+        ...(w.subPath !== undefined ? { subPath: w.subPath } : {}),
+      });
+    });
+    const runAsNonRoot = s.runAsNonRoot ?? (s.runAsUser === 0 ? false : d.runAsNonRoot);
+    const allowPrivilegeEscalation =
+      s.allowPrivilegeEscalation ?? (s.privileged ? true : d.allowPrivilegeEscalation);
+    const value = stripUndefined({
+      profile: restricted ? ("restricted" as const) : ("none" as const),
+      runAsNonRoot,
       runAsUser: s.runAsUser ?? d.runAsUser,
       runAsGroup: s.runAsGroup ?? d.runAsGroup,
       fsGroup: s.fsGroup ?? d.fsGroup,
       readOnlyRootFilesystem: s.readOnlyRootFilesystem ?? d.readOnlyRootFilesystem,
-      allowPrivilegeEscalation:
-        s.allowPrivilegeEscalation ?? (s.privileged ? true : d.allowPrivilegeEscalation),
+      allowPrivilegeEscalation,
       privileged: s.privileged ?? d.privileged,
-      capabilitiesAdd: [...(s.capabilities?.add ?? d.capabilitiesAdd)].sort(),
-      capabilitiesDrop: [...(s.capabilities?.drop ?? d.capabilitiesDrop)].sort(),
+      capabilitiesAdd: [...(s.capabilities?.add ?? d.capabilitiesAdd ?? [])].sort(),
+      capabilitiesDrop: [...(s.capabilities?.drop ?? d.capabilitiesDrop ?? [])].sort(),
       seccompProfile: s.seccompProfile ?? d.seccompProfile,
       serviceAccountToken: s.serviceAccountToken ?? d.serviceAccountToken,
-      writablePaths: [...new Set(s.writablePaths ?? d.writablePaths)].sort(),
-    };
+      writablePaths: [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    }) as SecuritySpec;
     const relaxed: string[] = [];
-    if (!value.runAsNonRoot) relaxed.push("runs as root");
-    if (!value.readOnlyRootFilesystem) relaxed.push("writable root filesystem");
+    if (!restricted) relaxed.push("no security defaults (profile none)");
+    if (value.runAsNonRoot === false) relaxed.push("runs as root");
+    if (value.readOnlyRootFilesystem === false) relaxed.push("writable root filesystem");
     if (value.allowPrivilegeEscalation) relaxed.push("privilege escalation allowed");
     if (value.privileged) relaxed.push("privileged");
     if (value.capabilitiesAdd.length > 0)
       relaxed.push(`adds capabilities ${value.capabilitiesAdd.join(", ")}`);
-    if (!value.capabilitiesDrop.includes("ALL")) relaxed.push("does not drop ALL capabilities");
+    if (restricted && !value.capabilitiesDrop.includes("ALL")) relaxed.push("does not drop ALL capabilities");
     if (value.seccompProfile === "Unconfined") relaxed.push("seccomp Unconfined");
     if (value.serviceAccountToken) relaxed.push("mounts a service account token");
     if (relaxed.length > 0 && !this.whyFor("security")) {
@@ -918,8 +938,26 @@ class Resolver {
     const reason =
       relaxed.length === 0
         ? "restricted Pod Security: non-root, read-only root filesystem, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, no service account token"
-        : `restricted Pod Security except: ${relaxed.join("; ")}`;
+        : restricted
+          ? `restricted Pod Security except: ${relaxed.join("; ")}`
+          : `no security defaults: only what the intent sets${this.whyFor("security") ? ` — ${this.whyFor("security")}` : ""}`;
     return { value, origin: this.spec.security ? this.fromApp(reason, "security") : this.byDefault(reason) };
+  }
+
+  serviceAccount(): ResolvedApp["serviceAccount"] {
+    const sa = this.spec.serviceAccount;
+    const create = sa?.create ?? true;
+    const name = sa?.name ?? (create ? this.name : undefined);
+    if (!create && sa?.annotations && Object.keys(sa.annotations).length > 0)
+      this.error(
+        "serviceAccount.annotations need a ServiceAccount kintent creates; with `create: false` annotate the existing one",
+        ["spec", "serviceAccount", "annotations"],
+      );
+    return {
+      ...(name !== undefined ? { name } : {}),
+      annotations: sortKeys(sa?.annotations ?? {}),
+      create,
+    };
   }
 
   whyFor(key: string): string | undefined {
@@ -959,7 +997,7 @@ class Resolver {
       this.error("expose needs a port: declare `port` or `ports`", path);
       return undefined;
     }
-    let target: PortSpec | undefined = ports[0];
+    let target: PortSpec | undefined = ports.find((p) => p.onService);
     if (merged.port !== undefined) {
       target = ports.find(
         (p) => p.name === merged.port || p.port === merged.port || p.servicePort === merged.port,
@@ -980,11 +1018,21 @@ class Resolver {
         return undefined;
       }
     }
-    if (!target) return undefined;
+    if (!target) {
+      this.error("expose needs a port the Service publishes (every port has `service: false`)", path);
+      return undefined;
+    }
+    if (!target.onService) {
+      this.error(
+        `expose.port \`${merged.port ?? target.name}\` is not published on the Service (\`service: false\`)`,
+        [...path, "port"],
+      );
+      return undefined;
+    }
     const tls = merged.tls ?? platform.tls !== undefined;
     if (merged.tls === true && !platform.tls) {
       this.warn(
-        `TLS requested but the platform has no cert-manager issuer: the Secret \`${this.name}-tls\` must already exist in the namespace`,
+        `TLS requested but the platform has no cert-manager issuer: the Secret \`${merged.tlsSecret ?? `${this.name}-tls`}\` must already exist in the namespace`,
         [...path, "tls"],
         this.doc,
         "tls-without-issuer",
@@ -1005,7 +1053,7 @@ class Resolver {
       portName: target.name,
       tls,
       redirectHttp: tls ? (merged.redirectHttp ?? true) : false,
-      tlsSecret: `${this.name}-tls`,
+      tlsSecret: merged.tlsSecret ?? `${this.name}-tls`,
       responseHeaders,
     };
     const tlsWhy = tls
@@ -1037,6 +1085,7 @@ class Resolver {
       strategy,
       maxSurge: merged.maxSurge ?? ROLLING_DEFAULTS.maxSurge,
       maxUnavailable: merged.maxUnavailable ?? ROLLING_DEFAULTS.maxUnavailable,
+      revisionHistoryLimit: merged.revisionHistoryLimit ?? ROLLING_DEFAULTS.revisionHistoryLimit,
       steps: [],
     };
     if (strategy !== "canary") {
@@ -1205,6 +1254,26 @@ class Resolver {
           )
         : this.byDefault("no scheduling constraints"),
     };
+  }
+
+  /** The container's command and args: the environment's override wins over the app's, each with its origin. */
+  commandAndArgs(): Pick<ResolvedApp, "command" | "commandOrigin" | "args" | "argsOrigin"> {
+    const out: Pick<ResolvedApp, "command" | "commandOrigin" | "args" | "argsOrigin"> = {};
+    const command = this.override.command ?? this.spec.command;
+    if (command) {
+      const reason = `runs \`${command.join(" ")}\` instead of the image's entrypoint`;
+      out.command = command;
+      out.commandOrigin = this.override.command
+        ? this.fromOverride(reason, "command")
+        : this.fromApp(reason, "command");
+    }
+    const args = this.override.args ?? this.spec.args;
+    if (args) {
+      const reason = `started with the arguments \`${args.join(" ")}\``;
+      out.args = args;
+      out.argsOrigin = this.override.args ? this.fromOverride(reason, "args") : this.fromApp(reason, "args");
+    }
+    return out;
   }
 
   /** app.kubernetes.io/version: an explicit label wins (the most specific level that writes one), else the image tag. */
@@ -1405,7 +1474,7 @@ class Resolver {
 
   checkStorage(app: ResolvedApp): void {
     app.storage.forEach((s, i) => {
-      if (app.security.value.writablePaths.includes(s.path))
+      if (app.security.value.writablePaths.some((w) => w.path === s.path))
         this.error(`storage path ${s.path} is also a writable emptyDir path`, ["spec", "storage", i, "path"]);
     });
     if (app.storage.length > 0 && app.autoscaling) {
@@ -1419,14 +1488,29 @@ class Resolver {
 
 // --- helpers ------------------------------------------------------------------------------------
 
+/** Volume name of a writable path: `/tmp` → `writable-tmp` (a DNS label, hashed when long). */
+export function writableVolumeName(path: string): string {
+  const base = `writable-${path === "/tmp" ? "tmp" : path}`
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return base.length <= 63
+    ? base
+    : `${base.slice(0, 54)}-${createHash("sha256").update(base).digest("hex").slice(0, 8)}`;
+}
+
 function pct(v: number | string): number {
   return typeof v === "number" ? v : parseInt(v, 10);
 }
 
-function stringify(r: object | undefined): ResourceValues {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r ?? {}) as [string, string | number | undefined][])
-    if (v !== undefined) out[k] = String(v);
+/** `base` with the written quantities over it: `false` removes one (or, for the whole map, all). */
+function withQuantities(base: ResourceValues, written: object | false | undefined): ResourceValues {
+  if (written === false) return {};
+  const out: Record<string, string> = { ...(base as Record<string, string>) };
+  for (const [k, v] of Object.entries(written ?? {}) as [string, string | number | false | undefined][]) {
+    if (v === false) delete out[k];
+    else if (v !== undefined) out[k] = String(v);
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
  * `spec.environments.<env>.rollout` merged over it field by field, so an override says only what differs
  * (`canary: {weight: 50}` in prod, and a later change of the app's canary image still reaches prod):
  *
- *   - `strategy`, `maxSurge`, `maxUnavailable`: the environment's value replaces the app's;
+ *   - `strategy`, `maxSurge`, `maxUnavailable`, `revisionHistoryLimit`: the environment's value replaces the app's;
  *   - `canary` merges key by key — a step list `canary: [..]` counts as `{steps: [..]}` on either side;
  *     `steps`, `image`, `weight`, `replicas`, `namespace` and `bridge` are replaced, `env`, `files`, `labels`
  *     and `responseHeaders` merge by name;
@@ -24,6 +24,7 @@ export interface MergedRollout {
   strategy?: WrittenRollout["strategy"];
   maxSurge?: WrittenRollout["maxSurge"];
   maxUnavailable?: WrittenRollout["maxUnavailable"];
+  revisionHistoryLimit?: WrittenRollout["revisionHistoryLimit"];
   /** Present when the app or the environment declares a canary (and the environment keeps it). */
   canary?: MergedCanary;
   gate?: WrittenGate;
@@ -37,7 +38,7 @@ export interface MergedRollout {
   readonly at: (...field: string[]) => Path;
 }
 
-const SCALARS = ["strategy", "maxSurge", "maxUnavailable"] as const;
+const SCALARS = ["strategy", "maxSurge", "maxUnavailable", "revisionHistoryLimit"] as const;
 const CANARY_VALUES = ["steps", "image", "weight", "replicas", "namespace", "bridge"] as const;
 const CANARY_MAPS = ["env", "files", "labels", "responseHeaders"] as const;
 const GATE_FIELDS = [

@@ -126,22 +126,29 @@ export const resourceProfile = z
       "large (1/1Gi, 2/2Gi), xlarge (2/4Gi, 4/8Gi).",
   );
 
+/** `false` removes that value (e.g. no CPU limit), where a profile or the default would set one. */
+const quantityOrNone = z.union([quantity, z.literal(false)]);
 const cpuMemory = z.strictObject({
-  cpu: quantity.optional(),
-  memory: quantity.optional(),
-  "ephemeral-storage": quantity.optional(),
+  cpu: quantityOrNone.optional(),
+  memory: quantityOrNone.optional(),
+  "ephemeral-storage": quantityOrNone.optional(),
 });
+const cpuMemoryOrNone = z
+  .union([cpuMemory, z.literal(false)])
+  .describe("Quantities by resource; `false` (for all, or for one resource) sets none.");
 
 export const resources = z
   .union([
     resourceProfile,
     z.strictObject({
       profile: resourceProfile.optional().describe("Start from a profile and override parts of it."),
-      requests: cpuMemory.optional(),
-      limits: cpuMemory.optional(),
+      requests: cpuMemoryOrNone.optional(),
+      limits: cpuMemoryOrNone.optional(),
     }),
   ])
-  .describe("Container resources: a profile name, or `{profile?, requests?, limits?}`.");
+  .describe(
+    "Container resources: a profile name, or `{profile?, requests?, limits?}`; `limits: false` or `limits: {cpu: false}` sets none.",
+  );
 
 export const portSpec = z.strictObject({
   name: dnsLabel
@@ -157,6 +164,12 @@ export const portSpec = z.strictObject({
     .optional()
     .describe("Port on the Service. @default the container port"),
   protocol: z.enum(["TCP", "UDP", "SCTP"]).optional().describe("@default TCP"),
+  service: z
+    .boolean()
+    .optional()
+    .describe(
+      "Publish the port on the app's Service. `false` keeps it on the container only (a metrics or admin port). @default true",
+    ),
 });
 
 const httpProbe = z.strictObject({
@@ -328,9 +341,20 @@ export const expose = z.strictObject({
     .describe("Serve HTTPS with a certificate from the platform's issuer. @default true"),
   redirectHttp: z.boolean().optional().describe("Redirect HTTP to HTTPS. @default true when tls"),
   responseHeaders: responseHeaders.optional(),
+  tlsSecret: dnsLabel
+    .or(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a Secret name"))
+    .optional()
+    .describe("Secret holding the certificate (issued into it, or existing). @default <app>-tls"),
 });
 
 export const security = z.strictObject({
+  profile: z
+    .enum(["restricted", "none"])
+    .optional()
+    .describe(
+      "`restricted`: kintent's defaults below. `none`: only the fields written here are set and the cluster's defaults apply to the rest " +
+        "(no writable /tmp, no token setting) — to reproduce a workload exactly; a relaxation that wants a `why`. @default restricted",
+    ),
   runAsUser: z.number().int().min(0).optional().describe("@default 10001"),
   runAsGroup: z.number().int().min(0).optional().describe("@default 10001"),
   fsGroup: z.number().int().min(0).optional().describe("@default 10001"),
@@ -351,9 +375,24 @@ export const security = z.strictObject({
     .optional()
     .describe("Mount a service account token into the pod. @default false"),
   writablePaths: z
-    .array(z.string().startsWith("/", "must start with /"))
+    .array(
+      z.union([
+        z.string().startsWith("/", "must start with /"),
+        z.strictObject({
+          path: z.string().startsWith("/", "must start with /"),
+          volume: dnsLabel
+            .optional()
+            .describe(
+              "emptyDir volume name; paths naming the same volume share it. @default writable-<path>",
+            ),
+          subPath: z.string().min(1).optional().describe("Directory of the volume mounted here."),
+        }),
+      ]),
+    )
     .optional()
-    .describe("Writable emptyDir mounts, needed with a read-only root filesystem. @default [/tmp]"),
+    .describe(
+      "Writable emptyDir mounts, needed with a read-only root filesystem: a path, or `{path, volume, subPath}`. @default [/tmp] (none with profile none)",
+    ),
 });
 
 /** A comparison against a number: `>= 0.95`, `< 250`, `== 0`. */
@@ -489,6 +528,12 @@ export const rollout = z.strictObject({
     .union([z.number().int().min(0), z.string().regex(PERCENT)])
     .optional()
     .describe("@default 0"),
+  revisionHistoryLimit: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Old ReplicaSets kept for rolling back. @default 5"),
   canary: z
     .union([z.array(canaryStep).min(1), canary])
     .optional()
@@ -520,6 +565,8 @@ export const network = z.strictObject({
 /** Fields an environment may override in an App. */
 const appEnvironmentOverride = z.strictObject({
   image: z.string().min(1).optional(),
+  command: z.array(z.string()).optional().describe("Replaces the app's `command` here."),
+  args: z.array(z.string()).optional().describe("Replaces the app's `args` here."),
   replicas: z.number().int().min(0).optional(),
   autoscaling: z
     .union([autoscaling, z.literal(false)])
@@ -551,6 +598,7 @@ const appEnvironmentOverride = z.strictObject({
 
 export const appSpec = z.strictObject({
   image: z.string().min(1).describe("Container image with a tag or digest, e.g. `ghcr.io/acme/shop:1.4.2`."),
+  containerName: dnsLabel.optional().describe("Name of the app's container. @default the app name"),
   command: z.array(z.string()).optional().describe("Overrides the image's entrypoint."),
   args: z.array(z.string()).optional().describe("Overrides the image's arguments."),
   tier: z
@@ -600,9 +648,24 @@ export const appSpec = z.strictObject({
   rollout: rollout.optional().describe("How new versions go out: rolling (default), recreate, or canary."),
   network: network.optional().describe("NetworkPolicy: who may connect, and egress."),
   serviceAccount: z
-    .strictObject({ name: z.string().optional(), annotations: annotationMap.optional() })
+    .strictObject({
+      name: z.string().optional(),
+      annotations: annotationMap.optional(),
+      create: z
+        .boolean()
+        .optional()
+        .describe(
+          "`false`: use an existing ServiceAccount (`name`, else the namespace's default) instead of creating one. @default true",
+        ),
+    })
     .optional()
     .describe("ServiceAccount settings (e.g. IRSA annotations)."),
+  selector: labelMap
+    .optional()
+    .describe(
+      "Labels that select the app's pods (Service, PDB, NetworkPolicy, spread), replacing app.kubernetes.io/name and instance on every object. " +
+        "Set it to keep the selector of a workload you adopt: selectors are immutable. @default name and instance = the app name",
+    ),
   podAnnotations: annotationMap
     .optional()
     .describe("Annotations on the pods (e.g. for service meshes or log shippers)."),

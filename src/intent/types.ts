@@ -51,6 +51,8 @@ export interface PortSpec {
   port: number;
   servicePort: number;
   protocol: "TCP" | "UDP" | "SCTP";
+  /** Published on the app's Service (`ports[].service`, default true). */
+  onService: boolean;
 }
 
 export type EnvVar =
@@ -110,19 +112,31 @@ export interface ExposeSpec {
   responseHeaders: Record<string, string>;
 }
 
+/** A writable emptyDir mount: its path, the volume (shared by paths naming it) and the directory of it mounted. */
+export interface WritablePath {
+  path: string;
+  volume: string;
+  subPath?: string;
+}
+
+/**
+ * The pod's security settings. With profile `restricted` every field is set (kintent's defaults, or what the
+ * intent says); with profile `none` only what the intent writes is, and absent fields are left to the cluster.
+ */
 export interface SecuritySpec {
-  runAsNonRoot: boolean;
+  profile: "restricted" | "none";
+  runAsNonRoot?: boolean;
   runAsUser?: number;
   runAsGroup?: number;
   fsGroup?: number;
-  readOnlyRootFilesystem: boolean;
-  allowPrivilegeEscalation: boolean;
-  privileged: boolean;
+  readOnlyRootFilesystem?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  privileged?: boolean;
   capabilitiesAdd: string[];
   capabilitiesDrop: string[];
-  seccompProfile: "RuntimeDefault" | "Localhost" | "Unconfined";
-  serviceAccountToken: boolean;
-  writablePaths: string[];
+  seccompProfile?: "RuntimeDefault" | "Localhost" | "Unconfined";
+  serviceAccountToken?: boolean;
+  writablePaths: WritablePath[];
 }
 
 /** One canary step: a traffic weight, a timed pause, or a pause until a human resumes. */
@@ -178,6 +192,7 @@ export interface RolloutSpec {
   strategy: "rolling" | "recreate" | "canary";
   maxSurge: string | number;
   maxUnavailable: string | number;
+  revisionHistoryLimit: number;
   steps: CanaryStep[];
   gate?: GateSpec;
   weighted?: WeightedCanary;
@@ -252,6 +267,8 @@ export interface ResolvedApp {
   /** How the image's registry authenticates, when the platform says. */
   registryAuth?: Resolved<RegistryAuth & { registry: string }>;
   imagePullSecrets: Resolved<string[]>;
+  /** The app container's name (`containerName`, default the app name). */
+  containerName: string;
   command?: string[];
   args?: string[];
   /** Where `command` and `args` were written (the runbook shows them with their line). */
@@ -273,7 +290,10 @@ export interface ResolvedApp {
   pdb: Resolved<boolean>;
   spread: Resolved<boolean>;
   network: Resolved<{ policy: boolean; allowFrom: NetworkPeer[]; egress: "all" | "dns-only" | "none" }>;
-  serviceAccount: { name: string; annotations: Record<string, string> };
+  /** `create: false`: no ServiceAccount object; the pod names `name` (or none: the namespace's default). */
+  serviceAccount: { name?: string; annotations: Record<string, string>; create: boolean };
+  /** Labels selecting the pods when the intent sets `selector` (else name and instance, see compile/labels.ts). */
+  selector?: Record<string, string>;
   podAnnotations: Record<string, string>;
   scheduling: Resolved<{
     nodeSelector: Record<string, string>;

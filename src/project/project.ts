@@ -178,8 +178,15 @@ export class Project {
     const warnings = [...this.warnings, ...built.warnings];
     let sources = new Map<KObject, SourceDocument>();
     if (intent.extra && errors.length === 0) {
-      const placed = placeExtras(intent.extra, built.apps, built.results, this.allAppNames);
+      const placed = placeExtras(
+        intent.extra,
+        built.apps,
+        built.results,
+        this.allAppNames,
+        this.environments,
+      );
       errors.push(...placed.errors);
+      warnings.push(...placed.warnings);
       sources = placed.sources;
     }
     const apps: AppBuild[] = built.results.flatMap((result, i) => {

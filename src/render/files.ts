@@ -113,7 +113,7 @@ function processAlive(pid: number): boolean {
  * directory of the interrupted run takes its place (its marker is written last, so its presence means it is
  * whole), else the old one; everything else of dead runs is removed.
  */
-export function recoverOutputDir(dir: string): void {
+export function recoverOutputDir(dir: string, marker: string = OUTPUT_MARKER): void {
   const target = resolve(dir);
   const parent = dirname(target);
   if (!existsSync(parent)) return;
@@ -124,7 +124,7 @@ export function recoverOutputDir(dir: string): void {
     .map(({ name, m }) => ({ path: join(parent, name), role: m[1] as "new" | "old" | "tmp" }))
     .sort((a, b) => statSync(b.path).mtimeMs - statSync(a.path).mtimeMs); // newest first
   if (!existsSync(target)) {
-    const complete = (p: string) => existsSync(join(p, OUTPUT_MARKER));
+    const complete = (p: string) => existsSync(join(p, marker));
     const pick =
       dead.find((d) => d.role !== "old" && complete(d.path)) ??
       dead.find((d) => d.role === "old" && complete(d.path));
@@ -151,7 +151,21 @@ export function recoverOutputDir(dir: string): void {
  * symlink to generation directories would turn the output into a link that Git, Argo CD and copies treat
  * differently from the directory users commit.
  */
-export function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>): void {
+export interface AtomicWriteOptions {
+  /** The file that marks the directory as kintent's. @default {@link OUTPUT_MARKER} */
+  marker?: string;
+  /** Its content. @default the generated-output notice */
+  markerText?: string;
+  /** Called before an existing directory (one holding the marker) is replaced: throw to refuse. */
+  beforeReplace?: (dir: string) => void;
+}
+
+export function writeDirAtomic(
+  dir: string,
+  files: ReadonlyMap<string, string>,
+  options: AtomicWriteOptions = {},
+): void {
+  const marker = options.marker ?? OUTPUT_MARKER;
   let target = resolve(dir);
   let link: string | undefined;
   try {
@@ -168,15 +182,16 @@ export function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>):
       );
     }
   }
-  recoverOutputDir(target);
+  recoverOutputDir(target, marker);
   if (existsSync(target)) {
     if (!statSync(target).isDirectory()) throw new OutputDirError(`${dir} exists and is not a directory`);
     const entries = readdirSync(target);
-    if (entries.length > 0 && !entries.includes(OUTPUT_MARKER)) {
+    if (entries.length > 0 && !entries.includes(marker)) {
       throw new OutputDirError(
-        `${dir} is not empty and was not written by kintent (no ${OUTPUT_MARKER}); refusing to replace it — choose a new or empty directory`,
+        `${dir} is not empty and was not written by kintent (no ${marker}); refusing to replace it — choose a new or empty directory`,
       );
     }
+    if (entries.length > 0) options.beforeReplace?.(target);
   }
   const parent = dirname(target);
   mkdirSync(parent, { recursive: true });
@@ -192,7 +207,7 @@ export function writeDirAtomic(dir: string, files: ReadonlyMap<string, string>):
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, content);
     }
-    writeFileSync(join(fresh, OUTPUT_MARKER), MARKER_TEXT);
+    writeFileSync(join(fresh, marker), options.markerText ?? MARKER_TEXT);
     if (existsSync(target)) renameSync(target, old);
     swapHook?.();
     try {

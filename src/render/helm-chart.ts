@@ -244,10 +244,18 @@ interface SplitObjects {
   extras: KObject[];
 }
 
-/** Split an environment's objects into the app's own (those its compile produces) and the extras. */
+/**
+ * Split an environment's objects into the app's own (those its compile produces) and the extras — among them
+ * the extras that replace a generated object (`kintent.dev/replace`), templated as extras.
+ */
 function splitObjects(e: AppEnvironment): SplitObjects {
   assertUniqueObjects(e.result.objects, e.env, "helm");
-  const own = new Set(compile(e.app).result.objects.map((o) => objectKey(o)));
+  const replaced = new Set(e.result.replaced ?? []);
+  const own = new Set(
+    compile(e.app)
+      .result.objects.map((o) => objectKey(o))
+      .filter((k) => !replaced.has(k)),
+  );
   return {
     generated: e.result.objects.filter((o) => own.has(objectKey(o))),
     extras: e.result.objects.filter((o) => !own.has(objectKey(o))),
@@ -303,7 +311,10 @@ export function renderHelmChart(input: HelmChartInput): HelmChart {
   const envObjects: EnvObjects[] = envs.map((e, i) => {
     const { generated, extras } = split[i] as SplitObjects;
     const values = tokenValues(e.app, knobs);
-    const tokenized = compileTokenized(e.app, knobs);
+    const replaced = new Set(e.result.replaced ?? []);
+    const tokenized = compileTokenized(e.app, knobs).filter(
+      (t) => !replaced.has(objectKey(detokenize(t, values) as KObject)),
+    );
     const real = tokenized.map((t) => {
       const key = objectKey(detokenize(t, values) as KObject);
       const r = generated.find((o) => objectKey(o) === key);

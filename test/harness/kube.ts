@@ -200,6 +200,8 @@ export interface DryRunResult {
   causes: StatusCause[];
   /** `Warning:` headers the server sent (deprecations, ignored fields). */
   warnings: string[];
+  /** The object as the server would store it (defaults applied), when it accepted it. */
+  returned?: KubeObject;
 }
 
 export interface DryRunOptions {
@@ -317,6 +319,9 @@ export async function dryRunApply(
         : { message: status.message ?? res.text, ...(status.reason ? { reason: status.reason } : {}) }),
       causes: status.details?.causes ?? [],
       warnings: parseWarnings(res.headers),
+      ...(ok && typeof res.body === "object" && res.body !== null
+        ? { returned: res.body as KubeObject }
+        : {}),
     });
   }
   return results;

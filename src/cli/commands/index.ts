@@ -20,6 +20,7 @@ export const commandTable: readonly { name: string; load: () => Promise<Register
   { name: "policy", load: async () => (await import("./policy.js")).registerPolicy },
   { name: "propose", load: async () => (await import("./propose.js")).registerPropose },
   { name: "rollout", load: async () => (await import("./rollout.js")).registerRollout },
+  { name: "import", load: async () => (await import("./import.js")).registerImport },
   { name: "cmp", load: async () => (await import("./cmp.js")).registerCmp },
   { name: "status", load: async () => (await import("./status.js")).registerStatus },
   { name: "diagnose", load: async () => (await import("./diagnose.js")).registerDiagnose },
