@@ -35,7 +35,7 @@ const root = path.resolve(repo, options.root ?? "src");
 const src = (rel: string): string => path.join(root, rel);
 
 const LAYERING =
-  "core ← intent ← compile ← render/validate/policy ← report ← project ← gitops/ai/cluster ← cli/cmp/mcp";
+  "core ← intent ← compile ← render/validate/policy ← report ← project ← gitops/ai/cluster/importer ← cli/cmp/mcp";
 
 /** The placeholders every message fills in besides `from` and `to`. */
 const common = { layering: LAYERING, interfaces: "cli/cmp/mcp", root: "src", entry: "`src/index.ts`" };
