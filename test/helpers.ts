@@ -1,5 +1,6 @@
 import type { KObject } from "../src/core/object.js";
-import { readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { parse } from "yaml";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadIntent } from "../src/intent/load.js";
@@ -11,6 +12,17 @@ import { Readable } from "node:stream";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const EXAMPLES = join(ROOT, "examples");
+
+/**
+ * The CRD directories an example names in its `.kintent.yaml` `schemas` (e.g. the Argo Events EventSource of
+ * examples/autodock): a test API server needs them as much as kintent's validator does.
+ */
+export function exampleCrdDirs(example: string): string[] {
+  const config = join(EXAMPLES, example, ".kintent.yaml");
+  if (!existsSync(config)) return [];
+  const schemas = (parse(readFileSync(config, "utf8")) as { schemas?: string[] } | null)?.schemas ?? [];
+  return schemas.map((d) => join(dirname(config), d));
+}
 
 /** Example directories that hold an intent (not the policies folder). */
 export function exampleNames(): string[] {

@@ -9,23 +9,12 @@ import {
   startApiEnv,
 } from "../harness/index.js";
 import type { ApiEnv, DryRunResult, KubeObject } from "../harness/index.js";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { parse, parseAllDocuments } from "yaml";
+import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
 import { bundleDir, collectSchemaBundle, staleBundleFiles } from "../../scripts/gen-schemas.js";
-import { EXAMPLES, exampleEnvironments, exampleNames, runCli } from "../helpers.js";
-
-/**
- * CRD directories an example brings for kinds outside the corpus (its `.kintent.yaml` `schemas`, e.g. the
- * Argo Events EventSource of examples/autodock): the cluster needs them as much as kintent's validator does.
- */
-function exampleCrdDirs(example: string): string[] {
-  const config = join(EXAMPLES, example, ".kintent.yaml");
-  if (!existsSync(config)) return [];
-  const schemas = (parse(readFileSync(config, "utf8")) as { schemas?: string[] } | null)?.schemas ?? [];
-  return schemas.map((d) => join(dirname(config), d));
-}
+import { exampleCrdDirs, exampleEnvironments, exampleNames, runCli } from "../helpers.js";
 
 function deployment(
   overrides: { spec?: Record<string, unknown>; container?: Record<string, unknown> } = {},

@@ -14,10 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { dryRunApply, skipClusterTests, startApiEnv } from "../harness/index.js";
+import { dryRunApply, installCrds, skipClusterTests, startApiEnv } from "../harness/index.js";
 import type { ApiEnv } from "../harness/index.js";
 import { helmBinary, parseObjects } from "../render/tools.js";
-import { ROOT, exampleBuilds } from "../helpers.js";
+import { ROOT, exampleBuilds, exampleCrdDirs, exampleNames } from "../helpers.js";
 import type { KObject } from "../../src/core/object.js";
 import { describeObject, refOf } from "../../src/core/object.js";
 import { isClusterScoped } from "../../src/core/k8s-resources.js";
@@ -81,6 +81,9 @@ describe.skipIf(skipClusterTests)(
     const seen: KObject[] = [];
     beforeAll(async () => {
       api = await startApiEnv();
+      // The examples' own CRDs (autodock's EventSource), for the dry run of every example below.
+      for (const example of exampleNames())
+        for (const dir of exampleCrdDirs(example)) await installCrds(api.kubeConfig, dir);
     }, 240_000);
     afterAll(async () => {
       await api?.stop();
