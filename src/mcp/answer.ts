@@ -354,3 +354,21 @@ export function changeLines(changes: readonly McpObjectChange[], indent = ""): s
   }
   return lines;
 }
+
+/** The `path` input of the tools that take an intent directory. */
+export const intentPathInput = z
+  .string()
+  .max(1024)
+  .optional()
+  .describe("Intent directory (or file), relative to the directory the server serves. @default .");
+
+/** Where a page of `items` is in the whole list (`total`: what the list holds, said the tool's way). */
+export function pageSchema(item: string, items: string, total: string) {
+  return z
+    .object({
+      offset: z.number().int().describe(`Index of the first ${item} of this page`),
+      count: z.number().int().describe(`${items} on this page`),
+      total: z.number().int().describe(total),
+    })
+    .describe("Where this page is");
+}

@@ -9,10 +9,12 @@ import {
   encodeCursor,
   findingLine,
   findingSchema,
+  intentPathInput,
   MAX_STRING,
   MAX_TEXT_BYTES,
   pageBySize,
   paged,
+  pageSchema,
   severityCountsSchema,
   topFindings,
 } from "../answer.js";
@@ -20,11 +22,7 @@ import { checkpoint, defineTool, openAt, pickEnv } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 
 const input = z.strictObject({
-  path: z
-    .string()
-    .max(1024)
-    .optional()
-    .describe("Intent directory (or file), relative to the directory the server serves. @default ."),
+  path: intentPathInput,
   env: z
     .string()
     .max(253)
@@ -84,13 +82,7 @@ const output = z.object({
     .describe(
       "Intent errors, then the validator's findings (errors first; at most 20 — `validate` pages through all)",
     ),
-  page: z
-    .object({
-      offset: z.number().int().describe("Index of the first object of this page"),
-      count: z.number().int().describe("Objects on this page"),
-      total: z.number().int().describe("Objects matching"),
-    })
-    .describe("Where this page is"),
+  page: pageSchema("object", "Objects", "Objects matching"),
   nextCursor: z.string().optional().describe("Pass as `cursor` for the next page; absent on the last page"),
 });
 

@@ -21,9 +21,11 @@ import {
   encodeCursor,
   findingLine,
   findingSchema,
+  intentPathInput,
   objectChangeSchema,
   pageBySize,
   paged,
+  pageSchema,
   requestKey,
   severityCountsSchema,
   toMcpChange,
@@ -43,11 +45,7 @@ export const operationsSchema = z
   );
 
 const baseInput = {
-  path: z
-    .string()
-    .max(1024)
-    .optional()
-    .describe("Intent directory (or file), relative to the directory the server serves. @default ."),
+  path: intentPathInput,
   app: z.string().max(253).optional().describe("The app to change, when the directory holds several"),
   operations: operationsSchema,
   why: z
@@ -102,13 +100,7 @@ const output = z.object({
   changes: z
     .array(objectChangeSchema.extend({ env: z.string().describe("The environment of this change") }))
     .describe("This page of manifest changes, environment by environment"),
-  page: z
-    .object({
-      offset: z.number().int().describe("Index of the first change of this page"),
-      count: z.number().int().describe("Changes on this page"),
-      total: z.number().int().describe("Changes in every environment"),
-    })
-    .describe("Where this page is"),
+  page: pageSchema("change", "Changes", "Changes in every environment"),
   written: z.boolean().describe("Whether the working tree was written"),
   next: z.string().describe("What to do next"),
   nextCursor: z.string().optional().describe("Pass as `cursor` (with the same arguments) for the next page"),

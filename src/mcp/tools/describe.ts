@@ -9,6 +9,7 @@ import {
   countSeverities,
   findingLine,
   findingSchema,
+  intentPathInput,
   pageBySize,
   severityCountsSchema,
   topFindings,
@@ -17,11 +18,7 @@ import { checkpoint, defineTool, openAt, resolveInRoot } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 
 const input = z.strictObject({
-  path: z
-    .string()
-    .max(1024)
-    .optional()
-    .describe("Intent directory (or file), relative to the directory the server serves. @default ."),
+  path: intentPathInput,
 });
 
 const output = z.object({

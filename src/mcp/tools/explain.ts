@@ -7,6 +7,7 @@ import {
   encodeCursor,
   findingLine,
   findingSchema,
+  intentPathInput,
   PAGE_BYTES,
   paged,
   severityCountsSchema,
@@ -18,11 +19,7 @@ import type { ToolFactory } from "../tool.js";
 import type { McpServerOptions } from "../options.js";
 
 const input = z.strictObject({
-  path: z
-    .string()
-    .max(1024)
-    .optional()
-    .describe("Intent directory (or file), relative to the directory the server serves. @default ."),
+  path: intentPathInput,
   env: z.string().max(253).optional().describe("Environment (see describe_project). @default the only one"),
   app: z
     .string()

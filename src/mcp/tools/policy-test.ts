@@ -5,7 +5,7 @@ import * as z from "zod";
 import { DEFAULT_TEST_FILE, findTestFiles, loadTest, runTest } from "../../policy/index.js";
 import type { TestReport } from "../../policy/index.js";
 import { countRows } from "../../policy/kyverno-test/table.js";
-import { clip, encodeCursor, pageBySize, paged, requestKey, ToolFailure } from "../answer.js";
+import { clip, encodeCursor, pageBySize, paged, pageSchema, requestKey, ToolFailure } from "../answer.js";
 import { checkpoint, defineTool, resolveInRoot } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 
@@ -49,13 +49,7 @@ const output = z.object({
       }),
     )
     .describe("This page of result rows"),
-  page: z
-    .object({
-      offset: z.number().int().describe("Index of the first row of this page"),
-      count: z.number().int().describe("Rows on this page"),
-      total: z.number().int().describe("Rows listed"),
-    })
-    .describe("Where this page is"),
+  page: pageSchema("row", "Rows", "Rows listed"),
   nextCursor: z.string().optional().describe("Pass as `cursor` (with the same arguments) for the next page"),
 });
 

@@ -20,10 +20,11 @@ import {
   countSeverities,
   findingLine,
   findingSchema,
+  intentPathInput,
   objectChangeSchema,
   severityCountsSchema,
-  ToolFailure,
   toMcpChange,
+  ToolFailure,
   topFindings,
 } from "../answer.js";
 import { CancelledError, defineTool, openAt } from "../tool.js";
@@ -33,11 +34,7 @@ import { parseOps } from "../../intent/edit/index.js";
 import { changeIntent } from "./change-intent.js";
 
 const input = z.strictObject({
-  path: z
-    .string()
-    .max(1024)
-    .optional()
-    .describe("Intent directory (or file), relative to the directory the server serves. @default ."),
+  path: intentPathInput,
   app: z.string().max(253).optional().describe("Only this app, when the directory holds several"),
   envs: z
     .array(z.string().max(253))

@@ -16,10 +16,11 @@ import {
   findingSchema,
   pageBySize,
   paged,
+  pageSchema,
   requestKey,
   severityCountsSchema,
-  ToolFailure,
   toMcpFinding,
+  ToolFailure,
 } from "../answer.js";
 import type { McpFinding } from "../answer.js";
 import { checkpoint, defineTool, resolveInRoot } from "../tool.js";
@@ -75,13 +76,7 @@ const output = z.object({
     )
     .describe("Findings per check, most severe and most frequent first (at most 40)"),
   findings: z.array(findingSchema).describe("This page of findings, errors first"),
-  page: z
-    .object({
-      offset: z.number().int().describe("Index of the first finding of this page"),
-      count: z.number().int().describe("Findings on this page"),
-      total: z.number().int().describe("Findings listed (at the severity asked for)"),
-    })
-    .describe("Where this page is"),
+  page: pageSchema("finding", "Findings", "Findings listed (at the severity asked for)"),
   nextCursor: z.string().optional().describe("Pass as `cursor` (with the same arguments) for the next page"),
 });
 

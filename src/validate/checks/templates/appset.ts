@@ -10,6 +10,7 @@ import { asArr, asObj, asStr, kindOf } from "../../objects.js";
 import { expandGenerators, generateApplications } from "../../appset/expand.js";
 import type { GeneratedApp, ParamSet } from "../../appset/expand.js";
 import { didYouMean } from "../../../core/suggest.js";
+import { PRIVATE_REGISTRY } from "./gitops.js";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -239,14 +240,6 @@ export const appsetCrossProduct: Template<Record<string, never>> = {
 /** Registries that serve public images (no credentials, no control over what is pulled). */
 const PUBLIC_REGISTRY =
   /^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com|quay\.io|public\.ecr\.aws)$/;
-const PRIVATE_REGISTRY = [
-  /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/,
-  /-docker\.pkg\.dev$/,
-  /^gcr\.io$|\.gcr\.io$/,
-  /\.azurecr\.io$/,
-  /\.ocir\.io$/,
-  /^registry\.gitlab\.com$/,
-];
 const IMAGE_KEY = /image|registry|repository/i;
 
 /** Registry hosts an Application deploys images from (kustomize images, Helm parameters and values, plugin env, kintent's summary). */

@@ -164,7 +164,8 @@ export const unrendered: Template<{ ignoreKinds: string[] }> = {
   },
 };
 
-const PRIVATE_REGISTRY = [
+/** Registries that always need credentials (cloud registries, GitLab's). */
+export const PRIVATE_REGISTRY = [
   /\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/,
   /-docker\.pkg\.dev$/,
   /^gcr\.io$|\.gcr\.io$/,
