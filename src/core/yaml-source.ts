@@ -34,6 +34,8 @@ export class SourceDocument {
     readonly index: number,
     parsed: Parsed | (() => Parsed),
     readonly value: unknown,
+    /** Where the document's content starts, when known without the positioned parse. */
+    private readonly startHint?: SourceLocation,
   ) {
     this.parsed = parsed;
   }
@@ -51,6 +53,7 @@ export class SourceDocument {
 
   /** Position of the document start. */
   start(): SourceLocation {
+    if (this.startHint) return this.startHint;
     const r = this.doc.contents?.range ?? this.doc.range;
     return this.position(r[0]);
   }
@@ -265,10 +268,30 @@ export function parseManifestStream(input: string, file: string): ParsedStream {
     if (!p) throw new Error(`internal: document ${index} of ${file} not found by the positioned parser`);
     return p;
   };
+  // Where each document's content starts, from its text alone: the first line that is not blank, a comment or
+  // a bare `---`. Anything less plain (content after `---`, a directive) leaves it to the positioned parse.
+  const startOf = (index: number): SourceLocation | undefined => {
+    const seg = segmentFor.get(index);
+    if (!seg) return undefined;
+    let at = seg.from;
+    while (at < seg.to) {
+      const end = text.indexOf("\n", at);
+      const lineEnd = end < 0 || end > seg.to ? seg.to : end;
+      const line = text.slice(at, lineEnd);
+      if (/^(---)?[ \t]*(#.*)?$/.test(line)) {
+        at = lineEnd + 1;
+        continue;
+      }
+      if (/^(---|%|\.\.\.)/.test(line) || /^\s*[&!]/.test(line)) return undefined;
+      const column = line.length - line.trimStart().length;
+      return { file, line: lineCount(at) + 1, column: column + 1 };
+    }
+    return undefined;
+  };
   const documents: SourceDocument[] = [];
   values.forEach((value, index) => {
     if (value === null || value === undefined) return;
-    documents.push(new SourceDocument(file, index, positioned(index), value));
+    documents.push(new SourceDocument(file, index, positioned(index), value, startOf(index)));
   });
   return { documents, errors: [] };
 }

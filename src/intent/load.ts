@@ -9,7 +9,7 @@ import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Finding } from "../core/finding.js";
 import { UsageError } from "../core/errors.js";
-import { parseYamlStream } from "../core/yaml-source.js";
+import { parseManifestStream, parseYamlStream } from "../core/yaml-source.js";
 import type { SourceDocument } from "../core/yaml-source.js";
 import { API_VERSION, appIntent, platformIntent } from "./schema.js";
 import type { WrittenApp, WrittenPlatform } from "./schema.js";
@@ -227,7 +227,8 @@ export function loadIntent(path: string, options: LoadOptions = {}): LoadResult 
   for (const f of discovered.files.filter((x) => x.role === "extra")) {
     const text = read(f.path, dir);
     if (text === undefined) continue;
-    const parsed = parseYamlStream(text, shownOf(f.path));
+    // Manifests: values from the fast parser, positions only where a finding needs one (as `kintent validate`).
+    const parsed = parseManifestStream(text, shownOf(f.path));
     errors.push(...parsed.errors.map(syntax));
     for (const doc of parsed.documents) {
       const v = doc.value;
