@@ -20,6 +20,7 @@ const BENCHES: Record<string, string[]> = {
   diagnose: ["diagnose.ts"],
   mcp: ["mcp.ts"],
   import: ["import.ts"],
+  extras: ["extras.ts"],
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
