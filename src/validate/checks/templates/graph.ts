@@ -285,8 +285,25 @@ export const ingressBackends: Template<Record<string, never>> = {
     const kind = kindOf(object);
     const spec = asObj(object.spec);
     if (kind === "Ingress") {
+      // The removed v1beta1 Ingress APIs (extensions, networking.k8s.io) name the Service as
+      // `serviceName`/`servicePort` and the default as `spec.backend`: the schema stage reports the removed
+      // version, and the dangling reference is reported as well rather than hidden until the migration.
+      const legacy = /^(extensions|networking\.k8s\.io)\/v1beta1$/.test(String(object.apiVersion));
       const svcRef = (b: unknown, path: string) => {
-        const s = asObj(asObj(b).service);
+        const bo = asObj(b);
+        const legacyName = legacy ? asStr(bo.serviceName) : undefined;
+        if (legacyName) {
+          const sp = bo.servicePort;
+          refs.push({
+            name: legacyName,
+            namespace: ns,
+            kind: "Service",
+            path,
+            ...(typeof sp === "number" || typeof sp === "string" ? { port: sp } : {}),
+          });
+          return;
+        }
+        const s = asObj(bo.service);
         const name = asStr(s.name);
         if (!name) return;
         const port = asObj(s.port);
@@ -304,6 +321,7 @@ export const ingressBackends: Template<Record<string, never>> = {
         });
       };
       if (spec.defaultBackend) svcRef(spec.defaultBackend, "/spec/defaultBackend");
+      else if (legacy && spec.backend) svcRef(spec.backend, "/spec/backend");
       asArr(spec.rules).forEach((r, i) =>
         asArr(asObj(asObj(r).http).paths).forEach((p, j) =>
           svcRef(asObj(p).backend, `/spec/rules/${i}/http/paths/${j}/backend`),
