@@ -88,6 +88,18 @@ const legacyIngress = (backend: O): O => ({
   spec: { rules: [{ host: "a.acme.io", http: { paths: [{ path: "/", backend }] } }] },
 });
 
+/** A Deployment whose template has labels but no pod spec (invalid: the schema stage reports it). */
+const specless = (replicas: number): O => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "web", namespace: "shop" },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: "web" } },
+    template: { metadata: { labels: { app: "web" } } },
+  },
+});
+
 const svc = (over: O = {}, spec: O = {}): O => ({
   apiVersion: "v1",
   kind: "Service",
@@ -569,6 +581,26 @@ const cases: Case[] = [
         spec: { minAvailable: 2, selector: { matchLabels: { app: "web" } } },
       },
     ],
+    fires: [],
+  },
+  {
+    check: "pdb-blocks-evictions",
+    name: "minAvailable = replicas of a workload whose template has no pod spec yet",
+    objects: [
+      specless(1),
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "web", namespace: "shop" },
+        spec: { minAvailable: 1, selector: { matchLabels: { app: "web" } } },
+      },
+    ],
+    fires: ["minAvailable 1 equals the 1 replica(s) of Deployment web"],
+  },
+  {
+    check: "service-selector",
+    name: "a Service for a workload whose template has labels but no pod spec",
+    objects: [specless(1), svc()],
     fires: [],
   },
   {
