@@ -16,7 +16,16 @@ const SECCOMP_ANNOTATION = "seccomp through the alpha annotation, ignored by kub
 const V1BETA1_FIELDS =
   "a networking.k8s.io/v1 Ingress with v1beta1 backend fields: the schema check reports `serviceName`/`servicePort` as unknown (error); no Service is named to follow";
 
+const PROBES_EVERYWHERE =
+  "ours asks every serving container for readiness and liveness probes; kube-score asks only pods a Service targets, and accepts the two probes on different containers";
+
 export const LINTER_EXPLAINED: Record<string, string> = {
+  "minimum-three-replicas: minimum-three-replicas.yml#DeploymentConfig/app":
+    "ours counts replicas of Deployment, StatefulSet and Rollout; OpenShift's DeploymentConfig (deprecated since OpenShift 4.14) is out of its scope",
+  "Pod Probes: pod-probes-targeted-by-service-different-namespace.yaml": PROBES_EVERYWHERE,
+  "Pod Probes: pod-probes-not-targeted-by-service.yaml": PROBES_EVERYWHERE,
+  "Pod Probes: pod-probes-not-targeted-by-service-multi-labels.yaml": PROBES_EVERYWHERE,
+  "Pod Probes: pod-probes-on-different-containers.yaml": PROBES_EVERYWHERE,
   "dangling-networkpolicypeer-podselector: dangling-networkpolicypeer-podselector.yml#NetworkPolicy/app":
     "the fixture holds no pods at all: ours compares peers only with pods of the bundle (a policy shipped alone guards pods deployed elsewhere) and reports the policy's own podSelector (dangling-target) instead",
   "docker-sock: docker-sock.yml#Deployment/dont-fire": PSS_HOST_PATH,
