@@ -22,6 +22,8 @@ import { parseManifests } from "../src/validate/load.js";
 import { validateObjects } from "../src/validate/index.js";
 import type { ManifestInput } from "../src/validate/index.js";
 import type { CheckSetting } from "../src/validate/checks/run.js";
+import { asObj, asStr, containersOf, isObj, podSpecOf } from "../src/validate/objects.js";
+import type { Obj } from "../src/validate/objects.js";
 import { findTool } from "../test/harness/tools.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -176,6 +178,8 @@ export interface Case {
 
 export interface LinterMappingResult {
   mapping: LinterMapping;
+  /** Where the expected verdicts came from when not from running kube-linter. */
+  oracle?: string;
   cases: Case[];
   agree: number;
   total: number;
@@ -242,24 +246,35 @@ interface KubeLinterReport {
 
 /** kube-linter: (check, fixture) pairs of its e2e suite, then per-object agreement. */
 function kubeLinter(root: string, binary: string): LinterMappingResult[] {
-  const bats = readFileSync(join(root, "e2etests", "bats-tests.sh"), "utf8");
-  const fixtureOf = new Map<string, string>();
-  for (const m of bats.matchAll(/tmp="(tests\/checks\/[^"]+)"\s*\n\s*cmd="[^"\n]*--include ([\w-]+)/g))
-    if (m[1] && m[2] && !fixtureOf.has(m[2])) fixtureOf.set(m[2], m[1]);
+  const suite = e2eSuite(readFileSync(join(root, "e2etests", "bats-tests.sh"), "utf8"));
   return LINTER_MAPPINGS.filter((m) => m.tool === "kube-linter").map((mapping) => {
-    const fixture = fixtureOf.get(mapping.theirs);
+    const test = suite.get(mapping.theirs);
+    const fixture = test?.fixture;
     const cases: Case[] = [];
-    if (fixture && existsSync(join(root, fixture))) {
+    let oracle: string | undefined;
+    if (test && fixture && existsSync(join(root, fixture))) {
       const run = spawnSync(
         binary,
         ["lint", "--include", mapping.theirs, "--do-not-auto-add-defaults", "--format", "json", fixture],
         { cwd: root, encoding: "utf8", maxBuffer: 1 << 28 },
       );
       const reports = (JSON.parse(run.stdout || "{}") as { Reports?: KubeLinterReport[] }).Reports ?? [];
-      const theirs = new Set(
+      let theirs = new Set(
         reports.map((r) => `${r.Object.K8sObject.GroupVersionKind.Kind}/${r.Object.K8sObject.Name}`),
       );
       const { inputs } = parseManifests(readFileSync(join(root, fixture), "utf8"), fixture);
+      if (test.count !== undefined && test.count !== reports.length) {
+        // The binary predates the fixture's expectations (e.g. run-as-non-root learnt runAsGroup 0 later): the
+        // e2e suite's messages are the truth. Each names a kind and a container or object; a message one of the
+        // binary's reports already accounts for is consumed, the others add the objects they name.
+        const expected = new Set(theirs);
+        for (const m of test.messages) {
+          const named = objectsNamed(inputs, m.kind, m.names);
+          if (!named.some((k) => theirs.has(k))) for (const k of named) expected.add(k);
+        }
+        theirs = expected;
+        oracle = `e2e messages (kube-linter ${reports.length} reports, the suite expects ${test.count})`;
+      }
       const ours = new Set(
         ourFindings(inputs, mapping).flatMap((f) => (f.object ? [`${f.object.kind}/${f.object.name}`] : [])),
       );
@@ -283,8 +298,52 @@ function kubeLinter(root: string, binary: string): LinterMappingResult[] {
         });
       }
     }
-    return { mapping, cases, agree: cases.filter((c) => c.agrees).length, total: cases.length };
+    return {
+      mapping,
+      cases,
+      agree: cases.filter((c) => c.agrees).length,
+      total: cases.length,
+      ...(oracle ? { oracle } : {}),
+    };
   });
+}
+
+interface E2eTest {
+  fixture: string;
+  /** `[[ "${count}" == "N" ]]`, when the test asserts it. */
+  count?: number;
+  /** `[[ "${messageN}" == "<Kind>: <text>" ]]`, with the quoted names in the text. */
+  messages: { kind: string; names: string[] }[];
+}
+
+/** The e2e suite's tests by the check they include (the first test of a check wins). */
+function e2eSuite(bats: string): Map<string, E2eTest> {
+  const out = new Map<string, E2eTest>();
+  for (const block of bats.split(/\n@test /)) {
+    const m = /tmp="(tests\/checks\/[^"]+)"\s*\n\s*cmd="[^"\n]*--include ([\w-]+)/.exec(block);
+    if (!m?.[1] || !m[2] || out.has(m[2])) continue;
+    const count = /\[\[ "\$\{count\}" == "(\d+)" \]\]/.exec(block)?.[1];
+    const messages = [...block.matchAll(/\[\[ "\$\{message\d+\}" == "(\w+): (.*)" \]\]/g)].map((x) => ({
+      kind: x[1] ?? "",
+      names: [...(x[2] ?? "").matchAll(/\\"([^"\\]+)\\"/g)].flatMap((n) => (n[1] ? [n[1]] : [])),
+    }));
+    out.set(m[2], { fixture: m[1], ...(count !== undefined ? { count: Number(count) } : {}), messages });
+  }
+  return out;
+}
+
+/** `Kind/name` of the objects of `kind` called one of `names`, or with a container called one of them. */
+function objectsNamed(inputs: readonly ManifestInput[], kind: string, names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const input of inputs) {
+    const o = input.object as Obj;
+    if (!isObj(o) || o.kind !== kind) continue;
+    const name = asStr(asObj(o.metadata).name) ?? "";
+    const pod = podSpecOf(o);
+    const containers = pod ? containersOf(pod).map((c) => c.name) : [];
+    if (names.includes(name) || containers.some((c) => names.includes(c))) out.push(`${kind}/${name}`);
+  }
+  return out;
 }
 
 /** kube-score: `testExpectedScore[WithConfig]` calls of its Go tests, per test case. */

@@ -8,8 +8,6 @@ const SINGLE_REPLICA =
 const PSS_HOST_PATH =
   "restricted PSS forbids every hostPath volume; kube-linter flags only the Docker socket";
 const PSS_DROP_ALL = "restricted PSS requires dropping ALL; kube-linter accepts dropping NET_RAW";
-const PSS_NON_ROOT =
-  "runAsUser: 1001 without runAsNonRoot: true; restricted PSS requires runAsNonRoot: true, kube-linter accepts a non-zero UID";
 const PULL_POLICY =
   "a pinned tag with the default pull policy (IfNotPresent) or Never is fine for ours; only mutable tags need Always (kube-score wants Always everywhere)";
 const SECCOMP_ANNOTATION = "seccomp through the alpha annotation, ignored by kubelets since Kubernetes 1.27";
@@ -33,9 +31,7 @@ export const LINTER_EXPLAINED: Record<string, string> = {
   "drop-net-raw-capability: drop-net-raw-capability.yml#Deployment/dont-fire": PSS_DROP_ALL,
   "drop-net-raw-capability: drop-net-raw-capability.yml#DeploymentConfig/dont-fire": PSS_DROP_ALL,
   "pdb-min-available: pdb-min-available.yaml#PodDisruptionBudget/baz":
-    "the Deployment has no pod template at all, so no pod labels to select; kube-linter matches the PDB against the Deployment's own spec.selector",
-  "run-as-non-root: run-as-non-root.yml#Deployment/group-zero": PSS_NON_ROOT,
-  "run-as-non-root: run-as-non-root.yml#DeploymentConfig/group-zero": PSS_NON_ROOT,
+    "the Deployment has no pod template at all, so no pod labels to select; kube-linter still pairs the PDB with that Deployment",
   "Container Image Pull Policy: pod-image-pullpolicy-undefined.yaml": PULL_POLICY,
   "Container Image Pull Policy: pod-image-pullpolicy-never.yaml": PULL_POLICY,
   "Container Seccomp Profile: pod-seccomp-annotated.yaml": SECCOMP_ANNOTATION,

@@ -17,7 +17,7 @@ function table(rows: LinterMappingResult[]): string[] {
     agree += r.agree;
     total += r.total;
     lines.push(
-      `| ${r.mapping.tool} | \`${r.mapping.theirs}\` | ${r.mapping.ours.map((o) => `\`${o}\``).join(", ")} | ${r.agree}/${r.total}${r.mapping.note ? ` (${r.mapping.note})` : ""} |`,
+      `| ${r.mapping.tool} | \`${r.mapping.theirs}\` | ${r.mapping.ours.map((o) => `\`${o}\``).join(", ")} | ${r.agree}/${r.total}${r.mapping.note ? ` (${r.mapping.note})` : ""}${r.oracle ? ` (expected: ${r.oracle})` : ""} |`,
     );
   }
   if (total > 0)
