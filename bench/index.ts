@@ -12,6 +12,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const BENCHES: Record<string, string[]> = {
   validate: ["validate.ts"],
   fixtures: ["fixtures.ts"],
+  "linter-fixtures": ["linter-fixtures.ts"],
   kyverno: ["kyverno.ts"],
   cmp: ["cmp.ts"],
   ai: ["ai.ts"],

@@ -56,6 +56,50 @@ function deploy(
   };
 }
 
+/** An autoscaler for the `web` Deployment. */
+const hpa = (min: number, max: number): O => ({
+  apiVersion: "autoscaling/v2",
+  kind: "HorizontalPodAutoscaler",
+  metadata: { name: "web", namespace: "shop" },
+  spec: {
+    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+    minReplicas: min,
+    maxReplicas: max,
+  },
+});
+
+/** An OpenShift DeploymentConfig: its selector is a plain map, like a ReplicationController's. */
+const deploymentConfig = (selector: Record<string, string>, labels: Record<string, string>): O => {
+  const d = deploy({ labels });
+  const spec = d.spec as O;
+  return {
+    ...d,
+    apiVersion: "apps.openshift.io/v1",
+    kind: "DeploymentConfig",
+    spec: { ...spec, selector },
+  };
+};
+
+/** An extensions/v1beta1 Ingress (removed in 1.22) with one backend in the old `serviceName` form. */
+const legacyIngress = (backend: O): O => ({
+  apiVersion: "extensions/v1beta1",
+  kind: "Ingress",
+  metadata: { name: "web", namespace: "shop" },
+  spec: { rules: [{ host: "a.acme.io", http: { paths: [{ path: "/", backend }] } }] },
+});
+
+/** A Deployment whose template has labels but no pod spec (invalid: the schema stage reports it). */
+const specless = (replicas: number): O => ({
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "web", namespace: "shop" },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: "web" } },
+    template: { metadata: { labels: { app: "web" } } },
+  },
+});
+
 const svc = (over: O = {}, spec: O = {}): O => ({
   apiVersion: "v1",
   kind: "Service",
@@ -510,6 +554,56 @@ const cases: Case[] = [
     fires: [],
   },
   {
+    check: "pdb-blocks-evictions",
+    name: "minAvailable = the autoscaler's minReplicas",
+    objects: [
+      deploy(),
+      hpa(2, 10),
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "web", namespace: "shop" },
+        spec: { minAvailable: 2, selector: { matchLabels: { app: "web" } } },
+      },
+    ],
+    fires: ["minAvailable 2 equals the 2 replica(s) of Deployment web"],
+  },
+  {
+    check: "pdb-blocks-evictions",
+    name: "minAvailable below the autoscaler's minReplicas",
+    objects: [
+      deploy(),
+      hpa(3, 10),
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "web", namespace: "shop" },
+        spec: { minAvailable: 2, selector: { matchLabels: { app: "web" } } },
+      },
+    ],
+    fires: [],
+  },
+  {
+    check: "pdb-blocks-evictions",
+    name: "minAvailable = replicas of a workload whose template has no pod spec yet",
+    objects: [
+      specless(1),
+      {
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "web", namespace: "shop" },
+        spec: { minAvailable: 1, selector: { matchLabels: { app: "web" } } },
+      },
+    ],
+    fires: ["minAvailable 1 equals the 1 replica(s) of Deployment web"],
+  },
+  {
+    check: "service-selector",
+    name: "a Service for a workload whose template has labels but no pod spec",
+    objects: [specless(1), svc()],
+    fires: [],
+  },
+  {
     check: "hpa-min-max",
     name: "min > max",
     objects: [
@@ -643,6 +737,18 @@ const cases: Case[] = [
       },
     ],
     fires: ["backend Service `wbe` does not exist in namespace shop — did you mean `web`?"],
+  },
+  {
+    check: "route-backends",
+    name: "a removed v1beta1 Ingress to a missing Service (serviceName)",
+    objects: [deploy(), svc(), legacyIngress({ serviceName: "wbe", servicePort: 80 })],
+    fires: ["backend Service `wbe` does not exist in namespace shop — did you mean `web`?"],
+  },
+  {
+    check: "route-backends",
+    name: "a removed v1beta1 Ingress to the Service's port",
+    objects: [deploy(), svc(), legacyIngress({ serviceName: "web", servicePort: "http" })],
+    fires: [],
   },
   {
     check: "route-backends",
@@ -1247,6 +1353,20 @@ function referenceCases(): Case[] {
       path: "/spec/selector",
     },
     { check: "selector-matches-template", name: "selector matches", objects: [deploy()], fires: [] },
+    {
+      check: "selector-matches-template",
+      name: "a DeploymentConfig's map selector and labels differ",
+      objects: [deploymentConfig({ app: "api" }, { app: "web" })],
+      fires: ["spec.selector does not match the pod template's labels (app=web)"],
+      path: "/spec/selector",
+    },
+    {
+      check: "selector-matches-template",
+      name: "a DeploymentConfig's map selector matches",
+      objects: [deploymentConfig({ app: "web" }, { app: "web", tier: "front" })],
+      fires: [],
+    },
+
     {
       check: "probe-port",
       name: "a named port the container lacks",

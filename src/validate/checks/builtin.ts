@@ -530,7 +530,17 @@ export const BUILTIN_CHECKS: CheckDefinition[] = [
     category: "graph",
     severity: "error",
     template: "selector-matches-template",
-    scope: { kinds: ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"] },
+    scope: {
+      kinds: [
+        "Deployment",
+        "StatefulSet",
+        "DaemonSet",
+        "ReplicaSet",
+        "Rollout",
+        "ReplicationController",
+        "DeploymentConfig",
+      ],
+    },
     description:
       "A workload's selector matches its pod template's labels (the API server rejects it otherwise).",
     remediation: "Make spec.selector.matchLabels a subset of spec.template.metadata.labels.",

@@ -26,7 +26,14 @@ const none = z.object({}).strict();
  * Pod label sets in a namespace, with the workload they belong to: each pod template's labels, plus the
  * labels Argo Rollouts adds (canaryMetadata/stableMetadata, blue-green metadata, experiment templates).
  */
-type PodLabels = { subject: Subject; labels: Record<string, string>; spec: Obj; path: string };
+type PodLabels = {
+  subject: Subject;
+  labels: Record<string, string>;
+  spec: Obj;
+  path: string;
+  /** The template has labels but no pod spec: nothing to say about its containers. */
+  specless?: true;
+};
 
 /**
  * Pod label sets in `ns` a selector matches, through a label index (a selector is checked only against pods
@@ -84,7 +91,14 @@ export function podsByNamespace(bundle: Bundle): Map<string, PodLabels[]> {
       for (const s of bundle.byKind(k)) {
         const ns = bundle.namespaceOf(s);
         const pod = podSpecOf(s.object);
-        if (!pod) continue;
+        if (!pod) {
+          // A template with labels but no pod spec is refused by the API server, and the schema stage says so;
+          // its labels still say which Services, PDBs and policies are meant for it, so those are not reported
+          // a second time as selecting nothing.
+          const labels = templateLabelsOnly(s.object);
+          if (labels) add(ns, { subject: s, labels, spec: {}, path: "", specless: true });
+          continue;
+        }
         add(ns, { subject: s, labels: pod.templateLabels, spec: pod.spec, path: pod.path });
         if (k !== "Rollout") continue;
         const strategy = asObj(asObj(s.object.spec).strategy);
@@ -116,6 +130,16 @@ export function podsByNamespace(bundle: Bundle): Map<string, PodLabels[]> {
     }
     return byNs;
   });
+}
+
+/** The pod template's labels of a workload whose template has no pod spec (not a Pod: its labels are its own). */
+function templateLabelsOnly(o: Obj): Record<string, string> | undefined {
+  const kind = kindOf(o);
+  if (kind === "Pod") return undefined;
+  let tmpl: unknown = asObj(o.spec);
+  if (kind === "CronJob") tmpl = asObj(asObj(tmpl).jobTemplate).spec;
+  const labels = asObj(asObj(asObj(asObj(tmpl).template).metadata).labels) as Record<string, string>;
+  return Object.keys(labels).length > 0 ? labels : undefined;
 }
 
 function isExternal(
@@ -164,6 +188,7 @@ export const serviceSelector: Template<Record<string, never>> = {
       });
       return;
     }
+    if (matched.some((m) => m.specless)) return; // its containers are unknown (the schema stage reports it)
     asArr(spec.ports).forEach((p, i) => {
       const port = asObj(p);
       const target = port.targetPort ?? port.port;
@@ -285,8 +310,25 @@ export const ingressBackends: Template<Record<string, never>> = {
     const kind = kindOf(object);
     const spec = asObj(object.spec);
     if (kind === "Ingress") {
+      // The removed v1beta1 Ingress APIs (extensions, networking.k8s.io) name the Service as
+      // `serviceName`/`servicePort` and the default as `spec.backend`: the schema stage reports the removed
+      // version, and the dangling reference is reported as well rather than hidden until the migration.
+      const legacy = /^(extensions|networking\.k8s\.io)\/v1beta1$/.test(String(object.apiVersion));
       const svcRef = (b: unknown, path: string) => {
-        const s = asObj(asObj(b).service);
+        const bo = asObj(b);
+        const legacyName = legacy ? asStr(bo.serviceName) : undefined;
+        if (legacyName) {
+          const sp = bo.servicePort;
+          refs.push({
+            name: legacyName,
+            namespace: ns,
+            kind: "Service",
+            path,
+            ...(typeof sp === "number" || typeof sp === "string" ? { port: sp } : {}),
+          });
+          return;
+        }
+        const s = asObj(bo.service);
         const name = asStr(s.name);
         if (!name) return;
         const port = asObj(s.port);
@@ -304,6 +346,7 @@ export const ingressBackends: Template<Record<string, never>> = {
         });
       };
       if (spec.defaultBackend) svcRef(spec.defaultBackend, "/spec/defaultBackend");
+      else if (legacy && spec.backend) svcRef(spec.backend, "/spec/backend");
       asArr(spec.rules).forEach((r, i) =>
         asArr(asObj(asObj(r).http).paths).forEach((p, j) =>
           svcRef(asObj(p).backend, `/spec/rules/${i}/http/paths/${j}/backend`),

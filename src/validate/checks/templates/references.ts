@@ -12,6 +12,7 @@ import {
   containersOf,
   isObj,
   kindOf,
+  mapSelectorMatches,
   podSpecOf,
   selectorMatches,
 } from "../../objects.js";
@@ -152,7 +153,10 @@ export const serviceAccountExists: Template<Record<string, never>> = {
   },
 };
 
-const SELECTOR_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"];
+/** Kinds whose `spec.selector` is a LabelSelector; ReplicationController and DeploymentConfig use a plain map. */
+const LABEL_SELECTOR_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout"];
+const MAP_SELECTOR_KINDS = ["ReplicationController", "DeploymentConfig"];
+const SELECTOR_KINDS = [...LABEL_SELECTOR_KINDS, ...MAP_SELECTOR_KINDS];
 
 export const selectorMatchesTemplate: Template<Record<string, never>> = {
   key: "selector-matches-template",
@@ -168,9 +172,13 @@ export const selectorMatchesTemplate: Template<Record<string, never>> = {
     if (!SELECTOR_KINDS.includes(kindOf(object))) return;
     const pod = podSpecOf(object);
     const selector = asObj(asObj(object.spec).selector);
-    if (!pod || Object.keys(selector).length === 0) return;
-    if (!isObj(selector.matchLabels) && !Array.isArray(selector.matchExpressions)) return;
-    if (selectorMatches(selector, pod.templateLabels)) return;
+    if (!pod || Object.keys(selector).length === 0) return; // an empty map selector defaults to the labels
+    if (MAP_SELECTOR_KINDS.includes(kindOf(object))) {
+      if (mapSelectorMatches(selector, pod.templateLabels)) return;
+    } else {
+      if (!isObj(selector.matchLabels) && !Array.isArray(selector.matchExpressions)) return;
+      if (selectorMatches(selector, pod.templateLabels)) return;
+    }
     const labels = Object.entries(pod.templateLabels)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(", ");

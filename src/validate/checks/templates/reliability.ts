@@ -218,10 +218,12 @@ export const pdbBlocks: Template<Record<string, never>> = {
       const w = p.subject;
       if (seen.has(w) || !SERVICE_WORKLOADS.includes(kindOf(w.object))) continue;
       seen.add(w);
+      // With an autoscaler, the count that matters is its floor: drains happen at night, when the HPA sits at
+      // minReplicas (default 1), and minAvailable >= that floor blocks every eviction (kube-linter's
+      // pdb-min-available reads it the same way).
       const hpa = hpaFor(w, bundle);
-      const replicas = hpa
-        ? ((asObj(hpa.object.spec).maxReplicas as number | undefined) ?? 1)
-        : (replicasOf(w.object) ?? 1);
+      const hpaMin = hpa ? asObj(hpa.object.spec).minReplicas : undefined;
+      const replicas = hpa ? (typeof hpaMin === "number" ? hpaMin : 1) : (replicasOf(w.object) ?? 1);
       if (ma >= replicas)
         report({
           messageId: "all",
