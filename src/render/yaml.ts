@@ -2,7 +2,7 @@
  * Objects → YAML text. Deterministic: fixed options, no line folding, no anchors.
  * With decisions, each explained field gets a `# why:` comment above it.
  */
-import { refOf, sameObject } from "../core/object.js";
+import { objectKey, refOf } from "../core/object.js";
 import type { KObject } from "../core/object.js";
 import { Document, isMap, isScalar, isSeq } from "yaml";
 import type { Node, Pair, ToStringOptions } from "yaml";
@@ -24,13 +24,15 @@ export function objectToYaml(obj: unknown, decisions: readonly Decision[] = []):
 
 /** A multi-document stream; every document starts with `---`. */
 export function toYamlStream(objects: readonly KObject[], decisions: readonly Decision[] = []): string {
-  return objects
-    .map((o) => {
-      const ref = refOf(o);
-      const own = decisions.filter((d) => sameObject(d.object, ref));
-      return `---\n${objectToYaml(o, own)}`;
-    })
-    .join("");
+  // Decisions by object, once: a filter per object is quadratic in a bundle with thousands of extras.
+  const byObject = new Map<string, Decision[]>();
+  for (const d of decisions) {
+    const key = objectKey(d.object);
+    const list = byObject.get(key);
+    if (list) list.push(d);
+    else byObject.set(key, [d]);
+  }
+  return objects.map((o) => `---\n${objectToYaml(o, byObject.get(objectKey(refOf(o))) ?? [])}`).join("");
 }
 
 function whyText(d: Decision): string {
