@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, one after the other, each in its own process so memory figures are its own.
- * Pass names to run a subset: `npm run bench -- validate`.
+ * Pass names to run a subset: `npm run bench -- validate`; arguments after a second `--` go to each script
+ * (`npm run bench -- watch -- --minutes 2`).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -22,16 +23,22 @@ const BENCHES: Record<string, string[]> = {
   mcp: ["mcp.ts"],
   import: ["import.ts"],
   extras: ["extras.ts"],
+  watch: ["watch.ts"],
 };
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const argv = process.argv.slice(2);
+const dashes = argv.indexOf("--");
+const wanted = (dashes < 0 ? argv : argv.slice(0, dashes)).filter((a) => !a.startsWith("-"));
+const extra = dashes < 0 ? [] : argv.slice(dashes + 1);
 let failed = 0;
-for (const [name, [script, ...args]] of Object.entries(BENCHES)) {
+for (const [name, [script, ...defaults]] of Object.entries(BENCHES)) {
   if (wanted.length > 0 && !wanted.includes(name)) continue;
   const file = join(here, script as string);
   if (!existsSync(file)) continue;
   console.log(`\n## ${name}\n`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", file, ...args], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", file, ...defaults, ...extra], {
+    stdio: "inherit",
+  });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed > 0 ? 1 : 0;

@@ -9,8 +9,12 @@
  *   fix      propose the intent fix as a pull request when it is ready, else file the issue
  *   rollback propose the App file's previous revision as a pull request, else file the issue
  *
- * Memory is bounded: objects are trimmed (no managed fields, ConfigMap keys without values) and Events are
- * capped per namespace (the oldest go first). kintent closes nothing — no issue, no pull request — and writes
+ * Changes are debounced, but never for longer than `maxWaitMs`: under a steady churn (a change more often than
+ * the debounce) the agent still diagnoses every few seconds, and at most one evaluation waits behind the running one.
+ *
+ * Memory is bounded: objects are trimmed (no managed fields, ConfigMap keys without values), Events are capped
+ * per namespace (the oldest go first), and cleared failures are remembered up to `maxCleared` (the first
+ * tracked go first; an issue is still found again by its marker). kintent closes nothing — no issue, no pull request — and writes
  * nothing to the cluster.
  */
 import { createHash } from "node:crypto";
@@ -46,6 +50,10 @@ export interface WatchOptions {
   maxEventsPerNamespace?: number;
   /** Quiet time after a change before diagnosing. @default 1000 */
   debounceMs?: number;
+  /** Longest a change waits for its diagnosis while changes keep coming. @default 5000 */
+  maxWaitMs?: number;
+  /** Cleared failures remembered (for recurrences). @default 1000 */
+  maxCleared?: number;
   metrics?: WatchMetrics;
 }
 
@@ -72,6 +80,8 @@ export interface WatchHandle {
   evaluate(): Promise<void>;
   /** Failures currently active, by fingerprint. */
   active(): Diagnosis[];
+  /** Failures remembered: active, and cleared ones kept for recurrences. */
+  remembered(): number;
   stop(): void;
 }
 
@@ -121,7 +131,12 @@ export function startWatch(options: WatchOptions): WatchHandle {
   const stops: (() => void)[] = [];
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let pendingSince: number | undefined;
   let running: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
+  const debounceMs = options.debounceMs ?? 1000;
+  const maxWaitMs = options.maxWaitMs ?? 5000;
+  const maxCleared = options.maxCleared ?? 1000;
 
   const keyOf = (o: LiveObject) => o.metadata.uid ?? `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
   const storeOf = (kind: string, ns: string | undefined) => {
@@ -144,7 +159,17 @@ export function startWatch(options: WatchOptions): WatchHandle {
   const schedule = () => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void evaluate(), options.debounceMs ?? 1000);
+    // Debounce, but the first change pending waits at most maxWaitMs (else a steady churn starves the agent).
+    const now = Date.now();
+    pendingSince ??= now;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        pendingSince = undefined;
+        void evaluate();
+      },
+      Math.max(0, Math.min(debounceMs, pendingSince + maxWaitMs - now)),
+    );
   };
 
   const informer = async (kind: string, ns: string | undefined): Promise<void> => {
@@ -267,7 +292,10 @@ export function startWatch(options: WatchOptions): WatchHandle {
   };
 
   const evaluate = async (): Promise<void> => {
+    // One evaluation waiting behind the running one is enough: it reads the state when it starts.
+    if (queued) return await queued;
     const next = running.then(async () => {
+      queued = undefined;
       if (stopped) return;
       const snap = snapshot();
       const found = diagnose(snap);
@@ -310,8 +338,18 @@ export function startWatch(options: WatchOptions): WatchHandle {
             }),
           );
         }
+      // Forget the longest-cleared failures past maxCleared (Map order: first tracked first).
+      let cleared = 0;
+      for (const t of tracked.values()) if (!t.active) cleared++;
+      for (const [fp, t] of tracked) {
+        if (cleared <= maxCleared) break;
+        if (t.active) continue;
+        tracked.delete(fp);
+        cleared--;
+      }
       options.metrics?.active([...tracked.values()].filter((t) => t.active).length);
     });
+    queued = next;
     running = next.catch(() => undefined);
     await next;
   };
@@ -321,6 +359,7 @@ export function startWatch(options: WatchOptions): WatchHandle {
     synced,
     evaluate,
     active: () => [...tracked.values()].filter((t) => t.active).map((t) => t.diagnosis),
+    remembered: () => tracked.size,
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
