@@ -51,7 +51,8 @@ function tag(label: string, content: string): string {
   return createHash("sha256").update(label).update("\0").update(content).digest("hex").slice(0, 12);
 }
 
-function block(label: string, attrs: string, content: string): string {
+/** Content delimited as data under a tag it cannot predict (see the system prompts' data rule). */
+export function block(label: string, attrs: string, content: string): string {
   const t = tag(label, content);
   return `<<<DATA ${t} ${label}${attrs ? ` ${attrs}` : ""}>>>\n${content.endsWith("\n") ? content : `${content}\n`}<<<END ${t}>>>`;
 }

@@ -1,5 +1,8 @@
-/** Helpers shared by `kintent set` and `kintent ask`. */
+/** Helpers shared by `kintent set`, `kintent ask` and `kintent diagnose --explain`. */
 import type { Finding } from "../core/finding.js";
+import { UsageError } from "../core/errors.js";
+import { createProvider, resolveProviderConfig } from "../ai/provider.js";
+import type { Provider } from "../ai/provider.js";
 import type { EnvPreview } from "../ai/preview.js";
 
 /**
@@ -28,4 +31,11 @@ export function findingsOfEnvironments(envs: readonly EnvPreview[]): Finding[] {
     }
   }
   return out;
+}
+
+/** The model from `--llm` or `$KINTENT_LLM` (a usage error when neither says which); the SDKs load lazily. */
+export function providerFromFlags(env: NodeJS.ProcessEnv, llm: string | undefined): Provider {
+  const config = resolveProviderConfig(env, llm);
+  if (typeof config === "string") throw new UsageError(config);
+  return createProvider(config);
 }

@@ -18,6 +18,19 @@ export interface DiagnoseReport {
   fixes: FixPlan[];
   /** Whether an intent was read (fixes as intent changes) or not (manifest patches). */
   intent: boolean;
+  /** `--explain`: a model's reading of the diagnoses (never a source of truth). */
+  explanation?: { model: string; summary: string; steps: string[]; truncated: boolean };
+}
+
+/** The model's explanation, marked as such, after the report it explains. */
+export function formatExplanation(e: NonNullable<DiagnoseReport["explanation"]>): string {
+  const lines = [
+    `Explained by ${e.model} (a model's reading of the diagnoses above, which remain the source of truth${e.truncated ? "; it saw the report cut short" : ""}):`,
+    ...e.summary.split("\n").map((l) => `  ${l}`),
+  ];
+  if (e.steps.length > 0)
+    lines.push("  Next:", ...e.steps.map((s, i) => `  ${i + 1}. ${s.replace(/\n/g, " ")}`));
+  return lines.join("\n") + "\n";
 }
 
 function show(v: unknown): string {
@@ -94,6 +107,7 @@ export function formatReport(r: DiagnoseReport, redactor: Redactor): string {
       : `${r.diagnoses.length} diagnosis(es), ${errors} error(s), in ${ns} (${r.cluster}, ${r.apiCalls.list} list requests)`,
   );
   for (const s of r.skipped) out.push(`  skipped ${s}`);
+  if (r.explanation) out.push("", formatExplanation(r.explanation).trimEnd());
   return redactor.text(out.join("\n") + "\n");
 }
 
@@ -110,6 +124,7 @@ export function reportJson(r: DiagnoseReport, redactor: Redactor): string {
     skipped: r.skipped,
     diagnoses: r.diagnoses.map((d) => ({ ...d, ...(r.intent ? {} : { manifestPatch: manifestPatch(d) }) })),
     fixes,
+    ...(r.explanation ? { explanation: r.explanation } : {}),
   };
   return JSON.stringify(redactor.value(body), null, 2) + "\n";
 }

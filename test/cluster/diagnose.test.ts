@@ -295,6 +295,71 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     expect(big?.cause).toMatch(/enough free cpu/);
   });
 
+  it("--explain: the model reads the redacted report (kubelet's events included) and answers after the diagnoses, which do not change", async () => {
+    const ns = "explain";
+    await applyObjects(env, [deployment(ns, "shop", "nginx:99.99-broken-image")]);
+    const before = await diagnoseUntil(["-n", ns], (r) =>
+      r.diagnoses.some((d) => d.analyzer === "image-pull"),
+    );
+    const pod = before.diagnoses[0]?.object.name ?? "";
+    // An event as a misconfigured pull would record it, quoting a token and a password (k8sgpt sends events as is).
+    const token = "ghp_PlantedKubeletEvent0123456789abcdefAB";
+    const password = "Winter2024!planted-in-event";
+    const now = new Date().toISOString();
+    const posted = await kubeRequest(env.kubeConfig, `/api/v1/namespaces/${ns}/events`, {
+      method: "POST",
+      body: {
+        apiVersion: "v1",
+        kind: "Event",
+        metadata: { name: `${pod}.planted` },
+        involvedObject: { apiVersion: "v1", kind: "Pod", name: pod, namespace: ns },
+        reason: "Failed",
+        message: `Failed to pull image "nginx:99.99-broken-image": auth with token ${token} password=${password} failed`,
+        type: "Warning",
+        count: 1,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        source: { component: "kubelet" },
+      },
+    });
+    expect(posted.status).toBeLessThan(300);
+    const { startScriptedServer, llmEnv } = await import("../ai/llm-server.js");
+    const answer = {
+      summary: "The shop Deployment cannot start: its image tag 99.99-broken-image does not exist.",
+      steps: ["Set the image back to a tag that exists (kintent diagnose DIR --propose)."],
+    };
+    const server = await startScriptedServer([{ answer }]);
+    try {
+      const r = await runCli(["diagnose", "-n", ns, "--explain", "--kubeconfig", env.kubeconfigPath], {
+        env: { HOME: work, ...llmEnv(server, "anthropic") },
+      });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(1);
+      expect(server.requests).toHaveLength(1);
+      const sent = server.allBytes();
+      expect(sent).toContain("nginx:99.99-broken-image");
+      expect(sent).toContain("image-pull");
+      expect(sent).not.toContain(token);
+      expect(sent).not.toContain(password);
+      expect(r.stdout).not.toContain(token);
+      // The deterministic report first, unchanged; then the model's reading, marked as such.
+      const at = r.stdout.indexOf("Explained by anthropic:claude-test");
+      expect(at).toBeGreaterThan(r.stdout.indexOf("diagnosis(es)"));
+      expect(r.stdout.slice(at)).toContain(answer.summary);
+      expect(r.stdout.slice(at)).toContain(`1. ${answer.steps[0]}`);
+
+      const json = await runCli(
+        ["diagnose", "-n", ns, "--explain", "--output", "json", "--kubeconfig", env.kubeconfigPath],
+        { env: { HOME: work, ...llmEnv(server, "openai") } },
+      );
+      const parsed = JSON.parse(json.stdout) as Report & { explanation?: { model: string; summary: string } };
+      expect(parsed.explanation).toMatchObject({ model: "openai:gpt-test", summary: answer.summary });
+      expect(parsed.diagnoses.map((d) => d.analyzer)).toEqual(before.diagnoses.map((d) => d.analyzer));
+    } finally {
+      await server.close();
+    }
+  });
+
   it("Services without endpoints (and the pods that almost match), routes to missing Services, pending claims, HPAs without metrics, PDBs that block evictions", async () => {
     const ns = "controllers";
     await applyObjects(env, [

@@ -7,7 +7,7 @@ import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
 import { forDisplay, printFindings } from "../output.js";
-import { findingsOfEnvironments, wrapUsageAsync } from "../ai-options.js";
+import { findingsOfEnvironments, providerFromFlags, wrapUsageAsync } from "../ai-options.js";
 import { ask } from "../../ai/ask.js";
 import type { AskOptions, AskResult } from "../../ai/ask.js";
 import { appendAudit, auditUser } from "../../ai/audit.js";
@@ -25,7 +25,7 @@ import {
 import type { InstructionFile, Lock } from "../../ai/lock.js";
 import { formatChanges, summarizeChanges } from "../../core/diff.js";
 import { describeOp } from "../../intent/edit/index.js";
-import { createProvider, LlmError, resolveProviderConfig } from "../../ai/provider.js";
+import { LlmError } from "../../ai/provider.js";
 import type { Provider } from "../../ai/provider.js";
 import { loadIntent } from "../../intent/load.js";
 import { VERSION } from "../../core/version.js";
@@ -100,9 +100,7 @@ export function registerAsk(program: Command, ctx: CommandContext): void {
 }
 
 function providerFor(ctx: CommandContext, flags: AskFlags): Provider {
-  const config = resolveProviderConfig(ctx.io.env, flags.llm);
-  if (typeof config === "string") throw new UsageError(config);
-  return createProvider(config);
+  return providerFromFlags(ctx.io.env, flags.llm);
 }
 
 function redactPatterns(ctx: CommandContext, flags: AskFlags): string[] {

@@ -8,6 +8,8 @@ import { ExitCode } from "../io.js";
 import { openFromFlags, throwIntentErrors } from "../project.js";
 import { forDisplay, printFindings } from "../output.js";
 import type { FixPlan } from "../../cluster/fixes.js";
+import type { DiagnoseReport } from "../../cluster/format.js";
+import { providerFromFlags } from "../ai-options.js";
 
 interface DiagnoseFlags {
   env?: string;
@@ -27,6 +29,8 @@ interface DiagnoseFlags {
   config?: string;
   app?: string;
   redact: string[];
+  explain?: boolean;
+  llm?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -71,7 +75,20 @@ export function registerDiagnose(program: Command, ctx: CommandContext): void {
     )
     .option("--base <branch>", "with --propose: the branch to propose against")
     .option("--intent-path <path>", "with --propose: where the intent lives in the GitOps repository")
-    .option("--redact <regex>", "also redact matches of this pattern in the report (repeatable)", collect, [])
+    .option(
+      "--redact <regex>",
+      "also redact matches of this pattern in the report and in what --explain sends (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--explain",
+      "add a plain-English summary and next steps written by the configured model ($KINTENT_LLM or --llm) from the redacted report; the diagnoses stay the source of truth",
+    )
+    .option(
+      "--llm <provider:model[@baseURL]>",
+      "with --explain: the model (default: $KINTENT_LLM); without @baseURL, $ANTHROPIC_BASE_URL / $OPENAI_BASE_URL, else the vendor's API",
+    )
     .option("--platform <file>", "platform file (default: platform.yaml in the directory or a parent)")
     .option("--config <file>", "validation configuration (default: .kintent.yaml here or in a parent)")
     .option("--app <name>", "the app, when the directory holds several")
@@ -129,6 +146,9 @@ async function runDiagnose(
     throw new UsageError(`no such directory: ${dir}`);
   if (dir === undefined && (flags.env !== undefined || flags.propose))
     throw new UsageError(`${flags.propose ? "--propose" : "--env"} needs an intent directory`);
+  if (flags.llm !== undefined && !flags.explain) throw new UsageError("--llm goes with --explain");
+  // The model is configured before the cluster is read: a missing KINTENT_LLM is a usage error, not a late one.
+  const provider = flags.explain ? providerFromFlags(io.env, flags.llm) : undefined;
 
   const { connect } = await import("../../cluster/client.js");
   const { readSnapshot } = await import("../../cluster/snapshot.js");
@@ -172,7 +192,7 @@ async function runDiagnose(
   const redactor = new Redactor({
     patterns: [...(io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""), ...flags.redact],
   });
-  const report = {
+  const report: DiagnoseReport = {
     cluster: reader.where,
     namespaces: namespaces ?? ("all" as const),
     readAt: snapshot.readAt,
@@ -182,6 +202,12 @@ async function runDiagnose(
     fixes,
     intent: project !== undefined,
   };
+  if (provider && diagnoses.length > 0) {
+    const { explainDiagnoses } = await import("../../ai/explain-diagnoses.js");
+    // The model reads the text report a person reads, through the same redactor (events included).
+    const e = await explainDiagnoses(provider, formatReport({ ...report, skipped: [] }, redactor), redactor);
+    report.explanation = { model: e.model, summary: e.summary, steps: e.steps, truncated: e.truncated };
+  }
   io.stdout.write(flags.output === "json" ? reportJson(report, redactor) : formatReport(report, redactor));
   for (const f of fixes)
     if (f.status === "invalid" && f.preview)
