@@ -417,6 +417,9 @@ describe.skipIf(skipClusterTests)(
       const objects = parseAllDocuments(r.stdout).map((d) => d.toJS() as KubeObject);
       expect(objects.map((o) => o.kind)).toEqual(["ServiceAccount", "Role", "RoleBinding", "CronJob"]);
       expect(r.stdout).toContain("value: deploy/web"); // the intent's path in its repository
+      // prod says approval: start-only here: the evaluator commits its gated steps.
+      expect(r.stdout).toMatch(/rollout run .* --commit --for 4m/);
+      expect(r.stdout).not.toContain("--propose");
       const results = await dryRunApply(api, objects);
       expect(results.map((x) => [x.object.kind, x.ok, x.message ?? ""])).toEqual(
         objects.map((o) => [o.kind, true, ""]),

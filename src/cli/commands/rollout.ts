@@ -143,7 +143,7 @@ export function registerRollout(program: Command, ctx: CommandContext): void {
   rollout
     .command("manifests")
     .description(
-      "the in-cluster evaluator: a CronJob (or Deployment) running `kintent rollout run --commit` from a fresh clone, with read-only RBAC",
+      "the in-cluster evaluator: a CronJob (or Deployment) running `kintent rollout run` from a fresh clone — `--propose` for approval: every-step, `--commit` for start-only — with read-only RBAC",
     )
     .argument("[dir]", "intent directory or file", ".")
     .requiredOption("-e, --env <env>", "the environment")
@@ -372,6 +372,7 @@ async function manifests(ctx: CommandContext, dir: string, flags: ManifestFlags)
     schedule: flags.schedule,
     ...(flags.image !== undefined ? { image: flags.image } : {}),
     ...(flags.deployment ? { deployment: true } : {}),
+    approval: c.resolved.environment.approval,
   });
   ctx.io.stdout.write(toYamlStream(objects));
   return ExitCode.Ok;

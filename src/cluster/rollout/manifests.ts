@@ -1,6 +1,8 @@
 /**
  * The in-cluster evaluator for one app and environment (`kintent rollout manifests`): a CronJob (or a
- * Deployment) that clones the intent's repository and runs `kintent rollout run --commit` — bounded per run,
+ * Deployment) that clones the intent's repository and runs `kintent rollout run` — `--commit` where the
+ * environment says `approval: start-only`, `--propose` (each step a pull request a person merges; the forge token
+ * from the same Secret) where it says `every-step`, the default — bounded per run,
  * resumable from Git alone, so each run starts from a fresh clone and loses nothing when its pod goes away — and
  * the read-only RBAC it needs: get/list/watch on Argo CD Applications in Argo CD's namespace, nothing else.
  * Git credentials come from a Secret as an `http.extraHeader` (GIT_CONFIG_* variables: never on a command line).
@@ -28,8 +30,13 @@ export interface EvaluatorOptions {
   schedule?: string;
   /** A long-running Deployment instead of a CronJob. */
   deployment?: boolean;
-  /** Secret holding `http-extra-header` (e.g. `Authorization: Basic …`) for git. @default kintent-rollout-git */
+  /**
+   * Secret holding `http-extra-header` (e.g. `Authorization: Basic …`) for git and, for `every-step`, the forge
+   * token the pull requests are opened with (`forge-token`). @default kintent-rollout-git
+   */
   gitSecret?: string;
+  /** The environment's approval mode: how each step is delivered. @default every-step */
+  approval?: "every-step" | "start-only";
 }
 
 export function evaluatorManifests(o: EvaluatorOptions): KObject[] {
@@ -45,7 +52,10 @@ export function evaluatorManifests(o: EvaluatorOptions): KObject[] {
   const intentPath = o.intentPath ?? ".";
   const secret = o.gitSecret ?? "kintent-rollout-git";
   const runFor = o.deployment ? "1h" : "4m";
-  const run = `kintent rollout run "$KINTENT_INTENT_PATH" --env "$KINTENT_ENV" --app "$KINTENT_APP" --commit --for ${runFor} --argocd-namespace "$KINTENT_ARGOCD_NAMESPACE"`;
+  // every-step: the evaluator proposes the next step (and stops until a person merges it); start-only: it commits.
+  const propose = (o.approval ?? "every-step") === "every-step";
+  const deliver = propose ? '--propose --base "$KINTENT_BRANCH"' : "--commit";
+  const run = `kintent rollout run "$KINTENT_INTENT_PATH" --env "$KINTENT_ENV" --app "$KINTENT_APP" ${deliver} --for ${runFor} --argocd-namespace "$KINTENT_ARGOCD_NAMESPACE"`;
   const clone =
     'rm -rf /work/repo && git clone --quiet --branch "$KINTENT_BRANCH" "$KINTENT_REPO" /work/repo && cd /work/repo';
   const script = o.deployment ? `while true; do (${clone} && ${run}); sleep 60; done` : `${clone} && ${run}`;
@@ -67,6 +77,13 @@ export function evaluatorManifests(o: EvaluatorOptions): KObject[] {
         name: "GIT_CONFIG_VALUE_0",
         valueFrom: { secretKeyRef: { name: secret, key: "http-extra-header", optional: true } },
       },
+      // The pull requests of every-step are opened with the forge's token (the variable each forge adapter reads).
+      ...(propose
+        ? ["GITHUB_TOKEN", "GITEA_TOKEN", "GITLAB_TOKEN"].map((v) => ({
+            name: v,
+            valueFrom: { secretKeyRef: { name: secret, key: "forge-token", optional: true } },
+          }))
+        : []),
       { name: "GIT_AUTHOR_NAME", value: "kintent rollout" },
       { name: "GIT_AUTHOR_EMAIL", value: "kintent@users.noreply.kintent.dev" },
       { name: "GIT_COMMITTER_NAME", value: "kintent rollout" },

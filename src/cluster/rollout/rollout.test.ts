@@ -226,6 +226,39 @@ describe("the in-cluster evaluator's manifests", () => {
     expect(command).toContain("git clone");
     expect(command).not.toMatch(/Authorization|token|password/i);
   });
+  it("follows the environment's approval: every-step (the default) proposes each step, start-only commits it", () => {
+    const commandOf = (approval?: "every-step" | "start-only") => {
+      const cron = evaluatorManifests({
+        app: "web",
+        env: "prod",
+        repo: "https://x/y.git",
+        ...(approval ? { approval } : {}),
+      })[3] as KObject & {
+        spec: {
+          jobTemplate: {
+            spec: {
+              template: {
+                spec: {
+                  containers: { command: string[]; env: { name: string; valueFrom?: unknown }[] }[];
+                };
+              };
+            };
+          };
+        };
+      };
+      const c = cron.spec.jobTemplate.spec.template.spec.containers[0];
+      return { command: c?.command.join(" ") ?? "", env: c?.env.map((e) => e.name) ?? [] };
+    };
+    for (const every of [commandOf(), commandOf("every-step")]) {
+      expect(every.command).toMatch(/rollout run .* --propose --base "\$KINTENT_BRANCH"/);
+      expect(every.command).not.toContain("--commit");
+      expect(every.env).toEqual(expect.arrayContaining(["GITHUB_TOKEN", "GITEA_TOKEN", "GITLAB_TOKEN"]));
+    }
+    const start = commandOf("start-only");
+    expect(start.command).toContain("--commit");
+    expect(start.command).not.toContain("--propose");
+    expect(start.env).not.toContain("GITEA_TOKEN");
+  });
   it("can be a Deployment that loops, one replica, never two at once", () => {
     const d = evaluatorManifests({
       app: "web",
