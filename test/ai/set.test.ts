@@ -43,6 +43,24 @@ describe("kintent set", () => {
     );
   });
 
+  it("the diffs leave through the redactor: the project's KINTENT_REDACT patterns are masked in text and JSON", async () => {
+    const dir = tempIntent();
+    const env = { KINTENT_REDACT: "ACME-[0-9]{6}" };
+    const text = await runCli(["set", "image", ":ACME-739184", "--dry-run"], { cwd: dir, env });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain("[REDACTED:configured-pattern]");
+    expect(text.stdout).not.toContain("ACME-739184");
+    const json = await runCli(["set", "image", ":ACME-739184", "--dry-run", "--output", "json"], {
+      cwd: dir,
+      env,
+    });
+    expect(json.stdout).toContain("[REDACTED:configured-pattern]");
+    expect(json.stdout).not.toContain("ACME-739184");
+    // Without the pattern the same change is shown as is (the redactor is what masks it).
+    const plain = await runCli(["set", "image", ":ACME-739184", "--dry-run"], { cwd: dir });
+    expect(plain.stdout).toContain("ACME-739184");
+  });
+
   it("env: literals, removal, references; a credential-looking literal is refused", async () => {
     const dir = tempIntent();
     expect((await set(dir, "env", "FEATURE_X=on", "LOG_LEVEL-")).code).toBe(0);

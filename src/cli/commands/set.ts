@@ -14,6 +14,7 @@ import { OPERATIONS, parseOps } from "../../intent/edit/index.js";
 import type { OpRequest, VerbOptions } from "../../intent/edit/index.js";
 import { opProblem } from "../../ai/answer.js";
 import { formatChanges, summarizeChanges } from "../../core/diff.js";
+import { Redactor } from "../../core/redact.js";
 import { findingsOfEnvironments, wrapUsageAsync } from "../ai-options.js";
 
 interface CommonFlags {
@@ -133,10 +134,15 @@ export function report(ctx: CommandContext, r: ApplyOpsResult, flags: { output: 
   const { io } = ctx;
   const code =
     r.status === "failed" ? ExitCode.Failure : r.status === "invalid" ? ExitCode.Findings : ExitCode.Ok;
+  // Diffs leave through the one redactor like every other output (Secret data is masked by the differ already;
+  // this catches credentials in other objects, e.g. an extra/ ConfigMap, and the project's KINTENT_REDACT patterns).
+  const redactor = new Redactor({
+    patterns: (io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""),
+  });
   if (flags.output === "json") {
     io.stdout.write(
       JSON.stringify(
-        {
+        redactor.value({
           status: r.status,
           file: r.file,
           app: r.app,
@@ -149,7 +155,7 @@ export function report(ctx: CommandContext, r: ApplyOpsResult, flags: { output: 
             findings: e.findings,
           })),
           findings: r.intentErrors,
-        },
+        }),
         null,
         2,
       ) + "\n",
@@ -169,10 +175,10 @@ export function report(ctx: CommandContext, r: ApplyOpsResult, flags: { output: 
     io.stderr.write(`kintent: ${r.file ?? "the intent"} already says that; nothing to change\n`);
     return code;
   }
-  io.stdout.write(r.diff);
+  io.stdout.write(redactor.text(r.diff));
   for (const e of r.preview?.envs ?? []) {
     io.stdout.write(`\n# manifests, environment ${e.env}: ${summarizeChanges(e.changes)}\n`);
-    io.stdout.write(formatChanges(e.changes, "  "));
+    io.stdout.write(redactor.text(formatChanges(e.changes, "  ")));
   }
   printFindings(ctx, forDisplay(ctx, { dir: r.dir }, findingsOfEnvironments(r.preview?.envs ?? [])));
   if (r.status === "invalid") io.stderr.write("kintent: refusing to write: the result has error findings\n");
