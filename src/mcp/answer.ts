@@ -18,6 +18,12 @@ import type { Redactor } from "../core/redact.js";
  */
 export const MAX_ANSWER_BYTES = 64 * 1024;
 
+/**
+ * `tools/list` is sent once per session; it stays under {@link MAX_ANSWER_BYTES} without the cluster tools and
+ * under this with them (`kintent mcp --cluster`: 13 tools, each with its input and output schema).
+ */
+export const MAX_TOOLS_LIST_BYTES = 96 * 1024;
+
 /** What one page of a list may weigh (its items as JSON), so that the page and its text rendering fit. */
 export const PAGE_BYTES = 20 * 1024;
 
@@ -187,7 +193,9 @@ export const objectRefSchema = z
     name: z.string().describe("metadata.name"),
     namespace: z.string().optional().describe("metadata.namespace (absent for cluster-scoped objects)"),
   })
-  .describe("A Kubernetes object");
+  .describe("A Kubernetes object")
+  // Shared through $defs in every tool schema that uses it (keeps tools/list small: see MAX_ANSWER_BYTES).
+  .meta({ id: "ObjectRef" });
 
 export const findingSchema = z
   .object({
@@ -202,7 +210,8 @@ export const findingSchema = z
     remediation: z.string().optional().describe("How to fix it"),
     suggestions: z.array(z.string()).optional().describe("Behaviour-changing fixes, for a person to choose"),
   })
-  .describe("One finding of the validator or the intent loader");
+  .describe("One finding of the validator or the intent loader")
+  .meta({ id: "Finding" });
 export type McpFinding = z.infer<typeof findingSchema>;
 
 export const severityCountsSchema = z
@@ -211,7 +220,8 @@ export const severityCountsSchema = z
     warning: z.number().int().describe("Findings of severity warning"),
     info: z.number().int().describe("Findings of severity info"),
   })
-  .describe("Findings by severity");
+  .describe("Findings by severity")
+  .meta({ id: "SeverityCounts" });
 
 const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -291,7 +301,8 @@ export const objectChangeSchema = z
     fields: z.array(fieldChangeSchema).describe("Changed fields (changed objects only; at most 50)"),
     moreFields: z.number().int().optional().describe("Changed fields left out of `fields`"),
   })
-  .describe("One object added, changed or removed");
+  .describe("One object added, changed or removed")
+  .meta({ id: "ObjectChange" });
 export type McpObjectChange = z.infer<typeof objectChangeSchema>;
 
 /** The env name a diff path ends in (`…env[DB_PASSWORD]` or `…env[DB_PASSWORD].value`). */

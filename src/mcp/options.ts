@@ -25,6 +25,13 @@ export interface McpServerOptions {
   env: NodeJS.ProcessEnv;
   /** Patterns and known values redacted from every answer besides the built-in rules. */
   redact?: RedactOptions;
+  /**
+   * The cluster tools — `status`, `diagnose`, `rollout_status` (read the cluster and Prometheus) and
+   * `rollout_step`/`rollout_abort`/`rollout_promote` (deliver canary decisions through Git) — are offered only
+   * when this is set (`kintent mcp --cluster`, `--kubeconfig` or `--context`): a server without cluster access
+   * does not spend the client's context on tools it cannot run.
+   */
+  cluster?: ClusterSettings;
   /** Diagnostics for people (stderr). Never receives a secret. */
   log?: (line: string) => void;
 }
@@ -41,4 +48,11 @@ export interface ProposeSettings {
    * commit the edited intent (here, or at the intent's path in its own Git repository).
    */
   intentPath?: string;
+}
+
+export interface ClusterSettings {
+  /** A kubeconfig file (relative to the root, or absolute). @default $KUBECONFIG, in-cluster, ~/.kube/config */
+  kubeconfig?: string;
+  /** A context of it. @default the environment's `context`, else the current one */
+  context?: string;
 }

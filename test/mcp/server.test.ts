@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningHttpServer } from "../../src/mcp/index.js";
-import { MAX_ANSWER_BYTES } from "../../src/mcp/index.js";
+import { MAX_ANSWER_BYTES, MAX_TOOLS_LIST_BYTES } from "../../src/mcp/index.js";
 import {
   connectHttp,
   connectStdio,
@@ -41,6 +41,19 @@ const TOOL_NAMES = [
   "change_intent",
   "propose",
 ];
+/** Offered with --cluster (or --kubeconfig / --context). */
+const CLUSTER_TOOL_NAMES = [
+  "status",
+  "diagnose",
+  "rollout_status",
+  "rollout_step",
+  "rollout_abort",
+  "rollout_promote",
+];
+/** The tools that write somewhere (a branch, a commit): left out with --read-only. */
+const WRITE_TOOLS = ["propose", "rollout_step", "rollout_abort", "rollout_promote"];
+/** The tools that read the cluster (and Prometheus): read-only, but the world outside the repository. */
+const CLUSTER_READ_TOOLS = ["status", "diagnose", "rollout_status"];
 
 interface JsonSchema {
   type?: string;
@@ -469,9 +482,62 @@ describe("kintent mcp --allow-write and --read-only", () => {
       expect(tools.map((t) => t.name)).toEqual(TOOL_NAMES.filter((n) => n !== "propose"));
       expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
       await expect(c.call("propose", { message: "x" })).rejects.toThrow(/Tool propose not found/);
+      await expect(c.call("diagnose", {})).rejects.toThrow(/Tool diagnose not found/);
     } finally {
       await c.close();
       await server.close();
+    }
+  });
+
+  it("--cluster adds the cluster tools (typed, annotated, tools/list under its bound); --read-only keeps only the reading ones", async () => {
+    for (const readOnly of [false, true]) {
+      // HOME is the temporary root: no ~/.kube/config, so no cluster of the machine's is ever reached.
+      const { server } = await startHttp({
+        root,
+        env: { HOME: root },
+        cluster: {},
+        ...(readOnly ? { readOnly } : {}),
+      });
+      const c = await connectHttp(server.url, "modern");
+      try {
+        const { tools } = await c.client.listTools();
+        const all = [...TOOL_NAMES, ...CLUSTER_TOOL_NAMES];
+        expect(tools.map((t) => t.name)).toEqual(
+          readOnly ? all.filter((n) => !WRITE_TOOLS.includes(n)) : all,
+        );
+        expect(Buffer.byteLength(JSON.stringify({ tools }))).toBeLessThan(MAX_TOOLS_LIST_BYTES);
+        const byName = new Map(tools.map((t) => [t.name, t]));
+        for (const n of CLUSTER_READ_TOOLS)
+          expect(byName.get(n)?.annotations, n).toMatchObject({
+            readOnlyHint: true,
+            destructiveHint: false,
+            openWorldHint: true,
+          });
+        for (const n of readOnly ? [] : WRITE_TOOLS)
+          expect(byName.get(n)?.annotations, n).toMatchObject({
+            readOnlyHint: false,
+            destructiveHint: true,
+            openWorldHint: true,
+          });
+        for (const n of CLUSTER_TOOL_NAMES.filter((x) => byName.has(x))) {
+          const t = byName.get(n);
+          expect((t?.outputSchema as JsonSchema | undefined)?.type, n).toBe("object");
+          for (const [field, schema] of Object.entries((t?.inputSchema as JsonSchema).properties ?? {}))
+            expect(schema.description, `${n}.${field}`).toMatch(/\w/);
+        }
+        // No cluster behind it: a tool failure the assistant can read, not a crash.
+        const r = await c.call("diagnose", { namespace: "default" });
+        expect(r.isError).toBe(true);
+        expect(r.content[0]?.text).toMatch(/kubeconfig/);
+        if (!readOnly) {
+          const step = await c.call("rollout_step", { path: "traefik-canary", env: "prod", mode: "commit" });
+          expect(step.isError).toBe(true);
+          expect(step.content[0]?.text).toContain("--allow-write");
+        }
+      } finally {
+        await c.close();
+        await server.close();
+      }
     }
   });
 });

@@ -7,8 +7,6 @@ import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
 import { openFromFlags, throwIntentErrors } from "../project.js";
 import { forDisplay, printFindings } from "../output.js";
-import type { FixPlan } from "../../cluster/fixes.js";
-import type { DiagnoseReport } from "../../cluster/format.js";
 import { providerFromFlags } from "../ai-options.js";
 
 interface DiagnoseFlags {
@@ -131,9 +129,9 @@ async function runDiagnose(
   }
   if (flags.namespace !== undefined && flags.allNamespaces)
     throw new UsageError("--namespace and --all-namespaces exclude each other");
-  for (const id of flags.analyzer)
-    if (!ANALYZERS.some((a) => a.id === id))
-      throw new UsageError(`no analyzer \`${id}\` (kintent diagnose --list shows them)`);
+  const { runDiagnose, unknownAnalyzers } = await import("../../cluster/run.js");
+  for (const id of unknownAnalyzers(flags.analyzer))
+    throw new UsageError(`no analyzer \`${id}\` (kintent diagnose --list shows them)`);
   for (const p of flags.redact) {
     try {
       new RegExp(p);
@@ -150,58 +148,31 @@ async function runDiagnose(
   // The model is configured before the cluster is read: a missing KINTENT_LLM is a usage error, not a late one.
   const provider = flags.explain ? providerFromFlags(io.env, flags.llm) : undefined;
 
-  const { connect } = await import("../../cluster/client.js");
-  const { readSnapshot } = await import("../../cluster/snapshot.js");
-  const { diagnose } = await import("../../cluster/diagnose.js");
   const { formatReport, reportJson } = await import("../../cluster/format.js");
   const { Redactor } = await import("../../core/redact.js");
 
   let project;
   let env: string | undefined;
-  let namespaces: string[] | undefined;
-  let context = flags.context;
   if (dir !== undefined) {
     project = await openFromFlags(ctx, dir, flags);
     throwIntentErrors(project, [...project.errors], [...project.warnings]);
     env = project.environment(flags.env);
-    const build = project.build(env, { validate: false });
-    throwIntentErrors(project, build.errors);
-    context ??= project.platform?.value.spec.environments[env]?.context;
-    namespaces = [
-      ...new Set(build.objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined)),
-    ].sort();
+    throwIntentErrors(project, project.build(env, { validate: false }).errors);
   }
-  const reader = connect({
-    env: io.env,
+  const { report, fixes } = await runDiagnose({
+    ...(project && env !== undefined ? { intent: { project, env } } : {}),
+    ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
+    ...(flags.allNamespaces ? { allNamespaces: true } : {}),
     ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
-    ...(context !== undefined ? { context } : {}),
+    ...(flags.context !== undefined ? { context: flags.context } : {}),
+    analyzers: flags.analyzer,
+    processEnv: io.env,
+    cwd: io.cwd,
   });
-  if (flags.namespace !== undefined) namespaces = [flags.namespace];
-  else if (flags.allNamespaces) namespaces = undefined;
-  else if (namespaces === undefined || namespaces.length === 0) {
-    const current = reader.kubeConfig.getContextObject(reader.kubeConfig.getCurrentContext());
-    namespaces = [current?.namespace ?? "default"];
-  }
-  const snapshot = await readSnapshot(reader, namespaces ? { namespaces } : {});
-  const diagnoses = diagnose(snapshot, flags.analyzer.length > 0 ? { analyzers: flags.analyzer } : {});
-  let fixes: FixPlan[] = [];
-  if (project && env !== undefined && diagnoses.length > 0) {
-    const { planFixes } = await import("../../cluster/fixes.js");
-    fixes = await planFixes(project, diagnoses, { cwd: io.cwd, env, snapshot });
-  }
+  const { diagnoses } = report;
   const redactor = new Redactor({
     patterns: [...(io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""), ...flags.redact],
   });
-  const report: DiagnoseReport = {
-    cluster: reader.where,
-    namespaces: namespaces ?? ("all" as const),
-    readAt: snapshot.readAt,
-    skipped: snapshot.skipped,
-    apiCalls: { list: reader.listCalls, total: reader.calls.length },
-    diagnoses,
-    fixes,
-    intent: project !== undefined,
-  };
   if (provider && diagnoses.length > 0) {
     const { explainDiagnoses } = await import("../../ai/explain-diagnoses.js");
     // The model reads the text report a person reads, through the same redactor (events included).

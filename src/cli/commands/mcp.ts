@@ -24,6 +24,9 @@ interface McpFlags {
   platform?: string;
   config?: string;
   redact: string[];
+  kubeconfig?: string;
+  context?: string;
+  cluster?: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -78,6 +81,18 @@ export function registerMcp(program: Command, ctx: CommandContext): void {
     .option(
       "--config <file>",
       "validation settings and policies (default: .kintent.yaml from the intent directory up)",
+    )
+    .option(
+      "--cluster",
+      "offer the cluster tools: status, diagnose, rollout_status (read-only) and rollout_step/abort/promote (through Git)",
+    )
+    .option(
+      "--kubeconfig <file>",
+      "with the cluster tools (implies --cluster): the cluster they read (default: $KUBECONFIG, in-cluster, ~/.kube/config)",
+    )
+    .option(
+      "--context <name>",
+      "kubeconfig context (default: the environment's `context`, else the current one)",
     )
     .option(
       "--redact <regex>",
@@ -154,8 +169,16 @@ async function runMcp(ctx: CommandContext, dir: string, flags: McpFlags): Promis
       ...(flags.withIntent !== undefined ? { intentPath: flags.withIntent } : {}),
     },
     redact: { patterns: redactPatterns(ctx, flags), known: token !== undefined ? [token] : [] },
+    ...(flags.cluster || flags.kubeconfig !== undefined || flags.context !== undefined
+      ? {
+          cluster: {
+            ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
+            ...(flags.context !== undefined ? { context: flags.context } : {}),
+          },
+        }
+      : {}),
   };
-  const mode = flags.readOnly ? "read-only" : flags.allowWrite ? "allow-write" : "preview + propose";
+  const mode = `${flags.readOnly ? "read-only" : flags.allowWrite ? "allow-write" : "preview + propose"}${"cluster" in options ? ", cluster tools" : ""}`;
   if (!http) {
     log(`MCP server on stdio for ${root} (${mode})`);
     // bin/kintent.js passes the process's streams; the CLI's IO type only promises `write`.

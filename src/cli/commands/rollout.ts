@@ -192,11 +192,12 @@ async function open(
   });
 }
 
-async function reader(flags: CommonFlags, needed: boolean) {
+async function reader(ctx: CommandContext, flags: CommonFlags, needed: boolean) {
   if (!needed) return undefined;
   const { kubeArgoReader } = await import("../../cluster/rollout/argo-objects.js");
   return kubeArgoReader({
-    ...(flags.kubeconfig !== undefined ? { kubeconfig: flags.kubeconfig } : {}),
+    env: ctx.io.env,
+    ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(ctx.io.cwd, flags.kubeconfig) } : {}),
     ...(flags.context !== undefined ? { context: flags.context } : {}),
   });
 }
@@ -227,7 +228,7 @@ async function status(ctx: CommandContext, dir: string, flags: CommonFlags): Pro
     mode: "status",
     skipSyncCheck: flags.skipSyncCheck === true,
     argocdNamespace: flags.argocdNamespace ?? "argocd",
-    ...(needsCluster ? { reader: await reader(flags, true) } : {}),
+    ...(needsCluster ? { reader: await reader(ctx, flags, true) } : {}),
   } as Parameters<typeof rolloutStatus>[1]);
   ctx.io.stdout.write(flags.output === "json" ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
   return ExitCode.Ok;
@@ -261,7 +262,7 @@ async function step(ctx: CommandContext, dir: string, flags: StepFlags): Promise
   await pull(ctx, dir, flags, mode);
   const c = await open(ctx, dir, flags);
   requireApproval(c, mode);
-  const r = await reader(flags, flags.skipSyncCheck !== true);
+  const r = await reader(ctx, flags, flags.skipSyncCheck !== true);
   const d = await evaluateStep(c, {
     now: new Date(),
     mode,
@@ -283,7 +284,7 @@ async function run(ctx: CommandContext, dir: string, flags: RunFlags): Promise<n
   const { evaluateStep } = await import("../../cluster/rollout/step.js");
   const { deliver } = await import("../../cluster/rollout/deliver.js");
   const { runLoop } = await import("../../cluster/rollout/run.js");
-  const r = await reader(flags, flags.skipSyncCheck !== true);
+  const r = await reader(ctx, flags, flags.skipSyncCheck !== true);
   let current = await open(ctx, dir, flags);
   requireApproval(current, mode);
   const result = await runLoop({
@@ -400,17 +401,8 @@ async function pull(
   mode: "commit" | "propose",
 ): Promise<void> {
   if (mode !== "commit" || flags.push === false) return;
-  const { Git } = await import("../../gitops/git.js");
-  const git = new Git({ cwd: resolve(ctx.io.cwd, dir), env: ctx.io.env });
-  const up = await git.run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"], {
-    allowFailure: true,
-  });
-  if (up.code !== 0) return;
-  const r = await git.run(["pull", "--quiet", "--ff-only"], { allowFailure: true });
-  if (r.code !== 0)
-    throw new UsageError(
-      `cannot fast-forward to ${up.stdout.trim()}: ${r.stderr.trim().split("\n").slice(-1)[0] ?? ""} — the branch has diverged; reconcile it first`,
-    );
+  const { fastForward } = await import("../../cluster/rollout/deliver.js");
+  await fastForward(resolve(ctx.io.cwd, dir), ctx.io.env);
 }
 
 function report(

@@ -19,6 +19,7 @@ import { VERSION } from "../../core/version.js";
 import { applyOpsToDir } from "../../ai/apply.js";
 import type { ApplyOpsResult } from "../../ai/apply.js";
 import { GitError } from "../../gitops/errors.js";
+import { Git } from "../../gitops/git.js";
 import { targetOf, TRAILERS } from "../../gitops/message.js";
 import type { ProposeResult } from "../../gitops/propose.js";
 import type { IntentOp } from "../../intent/edit/index.js";
@@ -291,4 +292,21 @@ function common(a: string, b: string): string {
   let i = 0;
   while (i < x.length && i < y.length && x[i] === y[i]) i++;
   return x.slice(0, i).join(sep) || sep;
+}
+
+/**
+ * Before a commit delivery, where the branch has an upstream: fast-forward to it, so the evaluation starts from
+ * what Git says now. A branch that diverged is refused (exit 2): a person reconciles it.
+ */
+export async function fastForward(dir: string, processEnv: NodeJS.ProcessEnv): Promise<void> {
+  const git = new Git({ cwd: dir, env: processEnv });
+  const up = await git.run(["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}"], {
+    allowFailure: true,
+  });
+  if (up.code !== 0) return;
+  const r = await git.run(["pull", "--quiet", "--ff-only"], { allowFailure: true });
+  if (r.code !== 0)
+    throw new DeliveryRefusedError(
+      `cannot fast-forward to ${up.stdout.trim()}: ${r.stderr.trim().split("\n").slice(-1)[0] ?? ""} — the branch has diverged; reconcile it first`,
+    );
 }

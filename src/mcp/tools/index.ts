@@ -2,13 +2,15 @@
  * The MCP server's tools, in the order `tools/list` shows them. Adding a tool is one entry here and one module
  * beside it (a {@link ToolFactory}: schemas, annotations, `run`); the server registers, redacts, bounds and
  * reports errors for every tool the same way. Tools that write (`writes: true`) are left out with
- * `--read-only`. The cluster tools of #12/#13 (`status`, `diagnose`, `rollout_status`/`rollout_step`/
- * `rollout_abort`) go here as they land.
+ * `--read-only`.
  */
 import type { ToolFactory } from "../tool.js";
 import { build } from "./build.js";
 import { changeIntentTool } from "./change-intent.js";
 import { describeProject } from "./describe.js";
+import { rolloutAbortTool, rolloutPromoteTool, rolloutStatusTool, rolloutStepTool } from "./rollout.js";
+import { diagnoseTool } from "./diagnose.js";
+import { statusTool } from "./status.js";
 import { explain } from "./explain.js";
 import { policyTest } from "./policy-test.js";
 import { proposeTool } from "./propose.js";
@@ -22,4 +24,10 @@ export const TOOLS: readonly ToolFactory[] = [
   policyTest,
   changeIntentTool,
   proposeTool,
+  statusTool,
+  diagnoseTool,
+  rolloutStatusTool,
+  rolloutStepTool,
+  rolloutAbortTool,
+  rolloutPromoteTool,
 ];
