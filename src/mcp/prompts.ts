@@ -28,6 +28,7 @@ export function registerPrompts(
   redactor: () => Redactor,
 ): void {
   const readOnly = options.readOnly === true;
+  const cluster = options.cluster !== undefined;
   server.registerPrompt(
     "step_canary",
     {
@@ -53,6 +54,9 @@ export function registerPrompts(
       user(
         [
           `Step the canary of ${app ? `\`${app}\`` : "the app"}${env ? ` in \`${env}\`` : ""}${where(path)}${to ? ` to ${to}` : " to its next step"}.`,
+          cluster
+            ? "0. First call rollout_status: it says whether Argo CD has synced the current weight, how long the step has soaked and what the gate measures now. For the next step of the plan with its gate, rollout_step does the evaluation and proposes the change with its evidence (mode propose); rollout_abort / rollout_promote deliver a person's decision. Use the steps below for any other target weight."
+            : "0. (This server has no cluster tools: the gate's measurements and the sync state are not visible here; say so.)",
           "1. Call describe_project to see the running canary (image, weight, replicas, namespace) and its rollout steps; if no canary runs, stop and say so.",
           "2. Work out the operation: `canary-weight` with the new weight (the next value of the steps when no target is given), `canary-promote` to make the canary the stable version, or `canary-abort` to send all traffic back (100/0) and remove it. Pass `env` when the platform has several environments.",
           "3. Call change_intent with that operation and a `why`; show the user the weights before and after (the TraefikService or HTTPRoute weights in the manifest changes), the intent diff and any findings. Stop on error findings.",
@@ -121,7 +125,9 @@ export function registerPrompts(
       user(
         [
           `${app ? `\`${app}\`` : "The app"}${env ? ` in \`${env}\`` : ""}${where(path)} is down${symptom ? `: ${clip(redactor().text(symptom), 2000)}` : ""}. Find out why.`,
-          "1. If this server offers `status` or `diagnose` tools, call them first: they read the live cluster (read-only) and name the failure.",
+          cluster
+            ? "1. Call status (intent vs live) and diagnose with the intent's path and env first: they read the live cluster (read-only), quote the evidence and name each failure; a diagnosis with a fix whose status is ready carries the intent operations to propose."
+            : "1. This server has no cluster tools (start it with --cluster): work from the intent and the symptom, and suggest `kintent diagnose` to the user.",
           "2. Call build for the environment and validate with its path and env: error findings in the cross-resource graph explain most outages — a Service selector that matches no pod or a wrong targetPort (502/503), a ConfigMap or Secret referenced but absent (pods stuck in ContainerCreating), Traefik cross-namespace references that v3 blocks, an IngressRoute cert-manager ignores (no TLS), a broken image tag.",
           "3. Read the runbook (explain) for how to verify and roll back, and the platform notes (describe_project) for known traps of this platform.",
           readOnly

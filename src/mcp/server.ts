@@ -41,6 +41,9 @@ Start with describe_project. Inspect with build (objects, YAML on request), expl
 To change what runs, change the intent: translate the request into intent operations yourself (the operations schema is in change_intent's input and the kintent://schema/operations resource), preview them with change_intent, show the user the diffs and findings, then deliver with propose.
 Answers are paginated: pass nextCursor back to continue. Secret values are redacted.`;
 
+const CLUSTER_INSTRUCTIONS = `
+After a merge: status compares what the intent deploys with what is live; diagnose reads the cluster (read-only) and names each failure with its evidence, traced to the intent line with the fix as operations — pass them to propose. Canaries step through Git: rollout_status says where one stands and what a step would do now; rollout_step evaluates the gate and delivers one step; rollout_abort / rollout_promote deliver a person's decision.`;
+
 /** The tools this configuration offers, in order (write tools dropped by `readOnly`). */
 export function toolsFor(options: McpServerOptions): ToolSpec[] {
   return TOOLS.flatMap((make) => {
@@ -169,7 +172,7 @@ function registerTool(server: McpServer, spec: ToolSpec, options: McpServerOptio
 export function buildServer(options: McpServerOptions): McpServer {
   const server = new McpServer(
     { name: "kintent", version: VERSION, title: "kintent" },
-    { instructions: INSTRUCTIONS },
+    { instructions: options.cluster !== undefined ? INSTRUCTIONS + CLUSTER_INSTRUCTIONS : INSTRUCTIONS },
   );
   for (const spec of toolsFor(options)) registerTool(server, spec, options);
   registerResources(server, options, () => answerRedactor(options));

@@ -358,6 +358,39 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     } finally {
       await server.close();
     }
+
+    // The same diagnosis through the MCP server's diagnose tool: typed, evidence quoted, the token redacted.
+    const { connectHttp, startHttp, structured } = await import("../mcp/helpers.js");
+    const mcp = await startHttp({
+      root: work,
+      env: { HOME: work },
+      cluster: { kubeconfig: env.kubeconfigPath },
+    });
+    const client = await connectHttp(mcp.server.url, "modern");
+    try {
+      const r = await client.call("diagnose", { namespace: ns });
+      const s = structured(r) as {
+        namespaces: string[];
+        listRequests: number;
+        counts: { error: number };
+        diagnoses: { analyzer: string; variant: string; owner?: { name: string }; evidence: string[] }[];
+      };
+      expect(s.namespaces).toEqual([ns]);
+      expect(s.counts.error).toBeGreaterThanOrEqual(1);
+      const pull = s.diagnoses.find((d) => d.analyzer === "image-pull");
+      expect(pull).toMatchObject({ variant: "not-found", owner: { name: "shop" } });
+      expect(pull?.evidence.join("\n")).toContain("nginx:99.99-broken-image");
+      await client.settled();
+      const wire = client.wire.join("");
+      expect(wire).toContain("[REDACTED:");
+      expect(wire).not.toContain(token);
+      expect(wire).not.toContain(password);
+      const missing = await client.call("diagnose", { namespace: ns, analyzers: ["no-such-analyzer"] });
+      expect(missing.isError).toBe(true);
+    } finally {
+      await client.close();
+      await mcp.server.close();
+    }
   });
 
   it("Services without endpoints (and the pods that almost match), routes to missing Services, pending claims, HPAs without metrics, PDBs that block evictions", async () => {
@@ -718,6 +751,33 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
     expect(after.report.objects.find((o) => o.object.kind === "Service")?.state).toBe("missing");
     const text = await runCli(["status", dir, "--kubeconfig", env.kubeconfigPath], { env: { HOME: work } });
     expect(text.stdout).toContain("      spec.replicas: intent 2, live 5");
+
+    // The MCP server's status tool reads the same: not ok, the missing Service first, the drifted replicas.
+    const { connectHttp, startHttp, structured } = await import("../mcp/helpers.js");
+    const mcp = await startHttp({
+      root: work,
+      env: { HOME: work },
+      cluster: { kubeconfig: env.kubeconfigPath },
+    });
+    const client = await connectHttp(mcp.server.url, "legacy");
+    try {
+      const s = structured(await client.call("status", { path: "status-app" })) as {
+        ok: boolean;
+        counts: { drifted: number; missing: number };
+        objects: { object: { kind: string }; state: string; drift: string[] }[];
+      };
+      expect(s.ok).toBe(false);
+      expect(s.counts).toMatchObject({ drifted: 1, missing: 1 });
+      expect(s.objects[0]).toMatchObject({ object: { kind: "Service" }, state: "missing" });
+      expect(s.objects.find((o) => o.state === "drifted")?.drift).toEqual([
+        "spec.replicas: intent 2, live 5",
+      ]);
+      const outside = await client.call("status", { path: "../.." });
+      expect(outside.isError).toBe(true);
+    } finally {
+      await client.close();
+      await mcp.server.close();
+    }
     expect(text.stdout).toMatch(/✗ Service \S+\/hello missing/);
   });
 

@@ -456,18 +456,70 @@ describe.skipIf(skipClusterTests)(
       expect(file).toContain("      weight: 50\n");
       expect(remoteHead()).toBe(head()); // main untouched until a person merges
 
-      writeFileSync(
-        join(intent, "platform.yaml"),
-        readFileSync(join(intent, "platform.yaml"), "utf8").replace(
-          "approval: start-only",
-          "approval: every-step",
-        ),
-      );
-      git(clone, ["commit", "-qam", "prod: every step is approved"]);
-      const refused = await rollout("step", "--commit", "--no-push");
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain("prod has approval: every-step");
-    }, 60_000);
+      // The MCP server's rollout tools read the same state and propose the same step, through the same code.
+      const { connectHttp, startHttp, structured } = await import("../mcp/helpers.js");
+      const mcp = await startHttp({
+        root: clone,
+        env,
+        cluster: { kubeconfig: api.kubeconfigPath },
+        allowWrite: true,
+      });
+      const client = await connectHttp(mcp.server.url, "modern");
+      try {
+        const st = structured(await client.call("rollout_status", { path: "deploy/web", env: "prod" })) as {
+          engine: string;
+          approval: string;
+          canary: { weight?: number };
+          next?: { outcome: string; evidence: string[] };
+        };
+        expect(st).toMatchObject({
+          engine: "traefik-weighted",
+          approval: "start-only",
+          canary: { weight: 10 },
+        });
+        expect(st.next?.outcome).toBe("advance");
+        expect(st.next?.evidence.join("\n")).toContain("success-rate >= 95%: Successful");
+        const step = structured(await client.call("rollout_step", { path: "deploy/web", env: "prod" })) as {
+          decision: { outcome: string; from?: number; to?: number };
+          delivered?: { mode: string; branch?: string; intentDiff: string };
+        };
+        expect(step.decision).toMatchObject({ outcome: "advance", from: 10, to: 50 });
+        expect(step.delivered?.mode).toBe("propose");
+        expect(step.delivered?.branch).toMatch(/^kintent\/web\//);
+        expect(step.delivered?.intentDiff).toContain("+      weight: 50");
+        const onBranch = git(work, [
+          "--git-dir",
+          bare,
+          "show",
+          `${step.delivered?.branch ?? ""}:deploy/web/kintent.yaml`,
+        ]);
+        expect(onBranch).toContain("      weight: 50\n");
+        expect(remoteHead()).toBe(head());
+
+        writeFileSync(
+          join(intent, "platform.yaml"),
+          readFileSync(join(intent, "platform.yaml"), "utf8").replace(
+            "approval: start-only",
+            "approval: every-step",
+          ),
+        );
+        git(clone, ["commit", "-qam", "prod: every step is approved"]);
+        const refused = await rollout("step", "--commit", "--no-push");
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain("prod has approval: every-step");
+        // Through MCP too, even on a server that may write.
+        const mcpRefused = await client.call("rollout_step", {
+          path: "deploy/web",
+          env: "prod",
+          mode: "commit",
+        });
+        expect(mcpRefused.isError).toBe(true);
+        expect(mcpRefused.content[0]?.text).toContain("prod has approval: every-step");
+      } finally {
+        await client.close();
+        await mcp.server.close();
+      }
+    }, 90_000);
 
     it("kintent rollout run steps until promoted, bounded, reading everything from Git each round", async () => {
       writeFileSync(
