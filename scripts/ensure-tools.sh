@@ -15,6 +15,21 @@ TOOLS_DIR="${KINTENT_TOOLS_DIR:-$HOME/.cache/kintent-tools}"
 [[ "${KINTENT_SKIP_CLUSTER_TESTS:-}" == 1 ]] && exit 0
 if [[ -n "${KINTENT_TOOLS_BIN:-}" && "${KINTENT_TOOLS_BIN%/}" != "${TOOLS_DIR%/}/bin" ]]; then exit 0; fi
 
+# The canary-gate tests query a real Prometheus: Debian's package, not a Go build (the harness looks at
+# $KINTENT_PROMETHEUS, then /usr/bin/prometheus). Installed here when this user may run apt-get.
+if [[ ! -x "${KINTENT_PROMETHEUS:-/usr/bin/prometheus}" ]]; then
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo -n"
+  if command -v apt-get >/dev/null && { [[ -z "$sudo" ]] || sudo -n true 2>/dev/null; }; then
+    echo "kintent: installing Debian's prometheus for the canary-gate tests (apt-get install prometheus)" >&2
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >&2
+  else
+    echo "kintent: the canary-gate tests need Prometheus: apt-get install prometheus (Debian), or set KINTENT_PROMETHEUS to a prometheus binary; KINTENT_SKIP_CLUSTER_TESTS=1 skips the cluster tests" >&2
+    exit 2
+  fi
+fi
+
 rc=0
 missing="$(bash "$ROOT/scripts/tools.sh" --check)" || rc=$?
 [[ $rc -eq 0 ]] && exit 0
