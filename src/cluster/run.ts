@@ -24,6 +24,8 @@ export interface DiagnoseRun {
   allNamespaces?: boolean;
   kubeconfig?: string;
   context?: string;
+  /** A reader already connected (kubeconfig and context are then the caller's business). */
+  reader?: ClusterReader;
   /** Only these analyzers (ids; unknown ids are the caller's to refuse). */
   analyzers?: readonly string[];
   /** For the kubeconfig ($KUBECONFIG, HOME) and the fixes' paths. */
@@ -54,11 +56,13 @@ export async function runDiagnose(o: DiagnoseRun): Promise<DiagnoseOutcome> {
       ...new Set(build.objects.map((x) => x.metadata.namespace).filter((n): n is string => n !== undefined)),
     ].sort();
   }
-  const reader = connect({
-    env: o.processEnv,
-    ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
-    ...(context !== undefined ? { context } : {}),
-  });
+  const reader =
+    o.reader ??
+    connect({
+      env: o.processEnv,
+      ...(o.kubeconfig !== undefined ? { kubeconfig: o.kubeconfig } : {}),
+      ...(context !== undefined ? { context } : {}),
+    });
   if (o.namespace !== undefined) namespaces = [o.namespace];
   else if (o.allNamespaces) namespaces = undefined;
   else if (namespaces === undefined || namespaces.length === 0) {

@@ -8,6 +8,8 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { setImmediate as tick } from "node:timers/promises";
 import type * as z from "zod";
 import type { Redactor } from "../core/redact.js";
+import { connect } from "../cluster/client.js";
+import type { ClusterReader } from "../cluster/client.js";
 import { openProject } from "../project/index.js";
 import type { Project } from "../project/index.js";
 import { ToolFailure } from "./answer.js";
@@ -20,6 +22,22 @@ export interface ToolAnnotations {
   idempotentHint: boolean;
   openWorldHint: boolean;
 }
+
+/** The cluster tools that read (the cluster, Prometheus): nothing written, but the world outside the repository. */
+export const READS_CLUSTER: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: true,
+};
+
+/** The rollout tools that deliver a decision through Git (a pull request, or a commit Argo CD syncs). */
+export const DELIVERS_THROUGH_GIT: ToolAnnotations = {
+  readOnlyHint: false,
+  destructiveHint: true,
+  idempotentHint: false,
+  openWorldHint: true,
+};
 
 export interface ToolContext {
   options: McpServerOptions;
@@ -90,6 +108,47 @@ export async function openAt(
     ...(app !== undefined ? { app } : {}),
   });
   return { project, shown };
+}
+
+/**
+ * Open the intent at `path` and compile one environment (no validation: what the cluster tools compare with
+ * and trace to); an intent that does not load or compile is a failure naming its first errors.
+ */
+export async function openCompiled(
+  options: McpServerOptions,
+  path: string | undefined,
+  app: string | undefined,
+  envArg: string | undefined,
+): Promise<{ project: Project; shown: string; env: string; build: ReturnType<Project["build"]> }> {
+  const { project, shown } = await openAt(options, path, app);
+  if (!project.ok)
+    throw new ToolFailure(
+      `the intent in ${shown} has errors: ${project.errors
+        .slice(0, 3)
+        .map((e) => e.message)
+        .join("; ")}`,
+    );
+  const env = pickEnv(project, envArg);
+  const build = project.build(env, { validate: false });
+  if (build.errors.length > 0)
+    throw new ToolFailure(
+      `the intent in ${shown} does not compile for ${env}: ${build.errors[0]?.message ?? ""}`,
+    );
+  return { project, shown, env, build };
+}
+
+/**
+ * The cluster a server with cluster tools reads: its `--kubeconfig` (relative to the root) and `--context`, else
+ * the environment's `context` from the platform, else the kubeconfig's current one.
+ */
+export function clusterReaderFor(options: McpServerOptions, envContext?: string): ClusterReader {
+  const cluster = options.cluster ?? {};
+  const context = cluster.context ?? envContext;
+  return connect({
+    env: options.env,
+    ...(cluster.kubeconfig !== undefined ? { kubeconfig: resolve(options.root, cluster.kubeconfig) } : {}),
+    ...(context !== undefined ? { context } : {}),
+  });
 }
 
 /** The environment asked for, or the only one; otherwise a failure naming the choices. */

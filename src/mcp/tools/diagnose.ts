@@ -5,7 +5,6 @@
  * deliver a fix, pass its `operations` to `propose`. Never writes anything, anywhere.
  */
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
 import * as z from "zod";
 import { describeObject } from "../../core/object.js";
 import { describeOp } from "../../intent/edit/index.js";
@@ -22,7 +21,7 @@ import {
   paged,
   ToolFailure,
 } from "../answer.js";
-import { checkpoint, defineTool, openAt, pickEnv, resolveInRoot } from "../tool.js";
+import { checkpoint, clusterReaderFor, defineTool, READS_CLUSTER, openCompiled } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 import type { McpServerOptions } from "../options.js";
 
@@ -173,12 +172,7 @@ export const diagnoseTool: ToolFactory = (options: McpServerOptions) =>
           "Healthy workloads produce nothing. Paginated (`nextCursor`).",
         input,
         output,
-        annotations: {
-          readOnlyHint: true,
-          destructiveHint: false,
-          idempotentHint: true,
-          openWorldHint: true,
-        },
+        annotations: READS_CLUSTER,
         writes: false,
         async run(args, ctx) {
           const unknown = unknownAnalyzers(args.analyzers ?? []);
@@ -190,38 +184,24 @@ export const diagnoseTool: ToolFactory = (options: McpServerOptions) =>
             throw new ToolFailure("env and app need an intent `path`");
           const { cursor, ...request } = args;
           const snap = await paged("diagnose", { root: ctx.options.root, ...request }, cursor, async () => {
-            let intent: { project: Awaited<ReturnType<typeof openAt>>["project"]; env: string } | undefined;
-            if (args.path !== undefined) {
-              const { project, shown } = await openAt(ctx.options, args.path, args.app);
-              if (!project.ok)
-                throw new ToolFailure(
-                  `the intent in ${shown} has errors: ${project.errors
-                    .slice(0, 3)
-                    .map((e) => e.message)
-                    .join("; ")}`,
-                );
-              const env = pickEnv(project, args.env);
-              const errors = project.build(env, { validate: false }).errors;
-              if (errors.length > 0)
-                throw new ToolFailure(
-                  `the intent in ${shown} does not compile for ${env}: ${errors[0]?.message ?? ""}`,
-                );
-              intent = { project, env };
-            }
+            const opened =
+              args.path !== undefined
+                ? await openCompiled(ctx.options, args.path, args.app, args.env)
+                : undefined;
+            const intent = opened ? { project: opened.project, env: opened.env } : undefined;
             await checkpoint(ctx.signal);
             await ctx.progress("reading the cluster");
-            const cluster = options.cluster ?? {};
             const { report, fixes } = await runDiagnose({
               ...(intent ? { intent } : {}),
               ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
               ...(args.allNamespaces === true ? { allNamespaces: true } : {}),
-              ...(cluster.kubeconfig !== undefined
-                ? { kubeconfig: resolve(ctx.options.root, cluster.kubeconfig) }
-                : {}),
-              ...(cluster.context !== undefined ? { context: cluster.context } : {}),
+              reader: clusterReaderFor(
+                ctx.options,
+                intent?.project.platform?.value.spec.environments[intent.env]?.context,
+              ),
               analyzers: args.analyzers ?? [],
               processEnv: ctx.options.env,
-              cwd: intent ? resolveInRoot(ctx.options.root, args.path).abs : ctx.options.root,
+              cwd: ctx.options.root,
             });
             const byFingerprint = new Map(fixes.map((f) => [f.fingerprint, f]));
             const rows = [...report.diagnoses]

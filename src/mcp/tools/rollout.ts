@@ -7,9 +7,7 @@
  * (`commit`: only on a server started with --allow-write, and for a step only where the environment says
  * `approval: start-only`). Nothing is ever written to a cluster: the cluster and Prometheus are read.
  */
-import { resolve } from "node:path";
 import * as z from "zod";
-import { connect } from "../../cluster/client.js";
 import { kubeArgoReader } from "../../cluster/rollout/argo-objects.js";
 import type { ArgoObjectsReader } from "../../cluster/rollout/argo-objects.js";
 import { deliver, fastForward } from "../../cluster/rollout/deliver.js";
@@ -19,7 +17,14 @@ import { formatStatus, rolloutStatus } from "../../cluster/rollout/status.js";
 import { evaluateStep, openRollout } from "../../cluster/rollout/step.js";
 import type { RolloutContext, StepDecision } from "../../cluster/rollout/step.js";
 import { clip, intentPathInput, ToolFailure } from "../answer.js";
-import { checkpoint, defineTool, resolveInRoot } from "../tool.js";
+import {
+  checkpoint,
+  clusterReaderFor,
+  defineTool,
+  DELIVERS_THROUGH_GIT,
+  READS_CLUSTER,
+  resolveInRoot,
+} from "../tool.js";
 import type { ToolContext, ToolFactory } from "../tool.js";
 import type { McpServerOptions } from "../options.js";
 
@@ -137,15 +142,9 @@ async function open(
 
 /** The Argo reader over the server's cluster settings (the environment's context unless one is configured). */
 function argoReader(options: McpServerOptions, c: RolloutContext): ArgoObjectsReader {
-  const cluster = options.cluster ?? {};
-  const context = cluster.context ?? c.project.platform?.value.spec.environments[c.env]?.context;
   return kubeArgoReader(
     {},
-    connect({
-      env: options.env,
-      ...(cluster.kubeconfig !== undefined ? { kubeconfig: resolve(options.root, cluster.kubeconfig) } : {}),
-      ...(context !== undefined ? { context } : {}),
-    }),
+    clusterReaderFor(options, c.project.platform?.value.spec.environments[c.env]?.context),
   );
 }
 
@@ -225,12 +224,7 @@ export const rolloutStatusTool: ToolFactory = (options: McpServerOptions) =>
             .optional()
             .describe("argo-rollouts: the live Rollout"),
         }),
-        annotations: {
-          readOnlyHint: true,
-          destructiveHint: false,
-          idempotentHint: true,
-          openWorldHint: true,
-        },
+        annotations: READS_CLUSTER,
         writes: false,
         async run(args, tc) {
           const { ctx } = await open(tc.options, args);
@@ -297,12 +291,7 @@ export const rolloutStepTool: ToolFactory = (options: McpServerOptions) =>
         input: z.strictObject({ ...common, mode: modeInput, ...syncInput }),
         output: z.object({ decision: decisionSchema, delivered: deliveredSchema.optional() }),
         // A rollback moves all traffic back to stable; a commit pushes to the branch Argo CD syncs.
-        annotations: {
-          readOnlyHint: false,
-          destructiveHint: true,
-          idempotentHint: false,
-          openWorldHint: true,
-        },
+        annotations: DELIVERS_THROUGH_GIT,
         writes: true,
         async run(args, tc) {
           const mode = modeOf(options, args.mode);
@@ -354,12 +343,7 @@ function manualTool(kind: "abort" | "promote"): ToolFactory {
             "commit (mode commit, --allow-write servers). Never writes to a cluster.",
           input: z.strictObject({ ...common, mode: modeInput }),
           output: z.object({ decision: decisionSchema, delivered: deliveredSchema }),
-          annotations: {
-            readOnlyHint: false,
-            destructiveHint: true,
-            idempotentHint: false,
-            openWorldHint: true,
-          },
+          annotations: DELIVERS_THROUGH_GIT,
           writes: true,
           async run(args, tc) {
             const mode = modeOf(options, args.mode);

@@ -4,9 +4,7 @@
  * Application's revision and health. Objects in pages of bounded size. Reads the cluster; writes nothing.
  */
 import { createHash } from "node:crypto";
-import { resolve } from "node:path";
 import * as z from "zod";
-import { connect } from "../../cluster/client.js";
 import { formatStatus, readStatus, statusOk } from "../../cluster/status.js";
 import {
   clip,
@@ -17,9 +15,8 @@ import {
   pageBySize,
   pageSchema,
   paged,
-  ToolFailure,
 } from "../answer.js";
-import { checkpoint, defineTool, openAt, pickEnv } from "../tool.js";
+import { checkpoint, clusterReaderFor, defineTool, READS_CLUSTER, openCompiled } from "../tool.js";
 import type { ToolFactory } from "../tool.js";
 import type { McpServerOptions } from "../options.js";
 
@@ -97,40 +94,17 @@ export const statusTool: ToolFactory = (options: McpServerOptions) =>
           "cluster (get/list only); writes nothing. Follow up with diagnose when something is not ok.",
         input,
         output,
-        annotations: {
-          readOnlyHint: true,
-          destructiveHint: false,
-          idempotentHint: true,
-          openWorldHint: true,
-        },
+        annotations: READS_CLUSTER,
         writes: false,
         async run(args, ctx) {
           const { cursor, ...request } = args;
           const snap = await paged("status", { root: ctx.options.root, ...request }, cursor, async () => {
-            const { project, shown } = await openAt(ctx.options, args.path, args.app);
-            if (!project.ok)
-              throw new ToolFailure(
-                `the intent in ${shown} has errors: ${project.errors
-                  .slice(0, 3)
-                  .map((e) => e.message)
-                  .join("; ")}`,
-              );
-            const env = pickEnv(project, args.env);
-            const build = project.build(env, { validate: false });
-            if (build.errors.length > 0)
-              throw new ToolFailure(
-                `the intent in ${shown} does not compile for ${env}: ${build.errors[0]?.message ?? ""}`,
-              );
+            const { project, env, build } = await openCompiled(ctx.options, args.path, args.app, args.env);
             await checkpoint(ctx.signal);
-            const cluster = options.cluster ?? {};
-            const context = cluster.context ?? project.platform?.value.spec.environments[env]?.context;
-            const reader = connect({
-              env: ctx.options.env,
-              ...(cluster.kubeconfig !== undefined
-                ? { kubeconfig: resolve(ctx.options.root, cluster.kubeconfig) }
-                : {}),
-              ...(context !== undefined ? { context } : {}),
-            });
+            const reader = clusterReaderFor(
+              ctx.options,
+              project.platform?.value.spec.environments[env]?.context,
+            );
             await ctx.progress("reading the cluster");
             const r = await readStatus(reader, env, build.objects);
             const count = (s: keyof typeof ORDER) => r.objects.filter((o) => o.state === s).length;
