@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run by `npm test` just before vitest: the API-server, cluster and helm tests need the Kubernetes tools that
-# scripts/tools.sh builds from Go modules, so build the missing ones now (cold ≈ 20 min, then cached) instead of
+# scripts/tools.sh builds from Go modules, so build the missing ones now (cold ≈ 25 min on two cores, then cached) instead of
 # letting those tests fail with ToolsMissingError. The cache check is tools.sh's own (`tools.sh --check`: recipe
 # stamps and the bin/ links the harness reads): 0.1–0.3 s when everything is built.
 #
@@ -40,7 +40,7 @@ if ! command -v go >/dev/null; then
   exit 2
 fi
 
-echo "kintent: building the Kubernetes test tools ($missing) into $TOOLS_DIR with scripts/tools.sh — a cold build of all of them takes ≈ 20 min, later runs find them cached (KINTENT_SKIP_CLUSTER_TESTS=1 skips the API-server and cluster tests instead)" >&2
+echo "kintent: building the Kubernetes test tools ($missing) into $TOOLS_DIR with scripts/tools.sh — a cold build of all of them takes ≈ 25 min on two cores, later runs find them cached (KINTENT_SKIP_CLUSTER_TESTS=1 skips the API-server and cluster tests instead)" >&2
 # shellcheck disable=SC2086 # one tool name per word
 if ! bash "$ROOT/scripts/tools.sh" $missing >&2; then
   echo "kintent: building the test tools failed (see above); rerun \`npm test\` to retry, or set KINTENT_SKIP_CLUSTER_TESTS=1 to skip the API-server and cluster tests" >&2
