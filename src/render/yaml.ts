@@ -8,6 +8,7 @@ import { Document, isMap, isScalar, isSeq } from "yaml";
 import type { Node, Pair, ToStringOptions } from "yaml";
 import type { Decision } from "../compile/types.js";
 import { parsePointer } from "../core/json-pointer.js";
+import { emitYaml } from "./emit.js";
 
 export const YAML_OPTIONS: ToStringOptions = { lineWidth: 0, minContentWidth: 0, indentSeq: true };
 
@@ -17,6 +18,11 @@ function newDocument(value: unknown): Document {
 
 /** One object as a YAML document (no `---`). */
 export function objectToYaml(obj: unknown, decisions: readonly Decision[] = []): string {
+  // Without comments, the direct emitter writes the same bytes for plain values (src/render/emit.ts).
+  if (decisions.length === 0) {
+    const direct = emitYaml(obj);
+    if (direct !== undefined) return direct;
+  }
   const doc = newDocument(obj);
   if (decisions.length > 0) annotate(doc, decisions);
   return doc.toString(YAML_OPTIONS);
