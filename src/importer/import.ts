@@ -75,7 +75,7 @@ export interface ImportInput {
 }
 
 export interface ImportResult {
-  /** Relative path → content, IMPORT.md and import.json included. */
+  /** Relative path → content, IMPORT.md included (the JSON report goes to stdout with --output json). */
   files: Map<string, string>;
   report: ImportReport;
 }

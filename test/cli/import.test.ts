@@ -288,3 +288,80 @@ describe("kintent import helm: finding helm, usage errors", () => {
     },
   );
 });
+
+describe.skipIf(skipClusterTests)("kintent import helm: values that change per render and lookup", () => {
+  it("reports randAlphaNum values and lookup templates, and copies neither the random value nor a guess", async () => {
+    const chart = join(tmp(), "rolling");
+    mkdirSync(join(chart, "templates"), { recursive: true });
+    writeFileSync(
+      join(chart, "Chart.yaml"),
+      "apiVersion: v2\nname: rolling\nversion: 0.1.0\nappVersion: 1.27.3\n",
+    );
+    writeFileSync(join(chart, "values.yaml"), "image: nginx:1.27.3\n");
+    writeFileSync(
+      join(chart, "templates", "deployment.yaml"),
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        "metadata:",
+        "  name: {{ .Release.Name }}",
+        "spec:",
+        "  replicas: 1",
+        "  selector:",
+        "    matchLabels: {app: {{ .Release.Name }}}",
+        "  template:",
+        "    metadata:",
+        "      labels: {app: {{ .Release.Name }}}",
+        "      annotations:",
+        "        rollme: {{ randAlphaNum 12 | quote }}",
+        "    spec:",
+        "      containers:",
+        "        - name: app",
+        "          image: {{ .Values.image }}",
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(
+      join(chart, "templates", "settings.yaml"),
+      [
+        '{{- $existing := lookup "v1" "ConfigMap" .Release.Namespace "settings" }}',
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "metadata:",
+        "  name: settings",
+        "data:",
+        '  mode: {{ if $existing }}{{ index $existing.data "mode" | quote }}{{ else }}"fresh"{{ end }}',
+        "",
+      ].join("\n"),
+    );
+    const out = join(tmp(), "imported");
+    const r = await runCli(
+      ["import", "helm", chart, "--release", "web", "-o", out, "--exact", "--output", "json"],
+      {
+        env: { KINTENT_HELM: helmBinary() },
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as {
+      parity: boolean;
+      random: { object: { kind: string; name: string }; paths: string[] }[];
+      lookups: string[];
+    };
+    expect(report.parity).toBe(true);
+    expect(report.random).toContainEqual(
+      expect.objectContaining({
+        object: expect.objectContaining({ kind: "Deployment", name: "web" }) as unknown,
+        paths: ["spec.template.metadata.annotations.rollme"],
+      }),
+    );
+    expect(report.lookups).toEqual(["templates/settings.yaml"]);
+    const written = files(out);
+    const md = written["IMPORT.md"] ?? "";
+    expect(md).toContain("## Values not copied");
+    expect(md).toContain("`spec.template.metadata.annotations.rollme`");
+    expect(md).toContain("## `lookup`");
+    expect(md).toContain("`templates/settings.yaml`");
+    // Neither render's random value is anywhere in the import.
+    expect(Object.values(written).join("\n")).not.toMatch(/rollme: "?[A-Za-z0-9]{12}"?/);
+  });
+});

@@ -58,7 +58,13 @@ export function evaluatorManifests(o: EvaluatorOptions): KObject[] {
   const run = `kintent rollout run "$KINTENT_INTENT_PATH" --env "$KINTENT_ENV" --app "$KINTENT_APP" ${deliver} --for ${runFor} --argocd-namespace "$KINTENT_ARGOCD_NAMESPACE"`;
   const clone =
     'rm -rf /work/repo && git clone --quiet --branch "$KINTENT_BRANCH" "$KINTENT_REPO" /work/repo && cd /work/repo';
-  const script = o.deployment ? `while true; do (${clone} && ${run}); sleep 60; done` : `${clone} && ${run}`;
+  // Exit 3 is "waiting" (the soak, the sync, too few measurements, or the run's time is up): a normal end for a
+  // scheduled run, not a failed Job. Rolled back (1), a person decides (4) and errors (2) stay failures: the Job's
+  // status is the alert.
+  const once = `${run} || { rc=$?; [ "$rc" -eq 3 ] || exit "$rc"; }`;
+  const script = o.deployment
+    ? `while true; do (${clone} && ${once}); sleep 60; done`
+    : `${clone} && ${once}`;
   const container = {
     name: "evaluator",
     image: o.image ?? `ghcr.io/kintent/kintent:${VERSION}`,

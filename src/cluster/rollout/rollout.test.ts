@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { KObject } from "../../core/object.js";
 import { canaryStateOf, parseStepTrailer } from "./history.js";
@@ -253,6 +255,21 @@ describe("the in-cluster evaluator's manifests", () => {
       expect(every.command).toMatch(/rollout run .* --propose --base "\$KINTENT_BRANCH"/);
       expect(every.command).not.toContain("--commit");
       expect(every.env).toEqual(expect.arrayContaining(["GITHUB_TOKEN", "GITEA_TOKEN", "GITLAB_TOKEN"]));
+    }
+    // A run that ends waiting (exit 3) is a normal end of a scheduled run; other failures keep their code.
+    for (const sh of ["/bin/sh", "/bin/bash"].filter((x) => existsSync(x))) {
+      const script = commandOf().command.replace(/^\/bin\/sh -c /, "");
+      const body = script.slice(script.indexOf("rollout run")).replace(/^rollout run[^|]*\|\|/, "");
+      for (const [code, expected] of [
+        [0, 0],
+        [3, 0],
+        [1, 1],
+        [4, 4],
+        [2, 2],
+      ] as const) {
+        const r = spawnSync(sh, ["-c", `set -e; (exit ${code}) ||${body}`]);
+        expect(r.status, `${sh}: exit ${code}`).toBe(expected);
+      }
     }
     const start = commandOf("start-only");
     expect(start.command).toContain("--commit");
