@@ -55,7 +55,12 @@ export type ExtraAnswer = z.infer<typeof extraSchema>;
 
 /** JSON Schema of the answer for the provider (no `$schema`; objects closed). */
 export function answerJsonSchema(): Record<string, unknown> {
-  const s = z.toJSONSchema(answerSchema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
+  return providerJsonSchema(answerSchema);
+}
+
+/** A zod schema as the providers take it: JSON Schema 2020-12, no `$schema`, no ±MAX_SAFE_INTEGER bounds. */
+export function providerJsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const s = z.toJSONSchema(schema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
   delete s.$schema;
   // zod spells "any integer" as ±MAX_SAFE_INTEGER bounds: tokens for nothing.
   return JSON.parse(JSON.stringify(s).replace(/,"(maximum|minimum)":-?9007199254740991/g, "")) as Record<

@@ -7,7 +7,7 @@
  */
 import * as z from "zod";
 import type { Redactor } from "../core/redact.js";
-import { extractJson } from "./answer.js";
+import { extractJson, providerJsonSchema } from "./answer.js";
 import { block } from "./prompt.js";
 import type { Provider, Usage } from "./provider.js";
 import { LlmError } from "./provider.js";
@@ -37,13 +37,6 @@ const answerSchema = z.strictObject({
     .max(10)
     .describe("What to check or do next, most important first (at most 10)."),
 });
-
-/** JSON Schema of the answer for the provider (no `$schema`; objects closed). */
-function jsonSchema(): Record<string, unknown> {
-  const s = z.toJSONSchema(answerSchema, { target: "draft-2020-12", io: "input" }) as Record<string, unknown>;
-  delete s.$schema;
-  return s;
-}
 
 export interface DiagnosesExplanation {
   /** `anthropic:<model>` — who wrote it. */
@@ -75,7 +68,7 @@ export async function explainDiagnoses(
     toolName: EXPLAIN_TOOL,
     toolDescription:
       "Explain kintent's diagnoses to the on-call engineer: a short summary and the next steps.",
-    schema: jsonSchema(),
+    schema: providerJsonSchema(answerSchema),
   });
   let output = completion.output;
   if (typeof output === "string") {

@@ -33,6 +33,22 @@ export function findingsOfEnvironments(envs: readonly EnvPreview[]): Finding[] {
   return out;
 }
 
+/**
+ * The redaction patterns of a command: `$KINTENT_REDACT` (one per line) and its `--redact` flags, each checked to
+ * be a regular expression (a usage error naming it otherwise).
+ */
+export function redactPatterns(env: NodeJS.ProcessEnv, flags: readonly string[] = []): string[] {
+  const all = [...(env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""), ...flags];
+  for (const p of all) {
+    try {
+      new RegExp(p);
+    } catch (e) {
+      throw new UsageError(`--redact \`${p}\` is not a regular expression: ${(e as Error).message}`);
+    }
+  }
+  return all;
+}
+
 /** The model from `--llm` or `$KINTENT_LLM` (a usage error when neither says which); the SDKs load lazily. */
 export function providerFromFlags(env: NodeJS.ProcessEnv, llm: string | undefined): Provider {
   const config = resolveProviderConfig(env, llm);

@@ -277,6 +277,8 @@ export interface PlanOptions {
   cwd: string;
   env: string;
   snapshot: Snapshot;
+  /** The environment's build (without validation) when the caller has it already. @default built here */
+  build?: EnvironmentBuild;
   /** When the fix was found, for the recorded reasoning. @default now */
   now?: string;
 }
@@ -301,7 +303,7 @@ export async function planFixes(
   diagnoses: readonly Diagnosis[],
   options: PlanOptions,
 ): Promise<FixPlan[]> {
-  const build = project.build(options.env, { validate: false });
+  const build = options.build ?? project.build(options.env, { validate: false });
   const out: FixPlan[] = [];
   for (const d of diagnoses) {
     const built = builtObjectFor(build, d);

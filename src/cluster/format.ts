@@ -33,7 +33,8 @@ export function formatExplanation(e: NonNullable<DiagnoseReport["explanation"]>)
   return lines.join("\n") + "\n";
 }
 
-function show(v: unknown): string {
+/** A field's value in evidence: strings as they are, anything else as JSON, cut past 400 characters. */
+export function showValue(v: unknown): string {
   const s = typeof v === "string" ? v : JSON.stringify(v);
   return s === undefined ? "∅" : s.length > 400 ? `${s.slice(0, 397)}…` : s;
 }
@@ -49,6 +50,15 @@ export function formatEvent(e: EventEvidence): string {
   return `${e.type.padEnd(7)} ${e.reason}${count}  ${ago(e.firstTime, e.lastTime)}${e.source ? `  ${e.source}` : ""}\n          ${e.message}`;
 }
 
+/** The existing name (or key) a dangling one probably meant: `ConfigMap web-config (web-cfg does not exist)`. */
+export function didYouMeanText(d: Diagnosis): string | undefined {
+  const m = d.didYouMean;
+  if (m?.candidate && m.key === undefined) return `${m.kind} ${m.candidate} (${m.missing} does not exist)`;
+  if (m?.key?.candidate)
+    return `key ${m.key.candidate} of ${m.kind} ${m.key.of} (${m.key.missing} does not exist)`;
+  return undefined;
+}
+
 export function formatDiagnosis(d: Diagnosis, fix: FixPlan | undefined, intent: boolean): string {
   const lines: string[] = [];
   const where = d.owner
@@ -58,17 +68,12 @@ export function formatDiagnosis(d: Diagnosis, fix: FixPlan | undefined, intent: 
     `${d.severity === "error" ? "✖" : "⚠"} ${d.analyzer}/${d.variant}  ${where}${d.container ? `  container ${d.container}` : ""}`,
   );
   lines.push(`    cause: ${d.cause}`);
-  if (d.didYouMean?.candidate && d.didYouMean.key === undefined)
-    lines.push(
-      `    did you mean: ${d.didYouMean.kind} ${d.didYouMean.candidate} (${d.didYouMean.missing} does not exist)`,
-    );
-  if (d.didYouMean?.key?.candidate)
-    lines.push(
-      `    did you mean: key ${d.didYouMean.key.candidate} of ${d.didYouMean.kind} ${d.didYouMean.key.of} (${d.didYouMean.key.missing} does not exist)`,
-    );
+  const meant = didYouMeanText(d);
+  if (meant !== undefined) lines.push(`    did you mean: ${meant}`);
   if (d.fields.length > 0) {
     lines.push("    evidence:");
-    for (const f of d.fields) lines.push(`      ${describeObject(f.object)} ${f.path}: ${show(f.value)}`);
+    for (const f of d.fields)
+      lines.push(`      ${describeObject(f.object)} ${f.path}: ${showValue(f.value)}`);
   }
   if (d.events.length > 0) {
     lines.push("    events (newest first):");

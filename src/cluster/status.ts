@@ -312,6 +312,11 @@ export async function readStatus(
   };
 }
 
+/** One drifted field: `spec.replicas: intent 2, live 5`. */
+export function driftLine(f: FieldChange): string {
+  return `${f.path}: intent ${show(f.before)}, live ${show(f.after)}`;
+}
+
 function show(v: unknown): string {
   if (v === undefined) return "∅";
   const s = typeof v === "string" ? v : JSON.stringify(v);
@@ -328,7 +333,7 @@ export function formatStatus(r: StatusReport): string {
     out.push(
       `  ${mark[o.state]} ${describeObject(o.object)}${o.state === "present" ? "" : ` ${o.state}${o.reason ? `: ${o.reason}` : ""}`}`,
     );
-    for (const f of o.drift) out.push(`      ${f.path}: intent ${show(f.before)}, live ${show(f.after)}`);
+    for (const f of o.drift) out.push(`      ${driftLine(f)}`);
   }
   if (r.rollouts.length > 0) {
     out.push("rollouts:");

@@ -8,8 +8,8 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { setImmediate as tick } from "node:timers/promises";
 import type * as z from "zod";
 import type { Redactor } from "../core/redact.js";
-import { connect } from "../cluster/client.js";
 import type { ClusterReader } from "../cluster/client.js";
+import { connectFor } from "../cluster/target.js";
 import { openProject } from "../project/index.js";
 import type { Project } from "../project/index.js";
 import { ToolFailure } from "./answer.js";
@@ -141,13 +141,14 @@ export async function openCompiled(
  * The cluster a server with cluster tools reads: its `--kubeconfig` (relative to the root) and `--context`, else
  * the environment's `context` from the platform, else the kubeconfig's current one.
  */
-export function clusterReaderFor(options: McpServerOptions, envContext?: string): ClusterReader {
+export function clusterReaderFor(options: McpServerOptions, project?: Project, env?: string): ClusterReader {
   const cluster = options.cluster ?? {};
-  const context = cluster.context ?? envContext;
-  return connect({
-    env: options.env,
-    ...(cluster.kubeconfig !== undefined ? { kubeconfig: resolve(options.root, cluster.kubeconfig) } : {}),
-    ...(context !== undefined ? { context } : {}),
+  return connectFor({
+    processEnv: options.env,
+    kubeconfig: cluster.kubeconfig !== undefined ? resolve(options.root, cluster.kubeconfig) : undefined,
+    context: cluster.context,
+    project,
+    env,
   });
 }
 

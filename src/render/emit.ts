@@ -38,6 +38,11 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** A map yaml writes as `{}`: no keys, or only keys whose values are undefined. */
+function isEmptyMap(v: Record<string, unknown>): boolean {
+  return Object.keys(v).every((k) => v[k] === undefined);
+}
+
 function str(s: string): string {
   if (s === "") return '""';
   if (!SAFE.test(s) || NOT_PLAIN.test(s)) throw new Unsupported();
@@ -77,7 +82,7 @@ function map(obj: Record<string, unknown>, indent: string, out: string[]): void 
         seq(v, `${indent}  `, out);
       }
     } else if (isPlainObject(v)) {
-      if (Object.keys(v).every((x) => v[x] === undefined)) out.push(`${head} {}`);
+      if (isEmptyMap(v)) out.push(`${head} {}`);
       else {
         out.push(head);
         map(v, `${indent}  `, out);
@@ -90,7 +95,7 @@ function seq(items: readonly unknown[], indent: string, out: string[]): void {
   for (const item of items) {
     if (Array.isArray(item) || item === undefined) throw new Unsupported();
     if (isPlainObject(item)) {
-      if (Object.keys(item).every((x) => item[x] === undefined)) {
+      if (isEmptyMap(item)) {
         out.push(`${indent}- {}`);
         continue;
       }
@@ -108,7 +113,7 @@ export function emitYaml(value: unknown): string | undefined {
   if (!isPlainObject(value)) return undefined;
   const out: string[] = [];
   try {
-    if (Object.keys(value).every((x) => value[x] === undefined)) return "{}\n";
+    if (isEmptyMap(value)) return "{}\n";
     map(value, "", out);
   } catch (e) {
     if (e instanceof Unsupported) return undefined;

@@ -7,7 +7,7 @@ import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
 import { forDisplay, printFindings } from "../output.js";
-import { findingsOfEnvironments, providerFromFlags, wrapUsageAsync } from "../ai-options.js";
+import { findingsOfEnvironments, providerFromFlags, redactPatterns, wrapUsageAsync } from "../ai-options.js";
 import { ask } from "../../ai/ask.js";
 import type { AskOptions, AskResult } from "../../ai/ask.js";
 import { appendAudit, auditUser } from "../../ai/audit.js";
@@ -103,19 +103,6 @@ function providerFor(ctx: CommandContext, flags: AskFlags): Provider {
   return providerFromFlags(ctx.io.env, flags.llm);
 }
 
-function redactPatterns(ctx: CommandContext, flags: AskFlags): string[] {
-  const fromEnv = (ctx.io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== "");
-  const all = [...fromEnv, ...flags.redact];
-  for (const p of all) {
-    try {
-      new RegExp(p);
-    } catch (e) {
-      throw new UsageError(`--redact \`${p}\` is not a regular expression: ${(e as Error).message}`);
-    }
-  }
-  return all;
-}
-
 async function runAsk(
   ctx: CommandContext,
   requestArg: string | undefined,
@@ -178,7 +165,7 @@ function askOptions(
     cwd: ctx.io.cwd,
     provider,
     maxRepairs,
-    redact: { patterns: redactPatterns(ctx, flags) },
+    redact: { patterns: redactPatterns(ctx.io.env, flags.redact) },
     gate: {
       ...(flags.allowSecurityRelaxation ? { allowSecurityRelaxation: true } : {}),
       ...(flags.allowNewImageSource ? { allowNewImageSource: true } : {}),

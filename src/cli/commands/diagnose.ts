@@ -7,7 +7,8 @@ import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
 import { openFromFlags, throwIntentErrors } from "../project.js";
 import { forDisplay, printFindings } from "../output.js";
-import { providerFromFlags } from "../ai-options.js";
+import { providerFromFlags, redactPatterns } from "../ai-options.js";
+import type { EnvironmentBuild, Project } from "../../project/index.js";
 
 interface DiagnoseFlags {
   env?: string;
@@ -132,13 +133,7 @@ async function runDiagnose(
   const { runDiagnose, unknownAnalyzers } = await import("../../cluster/run.js");
   for (const id of unknownAnalyzers(flags.analyzer))
     throw new UsageError(`no analyzer \`${id}\` (kintent diagnose --list shows them)`);
-  for (const p of flags.redact) {
-    try {
-      new RegExp(p);
-    } catch (e) {
-      throw new UsageError(`--redact \`${p}\` is not a regular expression: ${(e as Error).message}`);
-    }
-  }
+  const patterns = redactPatterns(io.env, flags.redact);
   const dir = dirArg ?? (holdsIntent(io.cwd) ? "." : undefined);
   if (dir !== undefined && !existsSync(resolve(io.cwd, dir)))
     throw new UsageError(`no such directory: ${dir}`);
@@ -151,28 +146,33 @@ async function runDiagnose(
   const { formatReport, reportJson } = await import("../../cluster/format.js");
   const { Redactor } = await import("../../core/redact.js");
 
-  let project;
-  let env: string | undefined;
+  const { connectFor } = await import("../../cluster/target.js");
+
+  let intent: { project: Project; env: string; build: EnvironmentBuild } | undefined;
   if (dir !== undefined) {
-    project = await openFromFlags(ctx, dir, flags);
+    const project = await openFromFlags(ctx, dir, flags);
     throwIntentErrors(project, [...project.errors], [...project.warnings]);
-    env = project.environment(flags.env);
-    throwIntentErrors(project, project.build(env, { validate: false }).errors);
+    const env = project.environment(flags.env);
+    const build = project.build(env, { validate: false });
+    throwIntentErrors(project, build.errors);
+    intent = { project, env, build };
   }
-  const { report, fixes } = await runDiagnose({
-    ...(project && env !== undefined ? { intent: { project, env } } : {}),
+  const report = await runDiagnose({
+    reader: connectFor({
+      processEnv: io.env,
+      kubeconfig: flags.kubeconfig !== undefined ? resolve(io.cwd, flags.kubeconfig) : undefined,
+      context: flags.context,
+      project: intent?.project,
+      env: intent?.env,
+    }),
+    ...(intent ? { intent } : {}),
     ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
     ...(flags.allNamespaces ? { allNamespaces: true } : {}),
-    ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
-    ...(flags.context !== undefined ? { context: flags.context } : {}),
     analyzers: flags.analyzer,
-    processEnv: io.env,
     cwd: io.cwd,
   });
-  const { diagnoses } = report;
-  const redactor = new Redactor({
-    patterns: [...(io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""), ...flags.redact],
-  });
+  const { diagnoses, fixes } = report;
+  const redactor = new Redactor({ patterns });
   if (provider && diagnoses.length > 0) {
     const { explainDiagnoses } = await import("../../ai/explain-diagnoses.js");
     // The model reads the text report a person reads, through the same redactor (events included).
@@ -186,13 +186,14 @@ async function runDiagnose(
         ctx,
         forDisplay(
           ctx,
-          { dir: project?.dir ?? io.cwd },
+          { dir: intent?.project.dir ?? io.cwd },
           f.preview.envs.flatMap((e) => e.errors),
         ),
       );
 
   let code: number = diagnoses.length > 0 ? ExitCode.Findings : ExitCode.Ok;
-  if (flags.propose && project && env !== undefined) {
+  if (flags.propose && intent) {
+    const { project, env } = intent;
     const repo = flags.repo ?? project.platform?.value.spec.gitops?.repo;
     if (!repo) throw new UsageError("--propose needs --repo (or platform.spec.gitops.repo)");
     const { proposeFix } = await import("../../cluster/propose-fix.js");

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import type { Command } from "commander";
 import { Option } from "commander";
+import { redactPatterns } from "../ai-options.js";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
@@ -105,21 +106,6 @@ export function registerMcp(program: Command, ctx: CommandContext): void {
     });
 }
 
-function redactPatterns(ctx: CommandContext, flags: McpFlags): string[] {
-  const all = [
-    ...(ctx.io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""),
-    ...flags.redact,
-  ];
-  for (const p of all) {
-    try {
-      new RegExp(p);
-    } catch (e) {
-      throw new UsageError(`--redact \`${p}\` is not a regular expression: ${(e as Error).message}`);
-    }
-  }
-  return all;
-}
-
 async function runMcp(ctx: CommandContext, dir: string, flags: McpFlags): Promise<number> {
   const { io } = ctx;
   if (flags.readOnly && flags.allowWrite)
@@ -168,7 +154,7 @@ async function runMcp(ctx: CommandContext, dir: string, flags: McpFlags): Promis
       ...(flags.forgeUrl !== undefined ? { forgeUrl: flags.forgeUrl } : {}),
       ...(flags.withIntent !== undefined ? { intentPath: flags.withIntent } : {}),
     },
-    redact: { patterns: redactPatterns(ctx, flags), known: token !== undefined ? [token] : [] },
+    redact: { patterns: redactPatterns(io.env, flags.redact), known: token !== undefined ? [token] : [] },
     ...(flags.cluster || flags.kubeconfig !== undefined || flags.context !== undefined
       ? {
           cluster: {

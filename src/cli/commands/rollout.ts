@@ -195,11 +195,14 @@ async function open(
 async function reader(ctx: CommandContext, flags: CommonFlags, needed: boolean) {
   if (!needed) return undefined;
   const { kubeArgoReader } = await import("../../cluster/rollout/argo-objects.js");
-  return kubeArgoReader({
-    env: ctx.io.env,
-    ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(ctx.io.cwd, flags.kubeconfig) } : {}),
-    ...(flags.context !== undefined ? { context: flags.context } : {}),
-  });
+  const { connectFor } = await import("../../cluster/target.js");
+  return kubeArgoReader(
+    connectFor({
+      processEnv: ctx.io.env,
+      kubeconfig: flags.kubeconfig !== undefined ? resolve(ctx.io.cwd, flags.kubeconfig) : undefined,
+      context: flags.context,
+    }),
+  );
 }
 
 function deliveryMode(flags: StepFlags): "commit" | "propose" {

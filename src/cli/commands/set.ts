@@ -15,7 +15,7 @@ import type { OpRequest, VerbOptions } from "../../intent/edit/index.js";
 import { opProblem } from "../../ai/answer.js";
 import { formatChanges, summarizeChanges } from "../../core/diff.js";
 import { Redactor } from "../../core/redact.js";
-import { findingsOfEnvironments, wrapUsageAsync } from "../ai-options.js";
+import { findingsOfEnvironments, redactPatterns, wrapUsageAsync } from "../ai-options.js";
 
 interface CommonFlags {
   dir: string;
@@ -136,9 +136,7 @@ export function report(ctx: CommandContext, r: ApplyOpsResult, flags: { output: 
     r.status === "failed" ? ExitCode.Failure : r.status === "invalid" ? ExitCode.Findings : ExitCode.Ok;
   // Diffs leave through the one redactor like every other output (Secret data is masked by the differ already;
   // this catches credentials in other objects, e.g. an extra/ ConfigMap, and the project's KINTENT_REDACT patterns).
-  const redactor = new Redactor({
-    patterns: (io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""),
-  });
+  const redactor = new Redactor({ patterns: redactPatterns(io.env) });
   if (flags.output === "json") {
     io.stdout.write(
       JSON.stringify(

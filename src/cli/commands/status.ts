@@ -39,13 +39,14 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
       const env = project.environment(flags.env);
       const build = project.build(env, { validate: false });
       throwIntentErrors(project, build.errors);
-      const { connect } = await import("../../cluster/client.js");
+      const { connectFor } = await import("../../cluster/target.js");
       const { readStatus, formatStatus, statusOk } = await import("../../cluster/status.js");
-      const context = flags.context ?? project.platform?.value.spec.environments[env]?.context;
-      const reader = connect({
-        env: io.env,
-        ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
-        ...(context !== undefined ? { context } : {}),
+      const reader = connectFor({
+        processEnv: io.env,
+        kubeconfig: flags.kubeconfig !== undefined ? resolve(io.cwd, flags.kubeconfig) : undefined,
+        context: flags.context,
+        project,
+        env,
       });
       const report = await readStatus(reader, env, build.objects);
       io.stdout.write(

@@ -5,6 +5,7 @@ import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
 import { openFromFlags, throwIntentErrors } from "../project.js";
+import { redactPatterns } from "../ai-options.js";
 
 interface WatchFlags {
   env?: string;
@@ -64,21 +65,18 @@ async function runWatch(ctx: CommandContext, dir: string, flags: WatchFlags): Pr
   const action = flags.action ?? penv?.health?.action ?? "report";
   const m = /^(.*):(\d+)$/.exec(flags.listen);
   if (!m?.[1] || !m[2]) throw new UsageError(`--listen wants host:port, got \`${flags.listen}\``);
-  const namespaces = [
-    ...new Set(build.objects.map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined)),
-  ].sort();
-  const { connect } = await import("../../cluster/client.js");
+  const { connectFor, namespacesOf } = await import("../../cluster/target.js");
+  const namespaces = namespacesOf(build.objects);
   const { startWatch, issueTrackerFor } = await import("../../cluster/watch.js");
   const { agentServer } = await import("../../cluster/serve.js");
   const { Redactor } = await import("../../core/redact.js");
-  const redactor = new Redactor({
-    patterns: [...(io.env.KINTENT_REDACT ?? "").split("\n").filter((l) => l.trim() !== ""), ...flags.redact],
-  });
-  const context = flags.context ?? penv?.context;
-  const reader = connect({
-    env: io.env,
-    ...(flags.kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, flags.kubeconfig) } : {}),
-    ...(context !== undefined ? { context } : {}),
+  const redactor = new Redactor({ patterns: redactPatterns(io.env, flags.redact) });
+  const reader = connectFor({
+    processEnv: io.env,
+    kubeconfig: flags.kubeconfig !== undefined ? resolve(io.cwd, flags.kubeconfig) : undefined,
+    context: flags.context,
+    project,
+    env,
   });
   const repo = flags.repo ?? penv?.health?.repo ?? project.platform?.value.spec.gitops?.repo;
   if (action !== "report" && !repo)

@@ -6,7 +6,6 @@
  * rollout/ depends only on the {@link ArgoObjectsReader} interface (tests give it objects directly).
  */
 import type { KObject } from "../../core/object.js";
-import { connect } from "../client.js";
 import type { ClusterReader } from "../client.js";
 
 /** What the rollout commands read from a cluster. A missing object is `undefined`, never an exception. */
@@ -17,18 +16,8 @@ export interface ArgoObjectsReader {
   analysisRuns(namespace: string, rollout: string): Promise<KObject[]>;
 }
 
-export interface KubeReaderOptions {
-  /** A kubeconfig file. @default KUBECONFIG / in-cluster / ~/.kube/config */
-  kubeconfig?: string;
-  /** A context of the kubeconfig. @default its current context */
-  context?: string;
-  /** For KUBECONFIG and HOME. @default process.env */
-  env?: NodeJS.ProcessEnv;
-}
-
-/** An {@link ArgoObjectsReader} over a {@link ClusterReader} (a new one from the options when none is given). */
-export function kubeArgoReader(options: KubeReaderOptions = {}, reader?: ClusterReader): ArgoObjectsReader {
-  const r = reader ?? connect(options);
+/** An {@link ArgoObjectsReader} over a {@link ClusterReader} (`connectFor` in ../target.ts chooses the cluster). */
+export function kubeArgoReader(r: ClusterReader): ArgoObjectsReader {
   // A get is a consistent read: the sync check compares the Application's revision with a commit just made.
   const get = async (kind: string, namespace: string, name: string) =>
     (await r.get(kind, namespace, name)) as KObject | undefined;

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import * as z from "zod";
 import { describeObject } from "../../core/object.js";
 import { describeOp } from "../../intent/edit/index.js";
+import { didYouMeanText, showValue } from "../../cluster/format.js";
 import { runDiagnose, unknownAnalyzers } from "../../cluster/run.js";
 import type { Diagnosis } from "../../cluster/diagnosis.js";
 import type { FixPlan } from "../../cluster/fixes.js";
@@ -105,21 +106,9 @@ const output = z.object({
 
 type McpDiagnosis = z.infer<typeof diagnosisSchema>;
 
-function show(v: unknown): string {
-  return clip(typeof v === "string" ? v : (JSON.stringify(v) ?? "∅"), 400);
-}
-
-function didYouMean(d: Diagnosis): string | undefined {
-  const m = d.didYouMean;
-  if (!m) return undefined;
-  if (m.key?.candidate !== undefined) return `key ${m.key.missing} of ${m.key.of} → ${m.key.candidate}`;
-  if (m.candidate !== undefined) return `${m.kind} ${m.missing} → ${m.candidate}`;
-  return undefined;
-}
-
 function toMcp(d: Diagnosis, fix: FixPlan | undefined): McpDiagnosis {
   const evidence = [
-    ...d.fields.slice(0, 3).map((f) => `${describeObject(f.object)} ${f.path}: ${show(f.value)}`),
+    ...d.fields.slice(0, 3).map((f) => `${describeObject(f.object)} ${f.path}: ${showValue(f.value)}`),
     ...d.events
       .slice(0, 5)
       .map(
@@ -136,7 +125,7 @@ function toMcp(d: Diagnosis, fix: FixPlan | undefined): McpDiagnosis {
     objects: d.objects.length,
     cause: d.cause,
     evidence,
-    ...(didYouMean(d) !== undefined ? { didYouMean: didYouMean(d) } : {}),
+    ...(didYouMeanText(d) !== undefined ? { didYouMean: didYouMeanText(d) } : {}),
     ...(fix
       ? {
           fix: {
@@ -184,25 +173,21 @@ export const diagnoseTool: ToolFactory = (options: McpServerOptions) =>
             throw new ToolFailure("env and app need an intent `path`");
           const { cursor, ...request } = args;
           const snap = await paged("diagnose", { root: ctx.options.root, ...request }, cursor, async () => {
-            const opened =
+            const intent =
               args.path !== undefined
                 ? await openCompiled(ctx.options, args.path, args.app, args.env)
                 : undefined;
-            const intent = opened ? { project: opened.project, env: opened.env } : undefined;
             await checkpoint(ctx.signal);
             await ctx.progress("reading the cluster");
-            const { report, fixes } = await runDiagnose({
+            const report = await runDiagnose({
+              reader: clusterReaderFor(ctx.options, intent?.project, intent?.env),
               ...(intent ? { intent } : {}),
               ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
               ...(args.allNamespaces === true ? { allNamespaces: true } : {}),
-              reader: clusterReaderFor(
-                ctx.options,
-                intent?.project.platform?.value.spec.environments[intent.env]?.context,
-              ),
               analyzers: args.analyzers ?? [],
-              processEnv: ctx.options.env,
               cwd: ctx.options.root,
             });
+            const { fixes } = report;
             const byFingerprint = new Map(fixes.map((f) => [f.fingerprint, f]));
             const rows = [...report.diagnoses]
               .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1))

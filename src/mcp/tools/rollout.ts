@@ -125,27 +125,26 @@ function decisionText(
   ].join("\n");
 }
 
+/** The rollout at `args.path`; a commit delivery fast-forwards the branch first, as the CLI does. */
 async function open(
   options: McpServerOptions,
   args: { path?: string | undefined; env: string; app?: string | undefined },
-): Promise<{ ctx: RolloutContext; abs: string }> {
+  mode?: "commit" | "propose",
+): Promise<RolloutContext> {
   const { abs } = resolveInRoot(options.root, args.path);
-  const ctx = await openRollout(abs, {
+  if (mode === "commit") await fastForward(abs, options.env);
+  return await openRollout(abs, {
     cwd: options.root,
     env: args.env,
     processEnv: options.env,
     ...(args.app !== undefined ? { app: args.app } : {}),
     ...(options.platformFile !== undefined ? { platformFile: options.platformFile } : {}),
   });
-  return { ctx, abs };
 }
 
 /** The Argo reader over the server's cluster settings (the environment's context unless one is configured). */
 function argoReader(options: McpServerOptions, c: RolloutContext): ArgoObjectsReader {
-  return kubeArgoReader(
-    {},
-    clusterReaderFor(options, c.project.platform?.value.spec.environments[c.env]?.context),
-  );
+  return kubeArgoReader(clusterReaderFor(options, c.project, c.env));
 }
 
 function deliverOptions(tc: ToolContext, options: McpServerOptions, mode: "commit" | "propose") {
@@ -227,7 +226,7 @@ export const rolloutStatusTool: ToolFactory = (options: McpServerOptions) =>
         annotations: READS_CLUSTER,
         writes: false,
         async run(args, tc) {
-          const { ctx } = await open(tc.options, args);
+          const ctx = await open(tc.options, args);
           await checkpoint(tc.signal);
           const engine = ctx.resolved.platform.engine;
           const needsCluster =
@@ -295,9 +294,7 @@ export const rolloutStepTool: ToolFactory = (options: McpServerOptions) =>
         writes: true,
         async run(args, tc) {
           const mode = modeOf(options, args.mode);
-          const { abs } = resolveInRoot(options.root, args.path);
-          if (mode === "commit") await fastForward(abs, options.env);
-          const { ctx } = await open(options, args);
+          const ctx = await open(options, args, mode);
           if (mode === "commit" && ctx.resolved.environment.approval === "every-step")
             throw new ToolFailure(
               `${ctx.env} has approval: every-step — each step is a pull request a person merges: use mode propose`,
@@ -347,9 +344,7 @@ function manualTool(kind: "abort" | "promote"): ToolFactory {
           writes: true,
           async run(args, tc) {
             const mode = modeOf(options, args.mode);
-            const { abs } = resolveInRoot(options.root, args.path);
-            if (mode === "commit") await fastForward(abs, options.env);
-            const { ctx } = await open(options, args);
+            const ctx = await open(options, args, mode);
             const m = manualDecision(ctx, kind);
             await checkpoint(tc.signal);
             const result = toDelivered(

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as z from "zod";
-import { formatStatus, readStatus, statusOk } from "../../cluster/status.js";
+import { driftLine, formatStatus, readStatus, statusOk } from "../../cluster/status.js";
 import {
   clip,
   encodeCursor,
@@ -26,8 +26,6 @@ const input = z.strictObject({
   app: z.string().max(253).optional().describe("App, when the directory holds several"),
   cursor: z.string().max(1024).optional().describe("`nextCursor` of the previous page"),
 });
-
-const show = (v: unknown) => clip(typeof v === "string" ? v : (JSON.stringify(v) ?? "∅"), 300);
 
 const output = z.object({
   environment: z.string().describe("The environment"),
@@ -101,10 +99,7 @@ export const statusTool: ToolFactory = (options: McpServerOptions) =>
           const snap = await paged("status", { root: ctx.options.root, ...request }, cursor, async () => {
             const { project, env, build } = await openCompiled(ctx.options, args.path, args.app, args.env);
             await checkpoint(ctx.signal);
-            const reader = clusterReaderFor(
-              ctx.options,
-              project.platform?.value.spec.environments[env]?.context,
-            );
+            const reader = clusterReaderFor(ctx.options, project, env);
             await ctx.progress("reading the cluster");
             const r = await readStatus(reader, env, build.objects);
             const count = (s: keyof typeof ORDER) => r.objects.filter((o) => o.state === s).length;
@@ -124,9 +119,7 @@ export const statusTool: ToolFactory = (options: McpServerOptions) =>
                 .map((o) => ({
                   object: o.object,
                   state: o.state,
-                  drift: o.drift
-                    .slice(0, 10)
-                    .map((f) => `${f.path}: intent ${show(f.before)}, live ${show(f.after)}`),
+                  drift: o.drift.slice(0, 10).map(driftLine),
                   ...(o.reason !== undefined ? { reason: o.reason } : {}),
                 })),
               rollouts: r.rollouts
