@@ -51,7 +51,10 @@ function common(cmd: Command): Command {
       "--kubeconfig <file>",
       "kubeconfig for the cluster (default: KUBECONFIG, ~/.kube/config, in-cluster)",
     )
-    .option("--context <name>", "kubeconfig context")
+    .option(
+      "--context <name>",
+      "kubeconfig context (default: the environment's `context`, else the current one)",
+    )
     .option("--argocd-namespace <ns>", "namespace of Argo CD's Applications", "argocd")
     .addOption(new Option("--output <format>", "output format").choices(["text", "json"]).default("text"));
 }
@@ -192,7 +195,8 @@ async function open(
   });
 }
 
-async function reader(ctx: CommandContext, flags: CommonFlags, needed: boolean) {
+/** The Argo objects of the rollout's cluster: `--kubeconfig`, `--context`, else the environment's `context`. */
+async function reader(ctx: CommandContext, flags: CommonFlags, c: RolloutContext, needed: boolean) {
   if (!needed) return undefined;
   const { kubeArgoReader } = await import("../../cluster/rollout/argo-objects.js");
   const { connectFor } = await import("../../cluster/target.js");
@@ -201,6 +205,8 @@ async function reader(ctx: CommandContext, flags: CommonFlags, needed: boolean) 
       processEnv: ctx.io.env,
       kubeconfig: flags.kubeconfig !== undefined ? resolve(ctx.io.cwd, flags.kubeconfig) : undefined,
       context: flags.context,
+      project: c.project,
+      env: c.env,
     }),
   );
 }
@@ -231,7 +237,7 @@ async function status(ctx: CommandContext, dir: string, flags: CommonFlags): Pro
     mode: "status",
     skipSyncCheck: flags.skipSyncCheck === true,
     argocdNamespace: flags.argocdNamespace ?? "argocd",
-    ...(needsCluster ? { reader: await reader(ctx, flags, true) } : {}),
+    ...(needsCluster ? { reader: await reader(ctx, flags, c, true) } : {}),
   } as Parameters<typeof rolloutStatus>[1]);
   ctx.io.stdout.write(flags.output === "json" ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
   return ExitCode.Ok;
@@ -265,7 +271,7 @@ async function step(ctx: CommandContext, dir: string, flags: StepFlags): Promise
   await pull(ctx, dir, flags, mode);
   const c = await open(ctx, dir, flags);
   requireApproval(c, mode);
-  const r = await reader(ctx, flags, flags.skipSyncCheck !== true);
+  const r = await reader(ctx, flags, c, flags.skipSyncCheck !== true);
   const d = await evaluateStep(c, {
     now: new Date(),
     mode,
@@ -287,9 +293,9 @@ async function run(ctx: CommandContext, dir: string, flags: RunFlags): Promise<n
   const { evaluateStep } = await import("../../cluster/rollout/step.js");
   const { deliver } = await import("../../cluster/rollout/deliver.js");
   const { runLoop } = await import("../../cluster/rollout/run.js");
-  const r = await reader(ctx, flags, flags.skipSyncCheck !== true);
   let current = await open(ctx, dir, flags);
   requireApproval(current, mode);
+  const r = await reader(ctx, flags, current, flags.skipSyncCheck !== true);
   const result = await runLoop({
     deadline: Date.now() + forMs,
     pollMs,
