@@ -7,6 +7,7 @@ import type { Document, Node, Pair } from "yaml";
 import type { SourceLocation } from "./finding.js";
 import { parsePointer } from "./json-pointer.js";
 import { CORE_SCHEMA, loadAll } from "js-yaml";
+import { createBlockLocator } from "./yaml-locate.js";
 
 export interface YamlParseError {
   message: string;
@@ -36,6 +37,8 @@ export class SourceDocument {
     readonly value: unknown,
     /** Where the document's content starts, when known without the positioned parse. */
     private readonly startHint?: SourceLocation,
+    /** Positions read from block YAML's indentation, when it is plain enough (see yaml-locate.ts). */
+    private readonly quick?: (pointer: string) => { line: number; column: number } | undefined,
   ) {
     this.parsed = parsed;
   }
@@ -68,6 +71,17 @@ export class SourceDocument {
    * When the pointer goes deeper than the document, the deepest existing ancestor's position.
    */
   locate(pointer: string): SourceLocation {
+    return this.locateQuick(pointer) ?? this.locateParsed(pointer);
+  }
+
+  /** `locate` from indentation alone, when the text is plain block YAML; undefined otherwise. */
+  locateQuick(pointer: string): SourceLocation | undefined {
+    const q = this.quick?.(pointer);
+    return q ? { file: this.file, line: q.line, column: q.column } : undefined;
+  }
+
+  /** `locate` by the positioned parse alone (the reference the quick locator is tested against). */
+  locateParsed(pointer: string): SourceLocation {
     let node: unknown = this.doc.contents;
     let best: number | undefined = (this.doc.contents as Node | null)?.range?.[0];
     for (const seg of parsePointer(pointer)) {
@@ -291,7 +305,13 @@ export function parseManifestStream(input: string, file: string): ParsedStream {
   const documents: SourceDocument[] = [];
   values.forEach((value, index) => {
     if (value === null || value === undefined) return;
-    documents.push(new SourceDocument(file, index, positioned(index), value, startOf(index)));
+    const seg = segmentFor.get(index);
+    let locator: ReturnType<typeof createBlockLocator> | undefined;
+    const quick = seg
+      ? (pointer: string) =>
+          (locator ??= createBlockLocator(text.slice(seg.from, seg.to), lineCount(seg.from)))(pointer)
+      : undefined;
+    documents.push(new SourceDocument(file, index, positioned(index), value, startOf(index), quick));
   });
   return { documents, errors: [] };
 }
