@@ -1,7 +1,9 @@
 /** RFC 6901 JSON Pointer helpers. */
 
 export function escapeSegment(s: string | number): string {
-  return String(s).replace(/~/g, "~0").replace(/\//g, "~1");
+  const t = String(s);
+  // Most segments need no escape; skip the two replaces (hot in checks that walk every key).
+  return t.includes("~") || t.includes("/") ? t.replace(/~/g, "~0").replace(/\//g, "~1") : t;
 }
 
 export function toPointer(segments: readonly (string | number)[]): string {

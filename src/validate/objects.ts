@@ -170,11 +170,33 @@ export function pointer(...segs: (string | number)[]): string {
   return segs.length === 0 ? "" : "/" + segs.map(escapeSegment).join("/");
 }
 
-/** Every string in a value with its JSON Pointer, for checks that scan text. */
-export function* strings(v: unknown, path = ""): Generator<[string, string]> {
-  if (typeof v === "string") yield [path, v];
-  else if (Array.isArray(v)) for (let i = 0; i < v.length; i++) yield* strings(v[i], `${path}/${i}`);
-  else if (isObj(v)) for (const [k, x] of Object.entries(v)) yield* strings(x, `${path}/${escapeSegment(k)}`);
+/**
+ * The strings in a value that `test` accepts, with their JSON Pointers, in document order. Pointers are built
+ * only for the strings that pass: a check scanning every string of thousands of objects for a rare pattern
+ * pays for a walk, not for a pointer per string.
+ */
+export function stringsWhere(v: unknown, test: (s: string) => boolean): [string, string][] {
+  const out: [string, string][] = [];
+  const path: string[] = [];
+  const walk = (x: unknown): void => {
+    if (typeof x === "string") {
+      if (test(x)) out.push([path.length === 0 ? "" : "/" + path.map(escapeSegment).join("/"), x]);
+    } else if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) {
+        path.push(String(i));
+        walk(x[i]);
+        path.pop();
+      }
+    } else if (isObj(x)) {
+      for (const [k, y] of Object.entries(x)) {
+        path.push(k);
+        walk(y);
+        path.pop();
+      }
+    }
+  };
+  walk(v);
+  return out;
 }
 
 /** Image reference parts enough for checks: registry host, tag, digest. */

@@ -92,11 +92,16 @@ export function runChecks(bundle: BundleIndex, options: RunOptions): Finding[] {
     const parsed = template.params.safeParse(params);
     if (!parsed.success) continue; // reported once by the config loader
     const severity: Severity = setting?.severity ?? def.severity;
+    // Whether a kind is in the check's scope, decided once per kind, not per object.
+    const scoped = new Map<string, boolean>();
     for (const subject of bundle.subjects) {
       const kind = kindOf(subject.object);
-      if (!inScope(def.scope.kinds, kind) || !inScope(template.kinds, kind)) continue;
-      const annotations = annotationsOf(subject.object);
-      const reason = annotations[`${SUPPRESS_PREFIX}${def.id}`] ?? annotations[SUPPRESS_ALL];
+      let applies = scoped.get(kind);
+      if (applies === undefined) {
+        applies = inScope(def.scope.kinds, kind) && inScope(template.kinds, kind);
+        scoped.set(kind, applies);
+      }
+      if (!applies) continue;
       const diags: Diagnostic[] = [];
       template.check({
         subject,
@@ -106,6 +111,8 @@ export function runChecks(bundle: BundleIndex, options: RunOptions): Finding[] {
         report: (d) => diags.push(d),
       });
       if (diags.length === 0) continue;
+      const annotations = annotationsOf(subject.object);
+      const reason = annotations[`${SUPPRESS_PREFIX}${def.id}`] ?? annotations[SUPPRESS_ALL];
       if (reason !== undefined) {
         if (typeof reason !== "string" || reason.trim() === "") {
           findings.push({

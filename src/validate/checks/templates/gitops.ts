@@ -12,7 +12,7 @@ import {
   kindOf,
   labelsOf,
   podSpecOf,
-  strings,
+  stringsWhere,
 } from "../../objects.js";
 import { isProduction } from "./reliability.js";
 import { matchRegistry } from "../../../core/image.js";
@@ -148,18 +148,17 @@ export const unrendered: Template<{ ignoreKinds: string[] }> = {
   check({ object, params, report }) {
     const kind = kindOf(object);
     if (TEMPLATING_KINDS.includes(kind) || params.ignoreKinds.includes(kind)) return;
-    for (const [path, value] of strings(object)) {
+    for (const [path, value] of stringsWhere(object, (v) => UNRENDERED.test(v))) {
       // File contents, container scripts, and annotations (often templates for other tools) are data.
       if (/^\/(data|stringData|binaryData)\//.test(path)) continue;
       if (/\/(command|args)\/\d+$/.test(path)) continue;
       if (/^\/metadata\/annotations\//.test(path)) continue;
       if (/\/description$/.test(path)) continue;
-      if (UNRENDERED.test(value))
-        report({
-          messageId: "unrendered",
-          data: { value: value.length > 80 ? `${value.slice(0, 77)}...` : value },
-          path,
-        });
+      report({
+        messageId: "unrendered",
+        data: { value: value.length > 80 ? `${value.slice(0, 77)}...` : value },
+        path,
+      });
     }
   },
 };
