@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { Finding } from "../core/finding.js";
 import { InvalidInputError, isKintentError } from "../core/errors.js";
 import { inferEnvironment, readCmpRequest } from "./request.js";
+import { BuildCache } from "../project/cache.js";
 
 /** What the plugin may touch: output streams, its directory and environment. */
 export interface CmpIO {
@@ -33,6 +34,18 @@ export async function cmpGenerate(io: CmpIO): Promise<number> {
   };
   try {
     const request = readCmpRequest(io.env);
+    // An unchanged app at any revision is a hash and a read (src/project/cache.ts): the key covers every file
+    // of the directory, the parents' platform and config files, this installation and the request.
+    const cache = BuildCache.fromEnv(io.env);
+    const key = cache?.key(io.cwd, { cmp: 1, request });
+    if (cache && key !== undefined) {
+      const hit = cache.get<{ stdout: string; stderr: string }>(key);
+      if (hit) {
+        io.stdout.write(hit.stdout);
+        io.stderr.write(hit.stderr);
+        return 0;
+      }
+    }
     const instructions = await checkInstructions(io.cwd);
     if (typeof instructions === "string") return fail(2, instructions);
     const locked = instructions === false ? undefined : instructions.served;
@@ -77,13 +90,15 @@ export async function cmpGenerate(io: CmpIO): Promise<number> {
       );
     if (b.objects.length === 0)
       return fail(2, "the intent produced no objects; refusing to send Argo CD an empty manifest set");
-    io.stdout.write(toYamlStream(b.objects));
+    const stdout = toYamlStream(b.objects);
     const warnings = [...b.warnings, ...b.findings].filter((f) => f.severity === "warning").length;
     const apps = b.apps.map((a) => a.app.name).join(", ");
-    io.stderr.write(
+    const stderr =
       `${PREFIX}: ${b.objects.length} object(s) for ${apps} in ${b.environment}${envSource ? ` (environment from ${envSource})` : ""}` +
-        `${locked ? `, ${locked}` : ""}${warnings > 0 ? `, ${warnings} warning(s) — see kintent build` : ""}\n`,
-    );
+      `${locked ? `, ${locked}` : ""}${warnings > 0 ? `, ${warnings} warning(s) — see kintent build` : ""}\n`;
+    io.stdout.write(stdout);
+    io.stderr.write(stderr);
+    if (cache && key !== undefined) cache.put(key, project.validation.inputs, { stdout, stderr });
     return 0;
   } catch (e) {
     // Usage and tool errors (an unreadable input, an unknown environment, a bad .kintent.yaml) carry

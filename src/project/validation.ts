@@ -51,6 +51,8 @@ export interface ValidationSetup {
   policyCount: number;
   /** Policies and rules that matched no object in this run so far (a `--policy` run reports them at its end). */
   unmatchedPolicies: () => Finding[];
+  /** Files and directories read for this setup (absolute): the configuration, policies, schema directories. */
+  inputs: string[];
 }
 
 /** Load the validation setup; configuration mistakes throw {@link InvalidInputError} (exit 2). */
@@ -126,6 +128,7 @@ export async function loadValidation(
     checks: [...BUILTIN_CHECKS, ...customChecks],
     policyCount,
     unmatchedPolicies,
+    inputs: [...(file !== undefined ? [file] : []), ...policyPaths, ...schemaDirs],
   };
 }
 

@@ -8,6 +8,8 @@ import type { Project } from "../../project/index.js";
 import { openFromFlags, printProjectFindings, throwIntentErrors } from "../project.js";
 import { checkFormatFlags, runFormat } from "./build-format.js";
 import type { BuildFormat } from "./build-format.js";
+import { parseJobs, runBuildAll } from "./build-all.js";
+import { UsageError } from "../../core/errors.js";
 
 interface BuildFlags {
   env?: string;
@@ -23,6 +25,9 @@ interface BuildFlags {
   plugin?: boolean | string;
   repo?: string;
   revision?: string;
+  all?: boolean;
+  jobs?: number;
+  cache: boolean;
 }
 
 export function registerBuild(program: Command, ctx: CommandContext): void {
@@ -31,7 +36,13 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
     .description(
       "Compile an intent directory into Kubernetes manifests (YAML stream on stdout, or one file per object with --out)",
     )
-    .argument("[dir]", "intent directory or file", ".")
+    .argument("[dir]", "intent directory or file (with --all: the root of many)", ".")
+    .option(
+      "--all",
+      "every intent directory under <dir> (a monorepo of apps sharing a platform), every environment, on worker threads; with --out, <out>/<app path>/<env>.yaml",
+    )
+    .option("-j, --jobs <n>", "with --all: apps built at once (default: one per core but one)", parseJobs)
+    .option("--no-cache", "with --all: rebuild every app (default: unchanged apps come from the build cache)")
     .option("-e, --env <env>", "environment to build (required when the platform defines several)")
     .option(
       "-o, --out <dir>",
@@ -65,6 +76,20 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
       "validation settings and policies (default: .kintent.yaml from the intent directory up)",
     )
     .action(async (dir: string, flags: BuildFlags) => {
+      if (flags.all) {
+        for (const [flag, set] of [
+          ["--format", flags.format !== "manifests"],
+          ["--app", flags.app !== undefined],
+          ["--applicationset", flags.applicationset],
+          ["--plugin", flags.plugin !== undefined],
+          ["--repo", flags.repo !== undefined],
+          ["--revision", flags.revision !== undefined],
+        ] as const)
+          if (set) throw new UsageError(`--all builds manifests of every app; it does not take ${flag}`);
+        ctx.exitCode = await runBuildAll(ctx, dir, flags);
+        return;
+      }
+      if (flags.jobs !== undefined) throw new UsageError("--jobs goes with --all");
       checkFormatFlags(flags);
       const project = await openFromFlags(ctx, dir, flags);
       ctx.exitCode =

@@ -12,7 +12,8 @@ import { applyFixes } from "../../validate/fix.js";
 import type { Finding } from "../../core/finding.js";
 import { formatReport, REPORTERS } from "../../report/index.js";
 import type { ReporterName } from "../../report/index.js";
-import { loadValidation, openProject } from "../../project/index.js";
+import { buildFleet, failureError, loadValidation } from "../../project/index.js";
+import { cacheOption, parseJobs } from "./build-all.js";
 import type { ValidationSetupOptions } from "../../project/index.js";
 import { VERSION } from "../../core/version.js";
 
@@ -24,6 +25,8 @@ interface ValidateFlags {
   config?: string;
   fix?: boolean;
   env?: string;
+  jobs?: number;
+  cache: boolean;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -45,6 +48,11 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
       "apply safe fixes to the files (comments and formatting kept); suggestions are never applied",
     )
     .option("-e, --env <env>", "for intent directories: only this environment (default: all)")
+    .option("-j, --jobs <n>", "intent directories built at once (default: one per core but one)", parseJobs)
+    .option(
+      "--no-cache",
+      "for intent directories: rebuild every one (default: unchanged ones come from the build cache)",
+    )
     .action(async (paths: string[], flags: ValidateFlags) => {
       ctx.exitCode = await runValidate(ctx, paths, flags);
     });
@@ -100,18 +108,23 @@ async function runValidate(ctx: CommandContext, paths: string[], flags: Validate
   const checks = [...validation.checks];
   // Policies that matched nothing, per engine run (the manifests', each intent directory's).
   const unmatched: Finding[][] = [];
-  for (const dir of loaded.intentDirs) {
-    const shown = relative(io.cwd, dir) || ".";
-    const project = await openProject(dir, setup);
-    unmatched.push([]);
-    const slot = unmatched.length - 1;
-    for (const c of project.validation.checks) if (!checks.some((k) => k.id === c.id)) checks.push(c);
-    const all = project.buildAll(flags.env !== undefined ? [flags.env] : undefined);
-    unmatched[slot] = project.validation.unmatchedPolicies();
-    if (all.errors.length > 0) intentErrors = true;
-    findings.push(...forDisplay(ctx, project, [...all.errors, ...all.warnings]));
-    for (const b of all.environments) {
-      for (const f of forDisplay(ctx, project, b.findings))
+  // Each directory is one engine run; they are independent, so they run on every core (src/project/fleet.ts)
+  // and unchanged ones come from the build cache. Results are read in directory order.
+  const apps = await buildFleet(loaded.intentDirs, {
+    ...(flags.env !== undefined ? { environments: [flags.env] } : {}),
+    open: setup,
+    ...(flags.jobs !== undefined ? { workers: flags.jobs } : {}),
+    ...(flags.cache ? cacheOption(io.env) : {}),
+  });
+  for (const app of apps) {
+    if (app.failure) throw failureError(app.failure);
+    const shown = relative(io.cwd, app.dir) || ".";
+    unmatched.push(app.unmatchedPolicies);
+    for (const c of app.customChecks) if (!checks.some((k) => k.id === c.id)) checks.push(c);
+    if (app.errors.length > 0) intentErrors = true;
+    findings.push(...forDisplay(ctx, app, [...app.errors, ...app.warnings]));
+    for (const b of app.environments) {
+      for (const f of forDisplay(ctx, app, b.findings))
         findings.push({ ...f, message: `${f.message} (${shown}, env ${b.environment})` });
       objects += b.summary.total;
       tally(b.summary);

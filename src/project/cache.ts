@@ -1,0 +1,322 @@
+/**
+ * The build cache: content-addressed, so an unchanged app costs a hash and a read. Used by the Argo CD plugin
+ * (`kintent cmp generate`) and fleet builds (`kintent build --all`, `kintent validate ROOT`).
+ *
+ * The key is a hash of everything a build may read, taken before building and without loading the engine:
+ * - kintent itself: its version and the size and mtime of every file of its installation (`dist/`,
+ *   `schemas/`), so a rebuilt or reinstalled kintent never reads another's entries;
+ * - the call: what is built and how (environments, app, flags, resolved to absolute paths);
+ * - every file under the intent directory (paths, symlink targets, contents; `.git` and `node_modules`
+ *   excepted), a superset of its inputs — a new stray file costs a rebuild, never a stale answer;
+ * - every parent directory up to `/`: its `platform.yaml`/`.yml` and `.kintent.yaml`/`.yml` (contents or
+ *   absence) and whether it holds `.git` (where the platform search stops).
+ * What the configuration names outside those (policy files and directories, schema directories, an explicit
+ * `--config` or `--platform`) is known only after loading; an entry records their content hashes and a hit
+ * re-hashes them. Results with intent errors or usage errors are never stored.
+ *
+ * Entries are JSON files named by the key, written atomically (temp file + rename); a missing, unreadable,
+ * corrupt or mismatched entry is a miss. The directory is bounded (oldest entries removed past
+ * {@link MAX_ENTRIES}). `KINTENT_CACHE=off` disables it; `KINTENT_CACHE_DIR` moves it (default
+ * `$XDG_CACHE_HOME/kintent` or `~/.cache/kintent`).
+ */
+import { createHash } from "node:crypto";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import type { Stats } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { VERSION } from "../core/version.js";
+
+/** Directories never hashed (and never read by a build). */
+const SKIP = new Set([".git", "node_modules"]);
+/** An intent directory larger than this is not cached (hashing it would cost what a build costs). */
+const MAX_TREE_FILES = 5000;
+const MAX_TREE_BYTES = 64 * 1024 * 1024;
+const MAX_TREE_DEPTH = 16;
+/** Files in a parent directory that a build may read. */
+const PARENT_FILES = ["platform.yaml", "platform.yml", ".kintent.yaml", ".kintent.yml"];
+/** Entries kept; the oldest are removed past this. */
+export const MAX_ENTRIES = 5000;
+/** Largest entry read back (a 50 MB extra/ makes a large entry; anything larger is a miss). */
+const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+const FORMAT = 1;
+
+/** The cache directory from the environment, or undefined when caching is off. */
+export function cacheDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const mode = (env.KINTENT_CACHE ?? "").toLowerCase();
+  if (mode === "off" || mode === "0" || mode === "false") return undefined;
+  if (env.KINTENT_CACHE_DIR) return resolve(env.KINTENT_CACHE_DIR);
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "kintent");
+  const home = env.HOME ?? homedir();
+  return home ? join(home, ".cache", "kintent") : undefined;
+}
+
+let installation: string | undefined;
+/** Size and mtime of every file of this kintent installation (dist/ and schemas/), hashed once per process. */
+function installationId(): string {
+  if (installation !== undefined) return installation;
+  const h = createHash("sha256").update(`kintent ${VERSION}\0format ${FORMAT}\0`);
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  for (const sub of ["dist", "schemas", "src"]) {
+    const dir = join(root, sub);
+    if (!existsSync(dir)) continue;
+    const walk = (d: string, rel: string, depth: number) => {
+      if (depth > 8) return;
+      for (const name of readdirSync(d).sort()) {
+        const p = join(d, name);
+        const st = statSync(p);
+        if (st.isDirectory()) walk(p, `${rel}/${name}`, depth + 1);
+        else if (!name.endsWith(".map") && !name.endsWith(".d.ts"))
+          h.update(`${rel}/${name}\0${st.size}\0${st.mtimeMs}\0`);
+      }
+    };
+    walk(dir, sub, 0);
+  }
+  installation = h.digest("hex");
+  return installation;
+}
+
+/** Hash of a file or directory tree (names, symlink targets, contents), or undefined when it is too large. */
+export function treeHash(path: string): string | undefined {
+  const h = createHash("sha256");
+  let files = 0;
+  let bytes = 0;
+  const visit = (p: string, rel: string, depth: number): boolean => {
+    let st: Stats;
+    try {
+      st = lstatSync(p);
+    } catch {
+      h.update(`missing ${rel}\0`);
+      return true;
+    }
+    if (st.isSymbolicLink()) {
+      let target: Stats;
+      try {
+        target = statSync(p);
+      } catch {
+        h.update(`dangling ${rel}\0${readlinkSync(p)}\0`);
+        return true;
+      }
+      // A link to a directory would make the tree unbounded (or a cycle): not cached.
+      if (!target.isFile()) return false;
+      h.update(`link ${rel}\0${readlinkSync(p)}\0`);
+      st = target;
+    }
+    if (st.isDirectory()) {
+      if (depth > MAX_TREE_DEPTH) return false;
+      h.update(`dir ${rel}\0`);
+      for (const name of readdirSync(p).sort()) {
+        if (SKIP.has(name)) continue;
+        if (!visit(join(p, name), `${rel}/${name}`, depth + 1)) return false;
+      }
+      return true;
+    }
+    if (!st.isFile()) {
+      h.update(`special ${rel}\0`);
+      return true;
+    }
+    files++;
+    bytes += st.size;
+    if (files > MAX_TREE_FILES || bytes > MAX_TREE_BYTES) return false;
+    h.update(`file ${rel}\0${st.size}\0`).update(readFileSync(p)).update("\0");
+    return true;
+  };
+  return visit(path, ".", 0) ? h.digest("hex") : undefined;
+}
+
+/** The parents' platform and config files and Git markers, from `dir`'s parent up to the root. */
+function parentsHash(dir: string): string {
+  const h = createHash("sha256");
+  let d = dirname(dir);
+  for (;;) {
+    h.update(`parent ${d}\0`);
+    for (const f of PARENT_FILES) {
+      const p = join(d, f);
+      try {
+        const st = statSync(p);
+        h.update(`${f}\0${st.isFile() ? "file" : "other"}\0`);
+        if (st.isFile() && st.size <= MAX_TREE_BYTES) h.update(readFileSync(p));
+        h.update("\0");
+      } catch {
+        // absent
+      }
+    }
+    if (existsSync(join(d, ".git"))) h.update(".git\0");
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return h.digest("hex");
+}
+
+export interface CacheEntry<T> {
+  format: number;
+  key: string;
+  /** Paths outside the hashed trees that the build read, with their tree hashes at the time. */
+  deps: { path: string; hash: string }[];
+  value: T;
+}
+
+export class BuildCache {
+  constructor(readonly dir: string) {}
+
+  private static readonly open = new Map<string, BuildCache>();
+  /** The cache in `dir`, one instance per process (it prunes once). */
+  static at(dir: string): BuildCache {
+    let c = BuildCache.open.get(dir);
+    if (!c) {
+      c = new BuildCache(dir);
+      BuildCache.open.set(dir, c);
+    }
+    return c;
+  }
+
+  /** The cache the environment asks for, or undefined when it is off. */
+  static fromEnv(env: NodeJS.ProcessEnv): BuildCache | undefined {
+    const dir = cacheDirFromEnv(env);
+    return dir === undefined ? undefined : BuildCache.at(dir);
+  }
+
+  /**
+   * The key of building intent directory `intentDir` with `call` (JSON: environments, flags as absolute
+   * paths, output mode), or undefined when the directory cannot be cached (too large, a linked directory).
+   */
+  key(intentDir: string, call: unknown): string | undefined {
+    const tree = treeHash(intentDir);
+    if (tree === undefined) return undefined;
+    return createHash("sha256")
+      .update(installationId())
+      .update("\0")
+      .update(intentDir)
+      .update("\0")
+      .update(JSON.stringify(call))
+      .update("\0")
+      .update(tree)
+      .update("\0")
+      .update(parentsHash(intentDir))
+      .digest("hex");
+  }
+
+  private file(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** The stored value for `key`, when its recorded dependencies still hash the same. */
+  get<T>(key: string): T | undefined {
+    const file = this.file(key);
+    try {
+      if (statSync(file).size > MAX_ENTRY_BYTES) return undefined;
+      const entry = JSON.parse(readFileSync(file, "utf8")) as CacheEntry<T>;
+      if (entry.format !== FORMAT || entry.key !== key || !Array.isArray(entry.deps)) return undefined;
+      for (const d of entry.deps) if (treeHash(d.path) !== d.hash) return undefined;
+      return entry.value;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Store `value` under `key`, with the outside paths it depends on. Never throws: a cache that cannot be
+   * written (read-only home in a plugin sidecar, a full disk) is a cache that misses.
+   */
+  put<T>(key: string, deps: readonly string[], value: T): void {
+    try {
+      const hashed: { path: string; hash: string }[] = [];
+      for (const p of [...new Set(deps)].sort()) {
+        const hash = treeHash(p);
+        if (hash === undefined) return;
+        hashed.push({ path: p, hash });
+      }
+      const entry: CacheEntry<T> = { format: FORMAT, key, deps: hashed, value };
+      const file = this.file(key);
+      mkdirSync(dirname(file), { recursive: true });
+      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      writeFileSync(tmp, JSON.stringify(entry));
+      renameSync(tmp, file);
+      this.prune();
+    } catch {
+      // a miss next time
+    }
+  }
+
+  private readonly pending = new Set<Promise<void>>();
+  private readonly made = new Set<string>();
+  /**
+   * `put` in the background: the entry is written by libuv's threads while the caller goes on building (a
+   * fleet writes thousands of entries). {@link BuildCache.flushAll} waits for every write.
+   */
+  putLater<T>(key: string, deps: readonly string[], value: T): void {
+    let entry: string;
+    try {
+      const hashed: { path: string; hash: string }[] = [];
+      for (const p of [...new Set(deps)].sort()) {
+        const hash = treeHash(p);
+        if (hash === undefined) return;
+        hashed.push({ path: p, hash });
+      }
+      entry = JSON.stringify({ format: FORMAT, key, deps: hashed, value } satisfies CacheEntry<T>);
+    } catch {
+      return;
+    }
+    const file = this.file(key);
+    const dir = dirname(file);
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    const write = (async () => {
+      try {
+        if (!this.made.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          this.made.add(dir);
+        }
+        await writeFile(tmp, entry);
+        await rename(tmp, file);
+      } catch {
+        await rm(tmp, { force: true }).catch(() => undefined);
+      }
+    })();
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write));
+  }
+
+  /** Waits for every background write of every cache of this process, then prunes. */
+  static async flushAll(): Promise<void> {
+    for (const c of BuildCache.open.values()) {
+      while (c.pending.size > 0) await Promise.all([...c.pending]);
+      try {
+        if (existsSync(c.dir)) c.prune();
+      } catch {
+        // a full or read-only disk: nothing to prune
+      }
+    }
+  }
+
+  private pruned = false;
+  /** Keeps at most MAX_ENTRIES entries (checked once per process). */
+  private prune(): void {
+    if (this.pruned) return;
+    this.pruned = true;
+    const all: { path: string; mtime: number }[] = [];
+    for (const sub of readdirSync(this.dir)) {
+      const d = join(this.dir, sub);
+      if (!/^[0-9a-f]{2}$/.test(sub)) continue;
+      for (const name of readdirSync(d)) {
+        const p = join(d, name);
+        all.push({ path: p, mtime: statSync(p).mtimeMs });
+      }
+    }
+    if (all.length <= MAX_ENTRIES) return;
+    all.sort((a, b) => a.mtime - b.mtime);
+    for (const e of all.slice(0, all.length - MAX_ENTRIES)) rmSync(e.path, { force: true });
+  }
+}
