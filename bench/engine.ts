@@ -10,13 +10,12 @@
  * child script uses the engine (`dist/project`) when it exists, else the facade it replaced (`dist/build.js`).
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { stringify } from "yaml";
 import { repoRoot } from "../test/harness/index.js";
-import { FLEET_PLATFORM, fleetApp } from "./fleet.js";
+import { writeFleetIntents } from "./fleet.js";
 
 const { values } = parseArgs({
   options: {
@@ -35,13 +34,7 @@ const FLEET = join(WORK, "fleet");
 /** The same varied apps as bench/validate.ts's fleet, as intent directories under one platform. */
 function writeIntents(n: number): void {
   rmSync(WORK, { recursive: true, force: true });
-  mkdirSync(INTENTS, { recursive: true });
-  writeFileSync(join(INTENTS, "platform.yaml"), FLEET_PLATFORM);
-  for (let i = 0; i < n; i++) {
-    const app = fleetApp(i);
-    mkdirSync(join(INTENTS, app.metadata.name));
-    writeFileSync(join(INTENTS, app.metadata.name, "kintent.yaml"), stringify(app));
-  }
+  writeFleetIntents(INTENTS, n);
 }
 
 /** Builds every app × environment in one process and writes the manifests (the fleet) — old or new API. */

@@ -3,6 +3,9 @@
  * exposure, files). Shared by the validator benchmark (compiled manifests) and the engine benchmark (intent
  * directories), so both measure the same apps.
  */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import type { WrittenApp } from "../src/intent/schema.js";
 
 export const FLEET_PLATFORM = `apiVersion: kintent.dev/v1alpha1
@@ -41,4 +44,16 @@ export function fleetApp(i: number): WrittenApp {
       ...(i % 7 === 0 ? { files: { "/etc/app/config.yaml": `name: ${name}\n` } } : {}),
     },
   };
+}
+
+/** The fleet as intent directories: `dir/platform.yaml` and `dir/<app>/kintent.yaml` for N apps (dir emptied). */
+export function writeFleetIntents(dir: string, n: number): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "platform.yaml"), FLEET_PLATFORM);
+  for (let i = 0; i < n; i++) {
+    const app = fleetApp(i);
+    mkdirSync(join(dir, app.metadata.name));
+    writeFileSync(join(dir, app.metadata.name, "kintent.yaml"), stringify(app));
+  }
 }

@@ -23,6 +23,7 @@ const BENCHES: Record<string, string[]> = {
   mcp: ["mcp.ts"],
   import: ["import.ts"],
   extras: ["extras.ts"],
+  scale: ["scale.ts"],
   watch: ["watch.ts"],
 };
 

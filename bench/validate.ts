@@ -7,8 +7,8 @@
  *
  *   npx tsx bench/validate.ts [--apps 1000] [--runs 3]
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync, readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -19,7 +19,9 @@ import { parseYamlStream } from "../src/core/yaml-source.js";
 import { toYamlStream } from "../src/render/yaml.js";
 import type { LoadedPlatform } from "../src/intent/load.js";
 import type { WrittenApp, WrittenPlatform } from "../src/intent/schema.js";
-import { findTool, repoRoot, toolsDir } from "../test/harness/index.js";
+import { repoRoot } from "../test/harness/index.js";
+import { kubeconformArgs, median, timed, tool } from "./measure.js";
+import type { Measure } from "./measure.js";
 import { FLEET_PLATFORM, fleetApp } from "./fleet.js";
 
 const { values } = parseArgs({
@@ -65,50 +67,12 @@ function generateFleet(n: number): { files: number; objects: number } {
   return { files, objects };
 }
 
-interface Measure {
-  seconds: number;
-  maxRssMb: number;
-  exit: number;
-}
-
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Measure {
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
-    env,
-    encoding: "utf8",
-    maxBuffer: 1 << 30,
-  });
-  const line = (r.stderr ?? "").trim().split("\n").pop() ?? "";
-  const [sec, kb] = line.split(" ").map(Number);
-  return { seconds: sec ?? NaN, maxRssMb: (kb ?? NaN) / 1024, exit: r.status ?? -1 };
-}
-
-function median(ms: Measure[]): Measure {
-  const sorted = [...ms].sort((a, b) => a.seconds - b.seconds);
-  return sorted[Math.floor(sorted.length / 2)] as Measure;
-}
-
-function kubeconformSchemas(): string {
-  const dir = join(toolsDir(), "kubeconform-schemas");
-  if (!existsSync(dir) || readdirSync(dir).length === 0) {
-    execFileSync("npx", ["tsx", join(ROOT, "scripts", "schemas-to-kubeconform.ts"), "--out", dir], {
-      stdio: "inherit",
-    });
-  }
-  return dir;
-}
-
 function countObjects(dir: string): number {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "kintent.js"), "validate", dir, "-f", "json"], {
     encoding: "utf8",
     maxBuffer: 1 << 30,
   });
   return (JSON.parse(r.stdout) as { summary: { objects: number } }).summary.objects;
-}
-
-function tool(name: "kubeconform" | "kube-linter"): string {
-  const t = findTool(name);
-  if (!t) throw new Error(`${name} is not built: run scripts/tools.sh`);
-  return t;
 }
 
 function run(label: string, dir: string): string[] {
@@ -118,20 +82,8 @@ function run(label: string, dir: string): string[] {
       timed(process.execPath, [join(ROOT, "bin", "kintent.js"), "validate", dir, "-f", "json"]),
     ),
   );
-  const schemas = kubeconformSchemas();
   const kubeconform = median(
-    Array.from({ length: RUNS }, () =>
-      timed(tool("kubeconform"), [
-        "-strict",
-        "-summary",
-        "-ignore-missing-schemas",
-        "-kubernetes-version",
-        "1.36.3",
-        "-schema-location",
-        schemas,
-        dir,
-      ]),
-    ),
+    Array.from({ length: RUNS }, () => timed(tool("kubeconform"), kubeconformArgs(dir))),
   );
   const kubeLinter = median(
     Array.from({ length: RUNS }, () => timed(tool("kube-linter"), ["lint", "--format", "json", dir])),

@@ -11,9 +11,9 @@ const io = {
 // Fast path for the Argo CD plugin (deploy/argocd-cmp): `kintent cmp generate|discover` runs on every sync and
 // refresh, so it skips the CLI framework and every other command (src/cmp/main.ts; same behaviour as the CLI).
 if (argv[0] === "cmp" && (argv[1] === "generate" || argv[1] === "discover") && argv.length === 2) {
-  const { runCmp } = await import("../dist/cmp/main.js");
+  const { runCmp } = await import("../dist/bundle/cmp/main.js");
   process.exitCode = await runCmp(argv.slice(1), io);
 } else {
-  const { main } = await import("../dist/cli/main.js");
+  const { main } = await import("../dist/bundle/cli/main.js");
   process.exitCode = await main(argv, io);
 }

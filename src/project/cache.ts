@@ -36,7 +36,7 @@ import type { Stats } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packageRoot } from "../core/package-root.js";
 import { VERSION } from "../core/version.js";
 
 /** Directories never hashed (and never read by a build). */
@@ -68,7 +68,7 @@ let installation: string | undefined;
 function installationId(): string {
   if (installation !== undefined) return installation;
   const h = createHash("sha256").update(`kintent ${VERSION}\0format ${FORMAT}\0`);
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const root = packageRoot();
   for (const sub of ["dist", "schemas", "src"]) {
     const dir = join(root, sub);
     if (!existsSync(dir)) continue;

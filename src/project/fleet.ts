@@ -10,10 +10,10 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Finding } from "../core/finding.js";
 import { isKintentError, UsageError } from "../core/errors.js";
+import { packageRoot } from "../core/package-root.js";
 import type { CheckDefinition } from "../validate/checks/types.js";
 import { BUILTIN_CHECKS } from "../validate/checks/builtin.js";
 import type { ValidationResult } from "../validate/index.js";
@@ -184,7 +184,16 @@ export async function runFleetJob(job: FleetJob): Promise<FleetApp> {
   return { ...app, cached: false };
 }
 
-const WORKER = new URL("./fleet-worker.js", import.meta.url);
+/**
+ * The worker script: tsc's `dist/project/fleet-worker.js` of this installation (also when this code runs
+ * from the CLI bundle). Run from sources (`.ts`, under vitest) there is none — dist/ may be stale — and the
+ * jobs run in this thread.
+ */
+function workerScript(): string | undefined {
+  if (import.meta.url.endsWith(".ts")) return undefined;
+  const p = join(packageRoot(), "dist", "project", "fleet-worker.js");
+  return existsSync(p) ? p : undefined;
+}
 
 /** The error an app's failure was, to rethrow where one failing app stops the command. */
 export function failureError(failure: NonNullable<FleetApp["failure"]>): Error {
@@ -210,7 +219,8 @@ export async function buildFleet(dirs: readonly string[], options: FleetOptions 
     results[i] = app;
     options.onApp?.(app);
   };
-  if (wanted === 1 || !existsSync(fileURLToPath(WORKER))) {
+  const script = workerScript();
+  if (wanted === 1 || script === undefined) {
     for (let i = 0; i < jobs.length; i++) done(i, await runFleetJob(jobs[i] as FleetJob));
     await BuildCache.flushAll();
     return results;
@@ -237,7 +247,7 @@ export async function buildFleet(dirs: readonly string[], options: FleetOptions 
       w.postMessage({ i, job: jobs[i] });
     };
     for (let k = 0; k < wanted; k++) {
-      const w = new Worker(WORKER);
+      const w = new Worker(script);
       workers.push(w);
       running++;
       w.on("message", (m: { i: number; app?: FleetApp; error?: string }) => {

@@ -27,7 +27,7 @@ let checked = false;
 /** Make sure dist/ matches src/ (rebuilding it with tsc when it does not). */
 export async function ensureDist(): Promise<void> {
   if (checked) return;
-  const stamp = join(ROOT, "dist", "cmp", "main.js");
+  const stamp = join(ROOT, "dist", "bundle", "cmp", "main.js");
   const fresh = () => existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(join(ROOT, "src"));
   if (!fresh()) {
     mkdirSync(join(ROOT, "dist"), { recursive: true });
@@ -52,11 +52,14 @@ export async function ensureDist(): Promise<void> {
             stdio: "ignore",
           },
         );
+        // bin/kintent.js runs the bundles (scripts/bundle.mjs), built from tsc's output.
+        spawnSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT, stdio: "ignore" });
       }
     } finally {
       rmdirSync(lock);
     }
-    if (!existsSync(stamp)) throw new Error("dist/cmp/main.js is missing after building: run npm run build");
+    if (!existsSync(stamp))
+      throw new Error("dist/bundle/cmp/main.js is missing after building: run npm run build");
   }
   checked = true;
 }

@@ -53,8 +53,12 @@ describe("the packed package", () => {
     expect(existsSync(join(pkg, "schemas", "kintent.schema.json"))).toBe(true);
     expect(readdirSync(join(pkg, "schemas")).some((d) => d.startsWith("kubernetes-v"))).toBe(true);
     // Every compiled module has its source: no stale files from a removed module are published.
+    // (dist/bundle/ holds the CLI's bundles, built from those modules by scripts/bundle.mjs.)
     for (const f of readdirSync(join(pkg, "dist"), { recursive: true, encoding: "utf8" }))
-      if (f.endsWith(".js")) expect(existsSync(join(ROOT, "src", f.replace(/\.js$/, ".ts"))), f).toBe(true);
+      if (f.endsWith(".js") && !f.startsWith("bundle/"))
+        expect(existsSync(join(ROOT, "src", f.replace(/\.js$/, ".ts"))), f).toBe(true);
+    expect(existsSync(join(pkg, "dist", "bundle", "cli", "main.js"))).toBe(true);
+    expect(existsSync(join(pkg, "dist", "bundle", "cmp", "main.js"))).toBe(true);
     expect(existsSync(join(pkg, "src"))).toBe(false);
     expect(existsSync(join(pkg, "test"))).toBe(false);
     expect(

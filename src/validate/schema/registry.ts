@@ -4,9 +4,9 @@
  * Group-version files load lazily, on first use.
  */
 import { UsageError } from "../../core/errors.js";
+import { packageRoot } from "../../core/package-root.js";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { normalizeSchema } from "./normalize.js";
 
@@ -33,9 +33,7 @@ interface IndexEntry {
 
 /** The schemas directory shipped with kintent (next to dist/ or src/). */
 export function defaultSchemasRoot(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // src/validate/schema → ../../../schemas ; dist/validate/schema → ../../../schemas
-  return resolve(here, "..", "..", "..", "schemas");
+  return join(packageRoot(), "schemas");
 }
 
 /** The newest `kubernetes-v*` bundle under a schemas root. */
