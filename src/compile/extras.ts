@@ -83,6 +83,10 @@ export function placeExtras(
   const sources = new Map<KObject, SourceDocument>();
   const added = new Map<number, KObject[]>();
   const taken = new Map<string, string>();
+  // How many generated objects have each identity (an extra may not shadow one unless it replaces it).
+  const generatedKeys = new Map<string, number>();
+  for (const r of results)
+    for (const o of r.objects) generatedKeys.set(objectKey(o), (generatedKeys.get(objectKey(o)) ?? 0) + 1);
   for (const extra of extras) {
     const owner = ownerOf(extra.object) ?? (allAppNames.length === 1 ? allAppNames[0] : undefined);
     const md0 = extra.object.metadata;
@@ -123,7 +127,10 @@ export function placeExtras(
     if (!app) continue; // building another app (--app)
     if (only !== undefined && !only.includes(app.environment.name)) continue;
     const kind = String(extra.object.kind);
-    const copy = structuredClone(extra.object) as KObject;
+    // Placing changes only the top level and metadata (namespace, labels, annotations are replaced, never
+    // edited in place), so the rest is shared with the parsed manifest instead of deep-copied per environment
+    // (test/project/extras-shared.test.ts: nothing downstream writes into it).
+    const copy = { ...extra.object, metadata: { ...(extra.object.metadata as object) } } as KObject;
     const md = copy.metadata;
     const replace = md.annotations?.[REPLACE_ANNOTATION];
     if (md.annotations) {
@@ -151,7 +158,7 @@ export function placeExtras(
     const object = canonicalize(copy);
     // One identity, one object: an extra may not shadow what the intent generates, or another extra.
     const key = objectKey(object);
-    const generated = results.some((r) => r.objects.some((o) => objectKey(o) === key));
+    const generated = (generatedKeys.get(key) ?? 0) > 0;
     const earlier = taken.get(key);
     const replacePointer = `/metadata/annotations/${REPLACE_ANNOTATION.replace("/", "~1")}`;
     if (replace !== undefined && replace !== "true") {
@@ -180,6 +187,7 @@ export function placeExtras(
         continue;
       }
       result.objects.splice(own, 1);
+      generatedKeys.set(key, (generatedKeys.get(key) ?? 1) - 1);
       result.decisions = result.decisions.filter((d) => objectKey(d.object) !== key);
       result.replaced = [...(result.replaced ?? []), key].sort();
       if (WORKLOAD_KINDS.has(kind))

@@ -16,7 +16,7 @@
  *
  * Entries are JSON files named by the key, written atomically (temp file + rename); a missing, unreadable,
  * corrupt or mismatched entry is a miss. The directory is bounded (oldest entries removed past
- * {@link MAX_ENTRIES}). `KINTENT_CACHE=off` disables it; `KINTENT_CACHE_DIR` moves it (default
+ * {@link MAX_ENTRIES} or {@link MAX_TOTAL_BYTES}). `KINTENT_CACHE=off` disables it; `KINTENT_CACHE_DIR` moves it (default
  * `$XDG_CACHE_HOME/kintent` or `~/.cache/kintent`).
  */
 import { createHash } from "node:crypto";
@@ -47,8 +47,9 @@ const MAX_TREE_BYTES = 64 * 1024 * 1024;
 const MAX_TREE_DEPTH = 16;
 /** Files in a parent directory that a build may read. */
 const PARENT_FILES = ["platform.yaml", "platform.yml", ".kintent.yaml", ".kintent.yml"];
-/** Entries kept; the oldest are removed past this. */
+/** Entries kept, and their total size; the oldest are removed past either. */
 export const MAX_ENTRIES = 5000;
+export const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 /** Largest entry read back (a 50 MB extra/ makes a large entry; anything larger is a miss). */
 const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
 const FORMAT = 1;
@@ -302,21 +303,29 @@ export class BuildCache {
   }
 
   private pruned = false;
-  /** Keeps at most MAX_ENTRIES entries (checked once per process). */
+  /** Keeps at most MAX_ENTRIES entries and MAX_TOTAL_BYTES, oldest out first (checked once per process). */
   private prune(): void {
     if (this.pruned) return;
     this.pruned = true;
-    const all: { path: string; mtime: number }[] = [];
+    const all: { path: string; mtime: number; size: number }[] = [];
+    let total = 0;
     for (const sub of readdirSync(this.dir)) {
       const d = join(this.dir, sub);
       if (!/^[0-9a-f]{2}$/.test(sub)) continue;
       for (const name of readdirSync(d)) {
         const p = join(d, name);
-        all.push({ path: p, mtime: statSync(p).mtimeMs });
+        const st = statSync(p);
+        all.push({ path: p, mtime: st.mtimeMs, size: st.size });
+        total += st.size;
       }
     }
-    if (all.length <= MAX_ENTRIES) return;
     all.sort((a, b) => a.mtime - b.mtime);
-    for (const e of all.slice(0, all.length - MAX_ENTRIES)) rmSync(e.path, { force: true });
+    let count = all.length;
+    for (const e of all) {
+      if (count <= MAX_ENTRIES && total <= MAX_TOTAL_BYTES) break;
+      rmSync(e.path, { force: true });
+      count--;
+      total -= e.size;
+    }
   }
 }

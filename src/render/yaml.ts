@@ -30,6 +30,32 @@ export function objectToYaml(obj: unknown, decisions: readonly Decision[] = []):
 
 /** A multi-document stream; every document starts with `---`. */
 export function toYamlStream(objects: readonly KObject[], decisions: readonly Decision[] = []): string {
+  let out = "";
+  for (const doc of yamlDocuments(objects, decisions)) out += doc;
+  return out;
+}
+
+/**
+ * The same stream handed to `write` in pieces of about 64 KiB: a large build never holds its whole output as
+ * one string (nor an array of every document) next to its objects.
+ */
+export function writeYamlStream(
+  objects: readonly KObject[],
+  decisions: readonly Decision[],
+  write: (chunk: string) => void,
+): void {
+  let buf = "";
+  for (const doc of yamlDocuments(objects, decisions)) {
+    buf += doc;
+    if (buf.length >= 65536) {
+      write(buf);
+      buf = "";
+    }
+  }
+  if (buf !== "") write(buf);
+}
+
+function* yamlDocuments(objects: readonly KObject[], decisions: readonly Decision[]): Generator<string> {
   // Decisions by object, once: a filter per object is quadratic in a bundle with thousands of extras.
   const byObject = new Map<string, Decision[]>();
   for (const d of decisions) {
@@ -38,7 +64,7 @@ export function toYamlStream(objects: readonly KObject[], decisions: readonly De
     if (list) list.push(d);
     else byObject.set(key, [d]);
   }
-  return objects.map((o) => `---\n${objectToYaml(o, byObject.get(objectKey(refOf(o))) ?? [])}`).join("");
+  for (const o of objects) yield `---\n${objectToYaml(o, byObject.get(objectKey(refOf(o))) ?? [])}`;
 }
 
 function whyText(d: Decision): string {

@@ -205,6 +205,7 @@ describe("repo-server-patch.yaml", () => {
             command: string[];
             securityContext: Record<string, unknown>;
             volumeMounts: { mountPath: string; name: string }[];
+            env?: { name: string; value: string }[];
           }[];
           volumes: { name: string; emptyDir?: object }[];
         };
@@ -224,6 +225,10 @@ describe("repo-server-patch.yaml", () => {
     expect(tmp).toBeDefined();
     expect(tmp).not.toBe("tmp"); // the repo-server's /tmp volume holds every app's checkout
     expect(patch.spec.template.spec.volumes.find((v) => v.name === tmp)?.emptyDir).toEqual({});
+    // The build cache lives on that private, writable /tmp (the root filesystem is read-only).
+    expect(sidecar?.securityContext).toMatchObject({ readOnlyRootFilesystem: true });
+    const cacheDir = sidecar?.env?.find((e) => e.name === "KINTENT_CACHE_DIR")?.value ?? "";
+    expect(cacheDir.startsWith("/tmp/")).toBe(true);
     // plugin.yaml is baked into the image, not mounted over it.
     expect(Object.keys(mounts).some((p) => p.includes("plugin.yaml"))).toBe(false);
   });

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../io.js";
-import { toYamlStream } from "../../render/yaml.js";
+import { writeYamlStream } from "../../render/yaml.js";
 import { objectFiles, writeDirAtomic } from "../../render/files.js";
 import type { Project } from "../../project/index.js";
 import { openFromFlags, printProjectFindings, throwIntentErrors } from "../project.js";
@@ -128,7 +128,7 @@ function runBuild(ctx: CommandContext, project: Project, flags: BuildFlags): num
       ) + "\n",
     );
   } else {
-    io.stdout.write(toYamlStream(b.objects, decisions));
+    writeYamlStream(b.objects, decisions, (chunk) => io.stdout.write(chunk));
   }
   if (flags.output !== "json") printProjectFindings(ctx, project, findings);
   return invalid ? ExitCode.Findings : ExitCode.Ok;

@@ -82,6 +82,8 @@ export function checkParamsError(def: CheckDefinition, params: Record<string, un
 
 export function runChecks(bundle: BundleIndex, options: RunOptions): Finding[] {
   const findings: Finding[] = [];
+  // Each subject's kind, read once for every check.
+  const kinds = bundle.subjects.map((s) => kindOf(s.object));
   for (const def of options.checks) {
     const setting = options.settings?.[def.id];
     if (setting?.severity === "off") continue;
@@ -94,8 +96,9 @@ export function runChecks(bundle: BundleIndex, options: RunOptions): Finding[] {
     const severity: Severity = setting?.severity ?? def.severity;
     // Whether a kind is in the check's scope, decided once per kind, not per object.
     const scoped = new Map<string, boolean>();
-    for (const subject of bundle.subjects) {
-      const kind = kindOf(subject.object);
+    for (let n = 0; n < bundle.subjects.length; n++) {
+      const subject = bundle.subjects[n] as Subject;
+      const kind = kinds[n] as string;
       let applies = scoped.get(kind);
       if (applies === undefined) {
         applies = inScope(def.scope.kinds, kind) && inScope(template.kinds, kind);
