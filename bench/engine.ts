@@ -9,13 +9,13 @@
  * `--repo` points at another checkout's built `dist/` (e.g. a worktree of an older commit) to compare: the
  * child script uses the engine (`dist/project`) when it exists, else the facade it replaced (`dist/build.js`).
  */
-import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot } from "../test/harness/index.js";
 import { writeFleetIntents } from "./fleet.js";
+import { median, timed } from "./measure.js";
 
 const { values } = parseArgs({
   options: {
@@ -72,27 +72,6 @@ if (engine) {
 }
 console.log(JSON.stringify({ engine, apps: apps.length, objects, errors, findings }));
 `;
-
-interface Measure {
-  seconds: number;
-  maxRssMb: number;
-  exit: number;
-  stdout: string;
-}
-
-function timed(cmd: string, args: string[]): Measure {
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
-    encoding: "utf8",
-    maxBuffer: 1 << 30,
-  });
-  const line = (r.stderr ?? "").trim().split("\n").pop() ?? "";
-  const [sec, kb] = line.split(" ").map(Number);
-  return { seconds: sec ?? NaN, maxRssMb: (kb ?? NaN) / 1024, exit: r.status ?? -1, stdout: r.stdout };
-}
-
-function median(ms: Measure[]): Measure {
-  return [...ms].sort((a, b) => a.seconds - b.seconds)[Math.floor(ms.length / 2)] as Measure;
-}
 
 writeIntents(APPS);
 const dist = join(REPO, "dist");

@@ -22,7 +22,6 @@ const BENCHES: Record<string, string[]> = {
   diagnose: ["diagnose.ts"],
   mcp: ["mcp.ts"],
   import: ["import.ts"],
-  extras: ["extras.ts"],
   scale: ["scale.ts"],
   watch: ["watch.ts"],
 };

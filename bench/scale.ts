@@ -162,6 +162,10 @@ console.log(
   rmSync(CACHE, { recursive: true, force: true });
   const fill = ok(kintent(["build", "--all", intents], { env }), "build --all (fill the cache)");
   const warm = medianOf(RUNS, () => ok(kintent(["build", "--all", intents], { env }), "build --all (cache)"));
+  ok(
+    kintent(["build", "--all", intents, "--out", join(WORK, "out-warm")], { env }),
+    "build --all --out (fill)",
+  );
   const warmOut = medianOf(RUNS, () =>
     ok(
       kintent(["build", "--all", intents, "--out", join(WORK, "out-warm")], { env }),

@@ -171,7 +171,14 @@ export interface CacheEntry<T> {
 }
 
 export class BuildCache {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    /** Bounds (tests lower them). */
+    private readonly limits: { maxEntries: number; maxBytes: number } = {
+      maxEntries: MAX_ENTRIES,
+      maxBytes: MAX_TOTAL_BYTES,
+    },
+  ) {}
 
   private static readonly open = new Map<string, BuildCache>();
   /** The cache in `dir`, one instance per process (it prunes once). */
@@ -322,7 +329,7 @@ export class BuildCache {
     all.sort((a, b) => a.mtime - b.mtime);
     let count = all.length;
     for (const e of all) {
-      if (count <= MAX_ENTRIES && total <= MAX_TOTAL_BYTES) break;
+      if (count <= this.limits.maxEntries && total <= this.limits.maxBytes) break;
       rmSync(e.path, { force: true });
       count--;
       total -= e.size;
