@@ -5,6 +5,7 @@ import {
   groupVersionFile,
   normalizeSchema,
   sortKeys,
+  SPLIT_BYTES,
 } from "../../scripts/schema-bundle.js";
 import type { GroupVersionInput, Schema } from "../../scripts/schema-bundle.js";
 import { kubeconformFileName } from "../../scripts/schemas-to-kubeconform.js";
@@ -145,6 +146,48 @@ describe("buildSchemaBundle", () => {
     expect((definitions["io.k8s.api.apps.v1.Deployment"]?.properties as Schema).metadata).toEqual({
       $ref: "#/definitions/meta.ObjectMeta",
     });
+  });
+
+  it("writes a large group-version one self-contained file per kind", () => {
+    const big = (kind: string): Schema => ({
+      type: "object",
+      "x-kubernetes-group-version-kind": [{ group: "example.io", version: "v1", kind }],
+      properties: {
+        metadata: { $ref: "#/components/schemas/meta.ObjectMeta" },
+        spec: { $ref: `#/components/schemas/io.example.v1.${kind}Spec` },
+      },
+    });
+    const padding = "x".repeat(SPLIT_BYTES);
+    const gv: GroupVersionInput = {
+      group: "example.io",
+      version: "v1",
+      crd: true,
+      resources: [
+        { kind: "Big", namespaced: true },
+        { kind: "Small", namespaced: false },
+      ],
+      schemas: {
+        "io.example.v1.Big": big("Big"),
+        "io.example.v1.BigSpec": { type: "object", properties: { a: { type: "string", pattern: padding } } },
+        "io.example.v1.Small": big("Small"),
+        "io.example.v1.SmallSpec": { type: "object", properties: { b: { type: "integer" } } },
+        "meta.ObjectMeta": { type: "object", properties: { name: { type: "string" } } },
+      },
+    };
+    const files = buildSchemaBundle([gv, apps], { kubernetesVersion: "v1", generatedBy: "t" });
+    expect([...files.keys()].sort()).toEqual([
+      "apps_v1.json",
+      "example.io_v1_Big.json",
+      "example.io_v1_Small.json",
+      "index.json",
+    ]);
+    const kinds = (files.get("index.json") as { kinds: Record<string, { file: string }> }).kinds;
+    expect(kinds["example.io/v1/Small"]?.file).toBe("example.io_v1_Small.json");
+    expect(kinds["apps/v1/Deployment"]?.file).toBe("apps_v1.json");
+    const small = (files.get("example.io_v1_Small.json") as { definitions: Record<string, Schema> })
+      .definitions;
+    // Its own closure (the shared ObjectMeta included), none of Big's.
+    expect(Object.keys(small)).toEqual(["io.example.v1.Small", "io.example.v1.SmallSpec", "meta.ObjectMeta"]);
   });
 
   it("fails on a dangling $ref rather than writing a broken bundle", () => {
