@@ -14,6 +14,7 @@ import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot } from "../test/harness/index.js";
+import { ARGO_ENV } from "./measure.js";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "20" } } });
 const RUNS = Number(values.runs);
@@ -27,16 +28,12 @@ if (!existsSync(join(ROOT, "dist", "cmp", "main.js"))) {
   process.exit(2);
 }
 
+// The plugin's cold path: the build cache off (bench/scale.ts measures it on).
 const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   HOME: "/home/argocd",
-  ARGOCD_APP_NAME: "my-service-prod",
-  ARGOCD_APP_NAMESPACE: "argocd",
-  ARGOCD_APP_REVISION: "4f2c1e0d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e",
-  ARGOCD_APP_SOURCE_PATH: "examples/production",
-  ARGOCD_APP_SOURCE_REPO_URL: "https://git.acme.io/platform/gitops.git",
-  ARGOCD_APP_SOURCE_TARGET_REVISION: "main",
-  ARGOCD_ENV_KINTENT_ENV: "prod",
+  ...ARGO_ENV,
+  KINTENT_CACHE: "off",
 };
 
 function time(args: string[]): number {

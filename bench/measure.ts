@@ -79,3 +79,14 @@ export function kubeconformArgs(path: string): string[] {
     path,
   ];
 }
+
+/** Argo CD's environment for `kintent cmp generate` of examples/production, as the repo-server sets it. */
+export const ARGO_ENV: NodeJS.ProcessEnv = {
+  ARGOCD_APP_NAME: "my-service-prod",
+  ARGOCD_APP_NAMESPACE: "argocd",
+  ARGOCD_APP_REVISION: "4f2c1e0d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e",
+  ARGOCD_APP_SOURCE_PATH: "examples/production",
+  ARGOCD_APP_SOURCE_REPO_URL: "https://git.acme.io/platform/gitops.git",
+  ARGOCD_APP_SOURCE_TARGET_REVISION: "main",
+  ARGOCD_ENV_KINTENT_ENV: "prod",
+};

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { repoRoot } from "../test/harness/index.js";
 import { writeFleetIntents } from "./fleet.js";
-import { kubeconformArgs, medianOf, timed, tool } from "./measure.js";
+import { ARGO_ENV, kubeconformArgs, medianOf, timed, tool } from "./measure.js";
 import type { Measure } from "./measure.js";
 
 const { values } = parseArgs({
@@ -82,16 +82,7 @@ console.log(
 {
   const prod = join(repoRoot, "examples", "production");
   const chart = join(repoRoot, "..", "shared", "corpora", "helm-charts", "podinfo");
-  const argo = {
-    ...env,
-    ARGOCD_APP_NAME: "my-service-prod",
-    ARGOCD_APP_NAMESPACE: "argocd",
-    ARGOCD_APP_REVISION: "4f2c1e0d9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e",
-    ARGOCD_APP_SOURCE_PATH: "examples/production",
-    ARGOCD_APP_SOURCE_REPO_URL: "https://git.acme.io/platform/gitops.git",
-    ARGOCD_APP_SOURCE_TARGET_REVISION: "main",
-    ARGOCD_ENV_KINTENT_ENV: "prod",
-  };
+  const argo = { ...env, ...ARGO_ENV };
   const nodeFloor = medianOf(COLD, () => timed(NODE, ["-e", "0"]));
   const helm = medianOf(COLD, () =>
     ok(

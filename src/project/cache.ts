@@ -241,22 +241,28 @@ export class BuildCache {
    */
   put<T>(key: string, deps: readonly string[], value: T): void {
     try {
-      const hashed: { path: string; hash: string }[] = [];
-      for (const p of [...new Set(deps)].sort()) {
-        const hash = treeHash(p);
-        if (hash === undefined) return;
-        hashed.push({ path: p, hash });
-      }
-      const entry: CacheEntry<T> = { format: FORMAT, key, deps: hashed, value };
+      const entry = this.entry(key, deps, value);
+      if (entry === undefined) return;
       const file = this.file(key);
       mkdirSync(dirname(file), { recursive: true });
       const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      writeFileSync(tmp, JSON.stringify(entry));
+      writeFileSync(tmp, entry);
       renameSync(tmp, file);
       this.prune();
     } catch {
       // a miss next time
     }
+  }
+
+  /** The entry's JSON: the value and each outside path's hash now; undefined when a path cannot be hashed. */
+  private entry<T>(key: string, deps: readonly string[], value: T): string | undefined {
+    const hashed: { path: string; hash: string }[] = [];
+    for (const p of [...new Set(deps)].sort()) {
+      const hash = treeHash(p);
+      if (hash === undefined) return undefined;
+      hashed.push({ path: p, hash });
+    }
+    return JSON.stringify({ format: FORMAT, key, deps: hashed, value } satisfies CacheEntry<T>);
   }
 
   private readonly pending = new Set<Promise<void>>();
@@ -266,18 +272,14 @@ export class BuildCache {
    * fleet writes thousands of entries). {@link BuildCache.flushAll} waits for every write.
    */
   putLater<T>(key: string, deps: readonly string[], value: T): void {
-    let entry: string;
+    let entry: string | undefined;
     try {
-      const hashed: { path: string; hash: string }[] = [];
-      for (const p of [...new Set(deps)].sort()) {
-        const hash = treeHash(p);
-        if (hash === undefined) return;
-        hashed.push({ path: p, hash });
-      }
-      entry = JSON.stringify({ format: FORMAT, key, deps: hashed, value } satisfies CacheEntry<T>);
+      entry = this.entry(key, deps, value);
     } catch {
       return;
     }
+    if (entry === undefined) return;
+    const text = entry;
     const file = this.file(key);
     const dir = dirname(file);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -287,7 +289,7 @@ export class BuildCache {
           await mkdir(dir, { recursive: true });
           this.made.add(dir);
         }
-        await writeFile(tmp, entry);
+        await writeFile(tmp, text);
         await rename(tmp, file);
       } catch {
         await rm(tmp, { force: true }).catch(() => undefined);
