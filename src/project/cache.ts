@@ -83,7 +83,12 @@ function installationId(): string {
           h.update(`${rel}/${name}\0${st.size}\0${st.mtimeMs}\0`);
       }
     };
-    walk(dir, sub, 0);
+    try {
+      walk(dir, sub, 0);
+    } catch {
+      // An installation kintent cannot read back: an identity no other process shares (no hits, no harm).
+      h.update(`unreadable ${process.pid} ${Math.random()}`);
+    }
   }
   installation = h.digest("hex");
   return installation;
@@ -134,11 +139,16 @@ export function treeHash(path: string): string | undefined {
     h.update(`file ${rel}\0${st.size}\0`).update(readFileSync(p)).update("\0");
     return true;
   };
-  return visit(path, ".", 0) ? h.digest("hex") : undefined;
+  try {
+    return visit(path, ".", 0) ? h.digest("hex") : undefined;
+  } catch {
+    // An unreadable file or directory: not cached (the build says what it makes of it).
+    return undefined;
+  }
 }
 
 /** The parents' platform and config files and Git markers, from `dir`'s parent up to the root. */
-function parentsHash(dir: string): string {
+function parentsHash(dir: string): string | undefined {
   const h = createHash("sha256");
   let d = dirname(dir);
   for (;;) {
@@ -147,11 +157,14 @@ function parentsHash(dir: string): string {
       const p = join(d, f);
       try {
         const st = statSync(p);
+        // Too large to hash: not cached (a build reads it, and would refuse it as an input anyway).
+        if (st.isFile() && st.size > MAX_TREE_BYTES) return undefined;
         h.update(`${f}\0${st.isFile() ? "file" : "other"}\0`);
-        if (st.isFile() && st.size <= MAX_TREE_BYTES) h.update(readFileSync(p));
+        if (st.isFile()) h.update(readFileSync(p));
         h.update("\0");
-      } catch {
-        // absent
+      } catch (e) {
+        // absent, or unreadable (which the build will report): either way part of the key
+        h.update(`${f}\0${(e as NodeJS.ErrnoException).code ?? "error"}\0`);
       }
     }
     if (existsSync(join(d, ".git"))) h.update(".git\0");
@@ -203,7 +216,8 @@ export class BuildCache {
    */
   key(intentDir: string, call: unknown): string | undefined {
     const tree = treeHash(intentDir);
-    if (tree === undefined) return undefined;
+    const parents = parentsHash(intentDir);
+    if (tree === undefined || parents === undefined) return undefined;
     return createHash("sha256")
       .update(installationId())
       .update("\0")
@@ -213,7 +227,7 @@ export class BuildCache {
       .update("\0")
       .update(tree)
       .update("\0")
-      .update(parentsHash(intentDir))
+      .update(parents)
       .digest("hex");
   }
 

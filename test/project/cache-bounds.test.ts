@@ -3,6 +3,7 @@
  * an intent directory holding a linked directory, or too many files, is not cached; corrupt entries are
  * misses; intent directory discovery for fleets skips what it must and never follows linked directories.
  */
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,6 +76,17 @@ describe("build cache bounds", () => {
     mkdirSync(many);
     for (let i = 0; i < 5001; i++) writeFileSync(join(many, `f${i}`), "");
     expect(treeHash(many)).toBeUndefined();
+  });
+
+  it("never reads a FIFO or device in the tree (it would block), and a dangling link is part of the key", () => {
+    const d = join(work, "special");
+    mkdirSync(d);
+    writeFileSync(join(d, "kintent.yaml"), "x: 1\n");
+    execFileSync("mkfifo", [join(d, "pipe")]);
+    const h0 = treeHash(d);
+    expect(h0).toBeDefined();
+    symlinkSync(join(d, "nowhere"), join(d, "dangling"));
+    expect(treeHash(d)).not.toBe(h0);
   });
 
   it("hashes contents, names and link targets; not mtimes", () => {
