@@ -34,7 +34,6 @@ import {
 } from "node:fs";
 import type { Stats } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { packageRoot } from "../core/package-root.js";
 import { VERSION } from "../core/version.js";
@@ -60,8 +59,9 @@ export function cacheDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   if (mode === "off" || mode === "0" || mode === "false") return undefined;
   if (env.KINTENT_CACHE_DIR) return resolve(env.KINTENT_CACHE_DIR);
   if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "kintent");
-  const home = env.HOME ?? homedir();
-  return home ? join(home, ".cache", "kintent") : undefined;
+  // Only what the caller's environment says: no HOME there, no cache (never the process's own home behind
+  // a caller's back — the library and in-process callers pass their own environment).
+  return env.HOME ? join(env.HOME, ".cache", "kintent") : undefined;
 }
 
 let installation: string | undefined;

@@ -75,6 +75,10 @@ export function argoEnv(app: {
     // The sidecar's own environment (the image): PATH and HOME only.
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: "/home/argocd",
+    // As the sidecar patch sets it (its own /tmp); here the test run's cache directory (vitest.config.ts).
+    ...(process.env.KINTENT_CACHE_DIR !== undefined
+      ? { KINTENT_CACHE_DIR: process.env.KINTENT_CACHE_DIR }
+      : {}),
     ARGOCD_APP_NAME: app.name,
     ARGOCD_APP_NAMESPACE: "argocd",
     ARGOCD_APP_PROJECT_NAME: "default",
