@@ -5,10 +5,9 @@ import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
-import { openFromFlags, throwIntentErrors } from "../project.js";
+import { clusterIntent, clusterReader } from "../cluster.js";
 import { forDisplay, printFindings } from "../output.js";
 import { providerFromFlags, redactPatterns } from "../ai-options.js";
-import type { EnvironmentBuild, Project } from "../../project/index.js";
 
 interface DiagnoseFlags {
   env?: string;
@@ -146,25 +145,9 @@ async function runDiagnose(
   const { formatReport, reportJson } = await import("../../cluster/format.js");
   const { Redactor } = await import("../../core/redact.js");
 
-  const { connectFor } = await import("../../cluster/target.js");
-
-  let intent: { project: Project; env: string; build: EnvironmentBuild } | undefined;
-  if (dir !== undefined) {
-    const project = await openFromFlags(ctx, dir, flags);
-    throwIntentErrors(project, [...project.errors], [...project.warnings]);
-    const env = project.environment(flags.env);
-    const build = project.build(env, { validate: false });
-    throwIntentErrors(project, build.errors);
-    intent = { project, env, build };
-  }
+  const intent = dir !== undefined ? await clusterIntent(ctx, dir, flags) : undefined;
   const report = await runDiagnose({
-    reader: connectFor({
-      processEnv: io.env,
-      kubeconfig: flags.kubeconfig !== undefined ? resolve(io.cwd, flags.kubeconfig) : undefined,
-      context: flags.context,
-      project: intent?.project,
-      env: intent?.env,
-    }),
+    reader: await clusterReader(ctx, flags, intent),
     ...(intent ? { intent } : {}),
     ...(flags.namespace !== undefined ? { namespace: flags.namespace } : {}),
     ...(flags.allNamespaces ? { allNamespaces: true } : {}),

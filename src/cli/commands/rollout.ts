@@ -10,6 +10,7 @@ import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
+import { clusterReader } from "../cluster.js";
 import type { Delivery } from "../../cluster/rollout/deliver.js";
 import type { RolloutContext, StepDecision } from "../../cluster/rollout/step.js";
 
@@ -199,16 +200,7 @@ async function open(
 async function reader(ctx: CommandContext, flags: CommonFlags, c: RolloutContext, needed: boolean) {
   if (!needed) return undefined;
   const { kubeArgoReader } = await import("../../cluster/rollout/argo-objects.js");
-  const { connectFor } = await import("../../cluster/target.js");
-  return kubeArgoReader(
-    connectFor({
-      processEnv: ctx.io.env,
-      kubeconfig: flags.kubeconfig !== undefined ? resolve(ctx.io.cwd, flags.kubeconfig) : undefined,
-      context: flags.context,
-      project: c.project,
-      env: c.env,
-    }),
-  );
+  return kubeArgoReader(await clusterReader(ctx, flags, c));
 }
 
 function deliveryMode(flags: StepFlags): "commit" | "propose" {

@@ -1,9 +1,8 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../io.js";
-import { openFromFlags, throwIntentErrors } from "../project.js";
+import { clusterIntent, clusterReader } from "../cluster.js";
 
 interface StatusFlags {
   env?: string;
@@ -34,20 +33,9 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
     .option("--app <name>", "the app, when the directory holds several")
     .action(async (dir: string, flags: StatusFlags) => {
       const { io } = ctx;
-      const project = await openFromFlags(ctx, dir, flags);
-      throwIntentErrors(project, [...project.errors], [...project.warnings]);
-      const env = project.environment(flags.env);
-      const build = project.build(env, { validate: false });
-      throwIntentErrors(project, build.errors);
-      const { connectFor } = await import("../../cluster/target.js");
+      const { project, env, build } = await clusterIntent(ctx, dir, flags);
       const { readStatus, formatStatus, statusOk } = await import("../../cluster/status.js");
-      const reader = connectFor({
-        processEnv: io.env,
-        kubeconfig: flags.kubeconfig !== undefined ? resolve(io.cwd, flags.kubeconfig) : undefined,
-        context: flags.context,
-        project,
-        env,
-      });
+      const reader = await clusterReader(ctx, flags, { project, env });
       const report = await readStatus(reader, env, build.objects);
       io.stdout.write(
         flags.output === "json" ? JSON.stringify(report, null, 2) + "\n" : formatStatus(report),

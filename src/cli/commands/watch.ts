@@ -1,10 +1,9 @@
-import { resolve } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { UsageError } from "../context.js";
 import { ExitCode } from "../io.js";
-import { openFromFlags, throwIntentErrors } from "../project.js";
+import { clusterIntent, clusterReader } from "../cluster.js";
 import { redactPatterns } from "../ai-options.js";
 
 interface WatchFlags {
@@ -56,28 +55,18 @@ export function registerWatch(program: Command, ctx: CommandContext): void {
 
 async function runWatch(ctx: CommandContext, dir: string, flags: WatchFlags): Promise<number> {
   const { io } = ctx;
-  const project = await openFromFlags(ctx, dir, flags);
-  throwIntentErrors(project, [...project.errors], [...project.warnings]);
-  const env = project.environment(flags.env);
-  const build = project.build(env, { validate: false });
-  throwIntentErrors(project, build.errors);
+  const { project, env, build } = await clusterIntent(ctx, dir, flags);
   const penv = project.platform?.value.spec.environments[env];
   const action = flags.action ?? penv?.health?.action ?? "report";
   const m = /^(.*):(\d+)$/.exec(flags.listen);
   if (!m?.[1] || !m[2]) throw new UsageError(`--listen wants host:port, got \`${flags.listen}\``);
-  const { connectFor, namespacesOf } = await import("../../cluster/target.js");
+  const { namespacesOf } = await import("../../cluster/target.js");
   const namespaces = namespacesOf(build.objects);
   const { startWatch, issueTrackerFor } = await import("../../cluster/watch.js");
   const { agentServer } = await import("../../cluster/serve.js");
   const { Redactor } = await import("../../core/redact.js");
   const redactor = new Redactor({ patterns: redactPatterns(io.env, flags.redact) });
-  const reader = connectFor({
-    processEnv: io.env,
-    kubeconfig: flags.kubeconfig !== undefined ? resolve(io.cwd, flags.kubeconfig) : undefined,
-    context: flags.context,
-    project,
-    env,
-  });
+  const reader = await clusterReader(ctx, flags, { project, env });
   const repo = flags.repo ?? penv?.health?.repo ?? project.platform?.value.spec.gitops?.repo;
   if (action !== "report" && !repo)
     throw new UsageError(`health.action ${action} needs a repository: health.repo, gitops.repo or --repo`);
