@@ -22,16 +22,10 @@ import { BuildCache } from "./cache.js";
 import { openProject } from "./project.js";
 import type { OpenProjectOptions } from "./project.js";
 import { InvalidInputError } from "./validation.js";
+import { isIntentDir, SKIP_DIRS } from "../validate/load.js";
 
-/** Directories a fleet walk never enters. */
-const SKIP_DIRS = new Set(["node_modules", ".git", ".kintent", "dist"]);
 const MAX_WALK_DEPTH = 16;
 const MAX_WALK_ENTRIES = 200_000;
-
-/** Whether `dir` holds an intent (the rule `kintent validate` uses to tell intents from manifests). */
-export function isIntentDir(dir: string): boolean {
-  return existsSync(join(dir, "kintent.yaml")) || existsSync(join(dir, "score.yaml"));
-}
 
 /**
  * The intent directories under `root` (itself included), sorted. A walk stops at an intent directory (its

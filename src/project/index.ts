@@ -11,6 +11,6 @@ export type {
 export { InvalidInputError, loadValidation, mergeContexts } from "./validation.js";
 export type { ValidationSetup, ValidationSetupOptions } from "./validation.js";
 export { appContext } from "./context.js";
-export { buildFleet, failureError, findIntentDirs, isIntentDir, runFleetJob } from "./fleet.js";
+export { buildFleet, failureError, findIntentDirs, runFleetJob } from "./fleet.js";
 export type { FleetApp, FleetEnvironment, FleetJob, FleetOptions } from "./fleet.js";
 export { BuildCache, cacheDirFromEnv, treeHash } from "./cache.js";

@@ -27,9 +27,11 @@ export class ManifestReadError extends UsageError {
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/i;
-const SKIP_DIRS = new Set(["node_modules", ".git", ".kintent", "dist"]);
+/** Directories a walk for manifests or intents never enters. */
+export const SKIP_DIRS: ReadonlySet<string> = new Set(["node_modules", ".git", ".kintent", "dist"]);
 
-function isIntentDir(dir: string): boolean {
+/** Whether `dir` holds an intent (compiled per environment) rather than manifests. */
+export function isIntentDir(dir: string): boolean {
   return existsSync(join(dir, "kintent.yaml")) || existsSync(join(dir, "score.yaml"));
 }
 

@@ -1,6 +1,6 @@
 /**
  * `kintent build --all ROOT`: every intent directory under ROOT (a GitOps monorepo of apps sharing a
- * platform), every environment, on every core — one engine run per app (src/project/fleet.ts), one report.
+ * platform), every environment, on worker threads — one engine run per app (src/project/fleet.ts), one report.
  * With `--out DIR` each app's environments are written to `DIR/<app path>/<env>.yaml` (the `kintent build`
  * stream), atomically and only when nothing is invalid (as `kintent build`).
  */
@@ -13,6 +13,7 @@ import { forDisplay, printFindings } from "../output.js";
 import { UsageError } from "../../core/errors.js";
 import type { Finding } from "../../core/finding.js";
 import { buildFleet, cacheDirFromEnv, findIntentDirs } from "../../project/index.js";
+import type { FleetApp } from "../../project/index.js";
 import { writeDirAtomic } from "../../render/files.js";
 
 export interface BuildAllFlags {
@@ -33,6 +34,19 @@ export function parseJobs(v: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 256)
     throw new InvalidArgumentError("must be a whole number from 1 to 256");
   return n;
+}
+
+/**
+ * An app's findings as a fleet report shows them: intent errors and warnings, then each environment's
+ * validator findings marked `(app, env E)` — paths relative to the working directory.
+ */
+export function fleetFindings(ctx: CommandContext, app: FleetApp): Finding[] {
+  const shown = relative(ctx.io.cwd, app.dir) || ".";
+  const out = forDisplay(ctx, app, [...app.errors, ...app.warnings]);
+  for (const b of app.environments)
+    for (const f of forDisplay(ctx, app, b.findings))
+      out.push({ ...f, message: `${f.message} (${shown}, env ${b.environment})` });
+  return out;
 }
 
 /** The build cache the environment allows (`KINTENT_CACHE=off` disables it). */
@@ -84,13 +98,11 @@ export async function runBuildAll(ctx: CommandContext, root: string, flags: Buil
       continue;
     }
     if (app.errors.length > 0) stopped++;
-    findings.push(...forDisplay(ctx, app, [...app.errors, ...app.warnings]));
+    findings.push(...fleetFindings(ctx, app));
     const prefix = relative(abs, app.dir).split(sep).join("/");
     for (const b of app.environments) {
       builds++;
       objects += b.objects;
-      for (const f of forDisplay(ctx, app, b.findings))
-        findings.push({ ...f, message: `${f.message} (${shown}, env ${b.environment})` });
       if (b.yaml !== undefined)
         files.set(`${prefix === "" ? "" : `${prefix}/`}${b.environment}.yaml`, b.yaml);
     }

@@ -1,9 +1,7 @@
-import { relative } from "node:path";
 import type { Command } from "commander";
 import { Option } from "commander";
 import type { CommandContext } from "../context.js";
 import { ExitCode } from "../io.js";
-import { forDisplay } from "../output.js";
 import { readStdin } from "../read-stdin.js";
 import { loadManifests } from "../../validate/load.js";
 import { validateObjects } from "../../validate/index.js";
@@ -13,7 +11,7 @@ import type { Finding } from "../../core/finding.js";
 import { formatReport, REPORTERS } from "../../report/index.js";
 import type { ReporterName } from "../../report/index.js";
 import { buildFleet, failureError, loadValidation } from "../../project/index.js";
-import { cacheOption, parseJobs } from "./build-all.js";
+import { cacheOption, fleetFindings, parseJobs } from "./build-all.js";
 import type { ValidationSetupOptions } from "../../project/index.js";
 import { VERSION } from "../../core/version.js";
 
@@ -108,7 +106,7 @@ async function runValidate(ctx: CommandContext, paths: string[], flags: Validate
   const checks = [...validation.checks];
   // Policies that matched nothing, per engine run (the manifests', each intent directory's).
   const unmatched: Finding[][] = [];
-  // Each directory is one engine run; they are independent, so they run on every core (src/project/fleet.ts)
+  // Each directory is one engine run; they are independent, so they run on worker threads (src/project/fleet.ts)
   // and unchanged ones come from the build cache. Results are read in directory order.
   const apps = await buildFleet(loaded.intentDirs, {
     ...(flags.env !== undefined ? { environments: [flags.env] } : {}),
@@ -118,14 +116,11 @@ async function runValidate(ctx: CommandContext, paths: string[], flags: Validate
   });
   for (const app of apps) {
     if (app.failure) throw failureError(app.failure);
-    const shown = relative(io.cwd, app.dir) || ".";
     unmatched.push(app.unmatchedPolicies);
     for (const c of app.customChecks) if (!checks.some((k) => k.id === c.id)) checks.push(c);
     if (app.errors.length > 0) intentErrors = true;
-    findings.push(...forDisplay(ctx, app, [...app.errors, ...app.warnings]));
+    findings.push(...fleetFindings(ctx, app));
     for (const b of app.environments) {
-      for (const f of forDisplay(ctx, app, b.findings))
-        findings.push({ ...f, message: `${f.message} (${shown}, env ${b.environment})` });
       objects += b.summary.total;
       tally(b.summary);
     }
