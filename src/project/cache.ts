@@ -34,7 +34,8 @@ import {
 } from "node:fs";
 import type { Stats } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { packageRoot } from "../core/package-root.js";
 import { VERSION } from "../core/version.js";
 
@@ -65,12 +66,17 @@ export function cacheDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 let installation: string | undefined;
-/** Size and mtime of every file of this kintent installation (dist/ and schemas/), hashed once per process. */
+/**
+ * Size and mtime of every file of the code this process runs and of the schemas, hashed once per process:
+ * from the CLI's bundles, dist/bundle/ (≈ 130 files — this is on the plugin's cache-hit path); from tsc's
+ * modules or the sources, dist/ and src/ (a library caller, a fleet worker, the tests).
+ */
 function installationId(): string {
   if (installation !== undefined) return installation;
   const h = createHash("sha256").update(`kintent ${VERSION}\0format ${FORMAT}\0`);
   const root = packageRoot();
-  for (const sub of ["dist", "schemas", "src"]) {
+  const bundled = fileURLToPath(import.meta.url).includes(`${sep}dist${sep}bundle${sep}`);
+  for (const sub of bundled ? ["dist/bundle", "schemas"] : ["dist", "schemas", "src"]) {
     const dir = join(root, sub);
     if (!existsSync(dir)) continue;
     const walk = (d: string, rel: string, depth: number) => {

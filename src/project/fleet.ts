@@ -93,8 +93,6 @@ export interface FleetOptions {
   workers?: number;
   /** The build cache directory, or undefined for none. */
   cacheDir?: string;
-  /** Called as each app finishes, in completion order (progress, streaming writes). */
-  onApp?: (app: FleetApp) => void;
 }
 
 /** One job: everything a worker needs, as plain data. */
@@ -209,13 +207,9 @@ export async function buildFleet(dirs: readonly string[], options: FleetOptions 
   // alone: measured on the bench fleet, two workers there finish no sooner (bench/README "Fleets").
   const wanted = Math.max(1, Math.min(options.workers ?? availableParallelism() - 1, jobs.length));
   const results: FleetApp[] = new Array<FleetApp>(jobs.length);
-  const done = (i: number, app: FleetApp) => {
-    results[i] = app;
-    options.onApp?.(app);
-  };
   const script = workerScript();
   if (wanted === 1 || script === undefined) {
-    for (let i = 0; i < jobs.length; i++) done(i, await runFleetJob(jobs[i] as FleetJob));
+    for (let i = 0; i < jobs.length; i++) results[i] = await runFleetJob(jobs[i] as FleetJob);
     await BuildCache.flushAll();
     return results;
   }
@@ -251,7 +245,7 @@ export async function buildFleet(dirs: readonly string[], options: FleetOptions 
           reject(new Error(`internal error building ${jobs[m.i]?.dir ?? "?"}: ${m.error ?? "unknown"}`));
           return;
         }
-        done(m.i, m.app);
+        results[m.i] = m.app;
         feed(w);
       });
       w.on("error", (e) => {
