@@ -86,7 +86,10 @@ export function placeExtras(
   // How many generated objects have each identity (an extra may not shadow one unless it replaces it).
   const generatedKeys = new Map<string, number>();
   for (const r of results)
-    for (const o of r.objects) generatedKeys.set(objectKey(o), (generatedKeys.get(objectKey(o)) ?? 0) + 1);
+    for (const o of r.objects) {
+      const k = objectKey(o);
+      generatedKeys.set(k, (generatedKeys.get(k) ?? 0) + 1);
+    }
   for (const extra of extras) {
     const owner = ownerOf(extra.object) ?? (allAppNames.length === 1 ? allAppNames[0] : undefined);
     const md0 = extra.object.metadata;
