@@ -951,8 +951,12 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
           data: { "index.html": "<h1>canary</h1>" },
         },
       ]);
+      // Both canary pods (replicas: 2) must have reached the kubelet's FailedMount before the report is read:
+      // the first one alone satisfied an `events.length > 0` wait and left the grouping half-formed (CI, stop 20).
       const report = await diagnoseUntil([dir], (r) =>
-        r.diagnoses.some((d) => d.analyzer === "failed-mount" && d.events.length > 0),
+        r.diagnoses.some(
+          (d) => d.analyzer === "failed-mount" && d.events.length > 0 && d.objects.length === 2,
+        ),
       );
       const d = report.diagnoses.find((x) => x.analyzer === "failed-mount");
       expect(d?.owner).toMatchObject({ kind: "Deployment", name: "web-canary" });
