@@ -15,6 +15,14 @@ import { build } from "esbuild";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, "dist", "bundle");
 rmSync(out, { recursive: true, force: true });
+const external = [
+  "@anthropic-ai/sdk",
+  "@kubernetes/client-node",
+  "@modelcontextprotocol/*",
+  "@octokit/rest",
+  "openai",
+  "prom-client",
+];
 await build({
   absWorkingDir: root,
   entryPoints: { "cli/main": "dist/cli/main.js", "cmp/main": "dist/cmp/main.js" },
@@ -25,18 +33,33 @@ await build({
   platform: "node",
   target: "node20",
   chunkNames: "chunks/[name]-[hash]",
-  external: [
-    "@anthropic-ai/sdk",
-    "@kubernetes/client-node",
-    "@modelcontextprotocol/*",
-    "@octokit/rest",
-    "openai",
-    "prom-client",
-  ],
+  external,
   // Bundled CommonJS dependencies (commander) call require() for Node's built-ins.
   banner: {
     js: "import { createRequire as __kintentRequire } from 'node:module'; const require = __kintentRequire(import.meta.url);",
   },
+  legalComments: "linked",
+  logLevel: "warning",
+});
+
+// The plugin image's V8 start-up snapshot entry (src/cmp/snapshot.ts; built into a blob by scripts/snapshot.mjs):
+// Node 20 snapshots a single CommonJS script, so everything `cmp` reaches is inlined, dynamic imports included.
+// import.meta.url becomes the script's own location, fixed when the snapshot is built. Whitespace and syntax are
+// minified (names are kept, so messages and stack traces read the same): the script's source is part of the
+// heap every plugin call deserializes (blob 11.5 → 8.9 MB, ≈ 10 ms less per call).
+await build({
+  absWorkingDir: root,
+  entryPoints: ["dist/cmp/snapshot.js"],
+  outfile: join(out, "snapshot", "cmp.cjs"),
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  external,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  define: { "import.meta.url": "__kintentModuleUrl" },
+  banner: { js: "var __kintentModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: "linked",
   logLevel: "warning",
 });

@@ -59,7 +59,7 @@ export async function cmpGenerate(io: CmpIO): Promise<number> {
       );
 
     // The same engine as `kintent build`: intent, platform, extra/, .kintent.yaml checks and policies.
-    const { openProject } = await import("../project/index.js");
+    const { openProject } = await import("../project/project.js");
     const { toYamlStream } = await import("../render/yaml.js");
     const project = await openProject(".", {
       cwd: io.cwd,

@@ -1,7 +1,8 @@
 /**
  * The plugin's entry point without the CLI framework: `bin/kintent.js` dispatches `kintent cmp generate|discover`
  * here directly, so a sync pays only for what generate needs. `src/cli/commands/cmp.ts` calls the same
- * functions, so both paths behave identically.
+ * functions, so both paths behave identically. The plugin image starts it from a V8 start-up snapshot instead
+ * (src/cmp/snapshot.ts).
  */
 import { cmpDiscover, cmpGenerate } from "./generate.js";
 import type { CmpIO } from "./generate.js";

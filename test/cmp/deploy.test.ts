@@ -6,7 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
@@ -152,7 +162,7 @@ describe("Dockerfile", () => {
     expect(final).toContain("COPY deploy/argocd-cmp/plugin.yaml /home/argocd/cmp-server/config/plugin.yaml");
   });
 
-  it("its final image's files run the plugin: `kintent cmp generate` from /usr/local/bin prints `kintent build`", async () => {
+  it("its final image's files run the plugin: `kintent cmp generate` from /usr/local/bin, started from the image's snapshot, prints `kintent build`", async () => {
     // Lay out the final stage's COPY instructions in a directory standing in for the image root; the build
     // stage's outputs (dist, node_modules) are this checkout's.
     const image = mkdtempSync(join(work, "image-"));
@@ -183,15 +193,74 @@ describe("Dockerfile", () => {
     symlinkSync(join(image, linkTarget as string), join(image, linkPath as string));
     expect(existsSync(join(image, "home/argocd/cmp-server/config/plugin.yaml"))).toBe(true);
 
-    const r = spawnSync(process.execPath, [join(image, linkPath as string), "cmp", "generate"], {
-      cwd: join(EXAMPLES, "production"),
-      env: argoEnv({ name: "my-service-prod", path: "examples/production", env: "prod" }),
+    // The RUN that builds the plugin's start-up snapshot with the image's Node, as the image runs it.
+    const snapshotRun = final.find((l) => l.startsWith("RUN ") && l.includes("node scripts/snapshot.mjs"));
+    expect(snapshotRun).toBeDefined();
+    const built = spawnSync(process.execPath, [join(image, "opt/kintent/scripts/snapshot.mjs")], {
+      cwd: join(image, "opt/kintent"),
+      env: { PATH: process.env.PATH },
       encoding: "utf8",
-      timeout: 90_000,
+      timeout: 120_000,
     });
+    expect(built.status, built.stderr).toBe(0);
+    expect(existsSync(join(image, "opt/kintent/dist/bundle/snapshot/cmp.blob"))).toBe(true);
+
+    const expected = (await runCli(["build", "examples/production", "--env", "prod"])).stdout;
+    const run = (args: string[]) =>
+      spawnSync("sh", ["-x", join(image, linkPath as string), ...args], {
+        cwd: join(EXAMPLES, "production"),
+        env: argoEnv({ name: "my-service-prod", path: "examples/production", env: "prod" }),
+        encoding: "utf8",
+        timeout: 90_000,
+      });
+    // `sh -x` traces the launcher's exec: the plugin call starts from the blob, any other command from the CLI.
+    const r = run(["cmp", "generate"]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toBe((await runCli(["build", "examples/production", "--env", "prod"])).stdout);
-  });
+    expect(r.stdout).toBe(expected);
+    expect(r.stderr).toMatch(/exec node --snapshot-blob \S+\/dist\/bundle\/snapshot\/cmp\.blob generate/);
+    const d = run(["cmp", "discover"]);
+    expect(d.status, d.stderr).toBe(0);
+    expect(d.stdout.trim()).toBe("kintent.yaml");
+    expect(d.stderr).toContain("--snapshot-blob");
+    const b = run(["build", ".", "--env", "prod"]);
+    expect(b.status, b.stderr).toBe(0);
+    expect(b.stdout).toBe(expected);
+    expect(b.stderr).not.toContain("--snapshot-blob");
+    expect(b.stderr).toMatch(/exec node \S+\/bin\/kintent\.js build \. --env prod/);
+
+    // The snapshot and the image's CLI are one installation to the build cache: an entry one wrote is what the
+    // other serves (changed behind kintent's back, a hit shows it verbatim). An installation identity frozen
+    // into the snapshot before its blob existed would key differently and rebuild instead.
+    const cacheDir = mkdtempSync(join(work, "cache-"));
+    const cached = (cwd: string, env: string, fromSnapshot: boolean) =>
+      spawnSync(
+        fromSnapshot ? join(image, linkPath as string) : process.execPath,
+        [...(fromSnapshot ? [] : [join(image, "opt/kintent/bin/kintent.js")]), "cmp", "generate"],
+        {
+          cwd,
+          env: { ...argoEnv({ name: "app", path: "app", env }), KINTENT_CACHE_DIR: cacheDir },
+          encoding: "utf8",
+          timeout: 90_000,
+        },
+      );
+    const entries = () =>
+      readdirSync(cacheDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".json"));
+    const tamper = (file: string, stdout: string) => {
+      const entry = JSON.parse(readFileSync(join(cacheDir, file), "utf8")) as { value: { stdout: string } };
+      entry.value.stdout = stdout;
+      writeFileSync(join(cacheDir, file), JSON.stringify(entry));
+    };
+    const prodDir = join(EXAMPLES, "production");
+    expect(cached(prodDir, "prod", false).status).toBe(0);
+    const [first] = entries();
+    tamper(first as string, "kind: WrittenByTheCli\n");
+    expect(cached(prodDir, "prod", true).stdout).toBe("kind: WrittenByTheCli\n");
+    const multi = join(EXAMPLES, "multi-env");
+    expect(cached(multi, "staging", true).status).toBe(0);
+    const second = entries().find((f) => f !== first);
+    tamper(second as string, "kind: WrittenByTheSnapshot\n");
+    expect(cached(multi, "staging", false).stdout).toBe("kind: WrittenByTheSnapshot\n");
+  }, 180_000);
 });
 
 describe("repo-server-patch.yaml", () => {

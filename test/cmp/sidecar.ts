@@ -5,7 +5,8 @@
  * anyway), under a lock so parallel test files do not build at once.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers.js";
 
@@ -105,15 +106,50 @@ export interface SidecarRun {
   ms: number;
 }
 
+let snapshotBlob: string | undefined;
+let useSnapshot = false;
+
+/**
+ * From now on, run `kintent cmp generate|discover` as the plugin image's launcher does (deploy/argocd-cmp/kintent.sh):
+ * `node --snapshot-blob cmp.blob generate`, from a blob scripts/snapshot.mjs builds once per test file (in a temp
+ * directory: a blob under dist/bundle/ would change the build cache's installation identity under other tests).
+ */
+export function runPluginFromSnapshot(): void {
+  useSnapshot = true;
+}
+
+async function ensureSnapshot(): Promise<string> {
+  await ensureDist();
+  if (snapshotBlob !== undefined) return snapshotBlob;
+  const dir = mkdtempSync(join(tmpdir(), "kintent-snapshot-"));
+  const blob = join(dir, "cmp.blob");
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts", "snapshot.mjs"), "--out", blob], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH },
+    encoding: "utf8",
+  });
+  if (r.status !== 0 || !existsSync(blob))
+    throw new Error(`scripts/snapshot.mjs exited ${r.status}: ${r.stderr}`);
+  return (snapshotBlob = blob);
+}
+
 /** `kintent <args>` in `cwd` with exactly `env`, killed (process group) after `timeoutMs` like argocd-cmp-server. */
 export async function runSidecar(
   args: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
 ): Promise<SidecarRun> {
   await ensureDist();
+  const fromSnapshot =
+    useSnapshot &&
+    args.length === 2 &&
+    args[0] === "cmp" &&
+    (args[1] === "generate" || args[1] === "discover");
+  const argv = fromSnapshot
+    ? ["--snapshot-blob", await ensureSnapshot(), args[1] as string]
+    : [KINTENT_BIN, ...args];
   const start = Date.now();
   return await new Promise<SidecarRun>((resolve, reject) => {
-    const child = spawn(process.execPath, [KINTENT_BIN, ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: options.cwd,
       env: options.env,
       stdio: ["ignore", "pipe", "pipe"],
