@@ -251,7 +251,16 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
       ["-n", ns],
       (r) =>
         r.diagnoses.length >= 7 &&
-        r.diagnoses.some((d) => d.analyzer === "crash-loop" && Number(d.facts.restarts) >= 2),
+        r.diagnoses.some(
+          (d) =>
+            d.analyzer === "crash-loop" &&
+            Number(d.facts.restarts) >= 2 &&
+            (d.events.find((e) => e.reason === "BackOff")?.count ?? 0) >= 2,
+        ) &&
+        // Every event the assertions read has been recorded (a pod's status can run ahead of its events).
+        ["offline", "key", "probe", "big"].every((owner) =>
+          r.diagnoses.some((d) => d.owner?.name === owner && d.events.length > 0),
+        ),
     );
     const by = (owner: string) => report.diagnoses.filter((d) => d.owner?.name === owner);
     expect(by("tag").map((d) => `${d.analyzer}/${d.variant}`)).toEqual(["image-pull/not-found"]);
@@ -464,10 +473,15 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
         spec: { minAvailable: 2, selector: { matchLabels: { app: "api" } } },
       },
     ]);
-    const report = await diagnoseUntil(["-n", ns], (r) =>
-      ["service-no-endpoints", "route-backends", "pvc-pending", "hpa-metrics", "pdb-blocking"].every((a) =>
-        r.diagnoses.some((d) => d.analyzer === a),
-      ),
+    const report = await diagnoseUntil(
+      ["-n", ns],
+      (r) =>
+        ["service-no-endpoints", "route-backends", "pvc-pending", "hpa-metrics", "pdb-blocking"].every((a) =>
+          r.diagnoses.some((d) => d.analyzer === a),
+        ) &&
+        r.diagnoses.some(
+          (d) => d.analyzer === "pvc-pending" && d.events.some((e) => e.reason === "ProvisioningFailed"),
+        ),
     );
     const get = (a: string) => report.diagnoses.find((d) => d.analyzer === a);
     expect(get("service-no-endpoints")?.cause).toMatch(
@@ -1113,7 +1127,7 @@ describe.skipIf(skipClusterTests)("kintent diagnose against a kwok cluster", { t
       );
       await applyObjects(env, await built(dir));
       const report = await diagnoseUntil([dir], (r) =>
-        r.diagnoses.some((d) => d.analyzer === "unschedulable"),
+        r.diagnoses.some((d) => d.analyzer === "unschedulable" && d.events.length > 0),
       );
       const d = report.diagnoses.find((x) => x.analyzer === "unschedulable");
       expect(d?.variant).toBe("node-selector");
