@@ -14,6 +14,9 @@ if (argv[0] === "cmp" && (argv[1] === "generate" || argv[1] === "discover") && a
   const { runCmp } = await import("../dist/bundle/cmp/main.js");
   process.exitCode = await runCmp(argv.slice(1), io);
 } else {
-  const { main } = await import("../dist/bundle/cli/main.js");
-  process.exitCode = await main(argv, io);
+  // The CLI bundle, compiled from its V8 code cache (src/cli/code-cache.ts).
+  const { loadCliBundle } = await import("../dist/cli/code-cache.js");
+  const { fileURLToPath } = await import("node:url");
+  const { cli } = loadCliBundle(fileURLToPath(new URL("../dist/bundle/cli/main.cjs", import.meta.url)));
+  process.exitCode = await cli.main(argv, io);
 }

@@ -1,15 +1,20 @@
 /**
- * `npm run build`'s second step: the CLI and the Argo CD plugin as ES module bundles under dist/bundle/
- * (esbuild, code splitting), which bin/kintent.js runs. A cold `kintent` process otherwise resolves and loads
- * ~250 files (zod alone is 99, yaml 73) before doing anything: Node 20 has no module compile cache, and the
- * plugin runs once per Application per refresh (bench/README "Fleets and cold start").
+ * `npm run build`'s second step: the CLI and the Argo CD plugin as bundles under dist/bundle/ (esbuild), which
+ * bin/kintent.js runs. A cold `kintent` process otherwise resolves and loads ~250 files (zod alone is 99, yaml
+ * 73) before doing anything (bench/README "Fleets, cold start and the build cache").
+ * - The CLI: one CommonJS file, dist/bundle/cli/main.cjs, compiled with a V8 code cache written here after a
+ *   warm-up build (src/cli/code-cache.ts: Node 20 caches compiled code only for scripts, not ES modules).
+ *   Commands are still evaluated only when used (esbuild keeps each `import()`ed module lazy).
+ * - The plugin's fast path (`kintent cmp generate|discover`): an ES module bundle with code splitting, so an
+ *   unchanged app (a build-cache hit) loads almost nothing.
  * Pure-JS dependencies on the hot path are bundled; the heavy, rarely used ones (the Kubernetes client, the
- * LLM and MCP SDKs, Octokit, prom-client) stay in node_modules and load lazily as before. Commands import
- * what they need with `import()`, so each lands in its own chunk. The library (dist/index.js) is not bundled.
+ * LLM and MCP SDKs, Octokit, prom-client) stay in node_modules and load when a command needs them. The library
+ * (dist/index.js) is not bundled.
  */
-import { rmSync } from "node:fs";
+import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { Readable } from "node:stream";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,9 +28,31 @@ const external = [
   "openai",
   "prom-client",
 ];
+// import.meta.url, in a CommonJS bundle: the bundle's own location (packageRoot, the build cache's identity).
+const cjsModuleUrl = {
+  define: { "import.meta.url": "__kintentModuleUrl" },
+  banner: { js: "var __kintentModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+const cliBundle = join(out, "cli", "main.cjs");
 await build({
   absWorkingDir: root,
-  entryPoints: { "cli/main": "dist/cli/main.js", "cmp/main": "dist/cmp/main.js" },
+  entryPoints: ["dist/cli/main.js"],
+  outfile: cliBundle,
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
+  charset: "ascii",
+  external,
+  ...cjsModuleUrl,
+  legalComments: "linked",
+  logLevel: "warning",
+});
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { "cmp/main": "dist/cmp/main.js" },
   outdir: out,
   bundle: true,
   splitting: true,
@@ -58,8 +85,35 @@ await build({
   external,
   minifyWhitespace: true,
   minifySyntax: true,
-  define: { "import.meta.url": "__kintentModuleUrl" },
-  banner: { js: "var __kintentModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  ...cjsModuleUrl,
   legalComments: "linked",
   logLevel: "warning",
 });
+
+// The CLI's code cache: compile the bundle, run a representative command in this process (so the functions a
+// build, its validation and its YAML output use are compiled too), and save what V8 has compiled. Written with
+// this Node; another V8 rejects it and compiles the bundle as if there were none.
+{
+  // dist/ was just built by tsc; its types are the sources'.
+  /** @type {import("../src/cli/code-cache.js")} */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
+  const codeCache = await import(pathToFileURL(join(root, "dist", "cli", "code-cache.js")).href);
+  const { loadCliBundle } = codeCache;
+  const loaded = loadCliBundle(cliBundle);
+  const sample = join(root, "examples", "production");
+  // Without the sample (or the schemas it validates against), the cache holds what compiling the bundle compiled.
+  if (existsSync(sample) && existsSync(join(root, "schemas"))) {
+    const sink = { write: () => true };
+    const code = await loaded.cli.main(["build", sample, "--env", "prod", "--explain"], {
+      stdout: sink,
+      stderr: sink,
+      stdin: Readable.from([]),
+      cwd: root,
+      env: { KINTENT_CACHE: "off" },
+    });
+    if (code !== 0) throw new Error(`bundle.mjs: the code cache's warm-up build exited ${code}`);
+  }
+  const tmp = `${loaded.cacheFile}.${process.pid}.tmp`;
+  writeFileSync(tmp, loaded.script.createCachedData());
+  renameSync(tmp, loaded.cacheFile);
+}

@@ -57,8 +57,24 @@ describe("the packed package", () => {
     for (const f of readdirSync(join(pkg, "dist"), { recursive: true, encoding: "utf8" }))
       if (f.endsWith(".js") && !f.startsWith("bundle/"))
         expect(existsSync(join(ROOT, "src", f.replace(/\.js$/, ".ts"))), f).toBe(true);
-    expect(existsSync(join(pkg, "dist", "bundle", "cli", "main.js"))).toBe(true);
+    expect(existsSync(join(pkg, "dist", "bundle", "cli", "main.cjs"))).toBe(true);
     expect(existsSync(join(pkg, "dist", "bundle", "cmp", "main.js"))).toBe(true);
+    // The CLI's V8 code cache, written by `npm run build` with this Node: the installed CLI compiles from it.
+    const caches = readdirSync(join(pkg, "dist", "bundle", "cli")).filter((f) => f.endsWith(".v8cache"));
+    expect(caches).toHaveLength(1);
+    const loader = join(pkg, "dist", "cli", "code-cache.js");
+    const bundle = join(pkg, "dist", "bundle", "cli", "main.cjs");
+    const probe = `const { loadCliBundle } = await import(${JSON.stringify(loader)});
+      const l = loadCliBundle(${JSON.stringify(bundle)});
+      console.log(JSON.stringify({ fromCache: l.fromCache, main: typeof l.cli.main }));`;
+    expect(
+      JSON.parse(
+        execFileSync(process.execPath, ["--input-type=module", "-e", probe], {
+          cwd: consumer,
+          encoding: "utf8",
+        }),
+      ),
+    ).toEqual({ fromCache: true, main: "function" });
     expect(existsSync(join(pkg, "src"))).toBe(false);
     expect(existsSync(join(pkg, "test"))).toBe(false);
     expect(

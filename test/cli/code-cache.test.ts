@@ -1,0 +1,79 @@
+/**
+ * src/cli/code-cache.ts: the CLI bundle compiled through vm.Script with a V8 code cache. A cache is named by the
+ * sha256 of the bundle's text, so it is never applied to other code — V8 itself only compares source lengths,
+ * and a same-length edit with a stale cache would run the old functions. Each load runs in a fresh process (the
+ * built dist/cli/code-cache.js): within one process V8 finds a script it compiled before without any cache.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../helpers.js";
+import { ensureDist } from "../cmp/sidecar.js";
+
+const work = mkdtempSync(join(tmpdir(), "kintent-code-cache-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(async () => {
+  await ensureDist();
+}, 300_000);
+
+const bundle = (answer: string) =>
+  `"use strict";
+   const { basename } = require("node:path");
+   module.exports.main = async (argv) => [${JSON.stringify(answer)}, basename(__filename), ...argv].join(" ");
+   module.exports.answer = () => ${JSON.stringify(answer)} + " from " + basename(__dirname);`;
+
+interface Load {
+  fromCache: boolean;
+  cacheFile: string;
+  answer: string;
+  main: string;
+}
+
+/** Loads `file` in a fresh Node; with `save`, writes the script's code cache where the loader looks for it. */
+function load(file: string, save = false): Load {
+  const probe = `const { loadCliBundle } = await import(${JSON.stringify(join(ROOT, "dist", "cli", "code-cache.js"))});
+    const { writeFileSync } = await import("node:fs");
+    const l = loadCliBundle(${JSON.stringify(file)});
+    const out = { fromCache: l.fromCache, cacheFile: l.cacheFile, answer: l.cli.answer(), main: await l.cli.main(["a"], {}) };
+    if (${save}) writeFileSync(l.cacheFile, l.script.createCachedData());
+    console.log(JSON.stringify(out));`;
+  return JSON.parse(
+    execFileSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" }),
+  ) as Load;
+}
+
+describe("loadCliBundle", () => {
+  it("compiles from the cache written for exactly this text, and from source for any other", () => {
+    const dir = mkdtempSync(join(work, "cli-"));
+    const file = join(dir, "main.cjs");
+    writeFileSync(file, bundle("first"));
+    const cold = load(file, true);
+    expect(cold).toMatchObject({ fromCache: false, main: "first main.cjs a" });
+    expect(cold.answer).toMatch(/^first from cli-/);
+    const warm = load(file);
+    expect(warm).toMatchObject({ fromCache: true, cacheFile: cold.cacheFile, main: "first main.cjs a" });
+
+    // Same length, other text: another cache name, compiled from source, and the new code runs.
+    writeFileSync(file, bundle("other"));
+    const edited = load(file);
+    expect(edited.cacheFile).not.toBe(cold.cacheFile);
+    expect(edited).toMatchObject({ fromCache: false, main: "other main.cjs a" });
+  });
+
+  it("V8 rejects a cache from another V8 or other flags, and the bundle compiles from source", () => {
+    const dir = mkdtempSync(join(work, "cli-"));
+    const file = join(dir, "main.cjs");
+    writeFileSync(file, bundle("elsewhere"));
+    const first = load(file, true);
+    const data = readFileSync(first.cacheFile);
+    // The header's V8 version hash and flag hash (bytes 4–7 and 12–15 of V8's SerializedCodeData).
+    data.writeUInt32LE((data.readUInt32LE(4) ^ 0xffffffff) >>> 0, 4);
+    writeFileSync(first.cacheFile, data);
+    expect(load(file)).toMatchObject({ fromCache: false, main: "elsewhere main.cjs a" });
+    writeFileSync(first.cacheFile, "not a cache");
+    expect(load(file)).toMatchObject({ fromCache: false, main: "elsewhere main.cjs a" });
+    expect(readdirSync(dir).sort()).toEqual(["main.cjs", first.cacheFile.split("/").pop()].sort());
+  });
+});
