@@ -15,8 +15,12 @@ if (argv[0] === "cmp" && (argv[1] === "generate" || argv[1] === "discover") && a
   process.exitCode = await runCmp(argv.slice(1), io);
 } else {
   // The CLI bundle, compiled from its V8 code cache (src/cli/code-cache.ts).
-  const { loadCliBundle } = await import("../dist/cli/code-cache.js");
+  const { loadCliBundle, saveUserCodeCache } = await import("../dist/cli/code-cache.js");
   const { fileURLToPath } = await import("node:url");
-  const { cli } = loadCliBundle(fileURLToPath(new URL("../dist/bundle/cli/main.cjs", import.meta.url)));
-  process.exitCode = await cli.main(argv, io);
+  const loaded = loadCliBundle(
+    fileURLToPath(new URL("../dist/bundle/cli/main.cjs", import.meta.url)),
+    process.env,
+  );
+  process.exitCode = await loaded.cli.main(argv, io);
+  saveUserCodeCache(loaded);
 }

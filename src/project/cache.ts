@@ -19,6 +19,7 @@
  * {@link MAX_ENTRIES} or {@link MAX_TOTAL_BYTES}). `KINTENT_CACHE=off` disables it; `KINTENT_CACHE_DIR` moves it (default
  * `$XDG_CACHE_HOME/kintent` or `~/.cache/kintent`).
  */
+import { cacheDirFromEnv } from "../core/cache-dir.js";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -34,7 +35,7 @@ import {
 } from "node:fs";
 import type { Stats } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { packageRoot } from "../core/package-root.js";
 import { VERSION } from "../core/version.js";
@@ -54,16 +55,7 @@ export const MAX_TOTAL_BYTES = 1024 * 1024 * 1024;
 const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
 const FORMAT = 1;
 
-/** The cache directory from the environment, or undefined when caching is off. */
-export function cacheDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  const mode = (env.KINTENT_CACHE ?? "").toLowerCase();
-  if (mode === "off" || mode === "0" || mode === "false") return undefined;
-  if (env.KINTENT_CACHE_DIR) return resolve(env.KINTENT_CACHE_DIR);
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, "kintent");
-  // Only what the caller's environment says: no HOME there, no cache (never the process's own home behind
-  // a caller's back — the library and in-process callers pass their own environment).
-  return env.HOME ? join(env.HOME, ".cache", "kintent") : undefined;
-}
+export { cacheDirFromEnv };
 
 let installation: string | undefined;
 /**

@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../helpers.js";
@@ -31,13 +39,17 @@ interface Load {
   main: string;
 }
 
-/** Loads `file` in a fresh Node; with `save`, writes the script's code cache where the loader looks for it. */
-function load(file: string, save = false): Load {
-  const probe = `const { loadCliBundle } = await import(${JSON.stringify(join(ROOT, "dist", "cli", "code-cache.js"))});
+/**
+ * Loads `file` in a fresh Node with `env` (its cache directory): with `save`, writes the script's code cache
+ * where `npm run build` would; then does what bin/kintent.js does after a command (saveUserCodeCache).
+ */
+function load(file: string, save = false, env: Record<string, string> = {}): Load {
+  const probe = `const { loadCliBundle, saveUserCodeCache } = await import(${JSON.stringify(join(ROOT, "dist", "cli", "code-cache.js"))});
     const { writeFileSync } = await import("node:fs");
-    const l = loadCliBundle(${JSON.stringify(file)});
+    const l = loadCliBundle(${JSON.stringify(file)}, ${JSON.stringify(env)});
     const out = { fromCache: l.fromCache, cacheFile: l.cacheFile, answer: l.cli.answer(), main: await l.cli.main(["a"], {}) };
     if (${save}) writeFileSync(l.cacheFile, l.script.createCachedData());
+    saveUserCodeCache(l);
     console.log(JSON.stringify(out));`;
   return JSON.parse(
     execFileSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" }),
@@ -75,5 +87,36 @@ describe("loadCliBundle", () => {
     writeFileSync(first.cacheFile, "not a cache");
     expect(load(file)).toMatchObject({ fromCache: false, main: "elsewhere main.cjs a" });
     expect(readdirSync(dir).sort()).toEqual(["main.cjs", first.cacheFile.split("/").pop()].sort());
+  });
+
+  it("for a Node other than the builder's: compiles without, saves one in the user's cache directory, then uses it", () => {
+    const dir = mkdtempSync(join(work, "cli-"));
+    const file = join(dir, "main.cjs");
+    writeFileSync(file, bundle("registry"));
+    const home = mkdtempSync(join(work, "home-"));
+    const v8dir = join(home, ".cache", "kintent", "v8");
+    // Old caches of other builds and Nodes: only the newest few are kept.
+    mkdirSync(v8dir, { recursive: true });
+    for (let i = 0; i < 6; i++) {
+      writeFileSync(join(v8dir, `main-old${i}-v8-1.0.v8cache`), "old");
+      utimesSync(join(v8dir, `main-old${i}-v8-1.0.v8cache`), 1_000_000 + i, 1_000_000 + i);
+    }
+    const first = load(file, false, { HOME: home });
+    expect(first).toMatchObject({ fromCache: false, main: "registry main.cjs a" });
+    const saved = readdirSync(v8dir).sort();
+    expect(saved).toHaveLength(4);
+    expect(saved).toContain(first.cacheFile.split("/").pop());
+    expect(saved.filter((f) => f.startsWith("main-old"))).toEqual([
+      "main-old3-v8-1.0.v8cache",
+      "main-old4-v8-1.0.v8cache",
+      "main-old5-v8-1.0.v8cache",
+    ]);
+    expect(readdirSync(dir)).toEqual(["main.cjs"]); // never in the installation at run time
+    expect(load(file, false, { HOME: home })).toMatchObject({ fromCache: true, main: "registry main.cjs a" });
+    // KINTENT_CACHE=off: neither read nor written.
+    expect(load(file, false, { HOME: home, KINTENT_CACHE: "off" })).toMatchObject({ fromCache: false });
+    const other = mkdtempSync(join(work, "home-"));
+    expect(load(file, false, { XDG_CACHE_HOME: other, KINTENT_CACHE: "off" }).fromCache).toBe(false);
+    expect(readdirSync(other)).toEqual([]);
   });
 });
