@@ -9,7 +9,7 @@
  * root, the bundled schema registry, compiled check programs. Nothing reads the caller's environment, working
  * directory or the build cache at build time (the warm-up runs with the cache off); the main function reads them
  * afresh on every start. Equality with `kintent cmp generate` is checked when the blob is built and in
- * test/cmp/snapshot.test.ts.
+ * test/cmp/cmp-snapshot.test.ts (every plugin test through a blob).
  */
 import { startupSnapshot } from "node:v8";
 import { packageRoot } from "../core/package-root.js";

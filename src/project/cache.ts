@@ -19,7 +19,6 @@
  * {@link MAX_ENTRIES} or {@link MAX_TOTAL_BYTES}). `KINTENT_CACHE=off` disables it; `KINTENT_CACHE_DIR` moves it (default
  * `$XDG_CACHE_HOME/kintent` or `~/.cache/kintent`).
  */
-import { cacheDirFromEnv } from "../core/cache-dir.js";
 import { createHash } from "node:crypto";
 import {
   existsSync,
@@ -37,6 +36,7 @@ import type { Stats } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cacheDirFromEnv } from "../core/cache-dir.js";
 import { packageRoot } from "../core/package-root.js";
 import { VERSION } from "../core/version.js";
 
