@@ -6,7 +6,8 @@
  *
  * A cache is named by the sha256 of the bundle's text and by the V8 version: V8 itself only compares a cache's
  * source length, so a cache can never be applied to other code; any other mismatch (V8 flags, a damaged file)
- * V8 rejects (`cachedDataRejected`) and the bundle is compiled as without a cache. Two places are looked at:
+ * V8 rejects (`cachedDataRejected`) and the bundle is compiled as without a cache. Two places are looked at
+ * (the second first):
  * - the installation's, next to the bundle, written by `npm run build` (scripts/bundle.mjs runs a warm-up
  *   `kintent build` in-process and saves `script.createCachedData()`, which then holds the functions a build
  *   compiled too) — valid for the Node that built kintent;
@@ -74,7 +75,9 @@ export function loadCliBundle(bundle: string, env: NodeJS.ProcessEnv = {}): Load
   const cacheFile = join(dirname(bundle), name);
   const userDir = cacheDirFromEnv(env);
   const userCacheFile = userDir === undefined ? undefined : join(userDir, "v8", name);
-  const cachedData = readIfPresent(cacheFile) ?? readIfPresent(userCacheFile);
+  // The user's first: it exists only because the installation's did not fit this Node or its V8 flags before
+  // (read the other way round, a rejected installation cache would be read, and the user's rewritten, every time).
+  const cachedData = readIfPresent(userCacheFile) ?? readIfPresent(cacheFile);
   // The CommonJS wrapper Node itself uses; the bundle's own `import()`s (LLM SDKs) go to Node's loader.
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,

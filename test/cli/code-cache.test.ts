@@ -12,6 +12,7 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -111,8 +112,22 @@ describe("loadCliBundle", () => {
       "main-old4-v8-1.0.v8cache",
       "main-old5-v8-1.0.v8cache",
     ]);
-    expect(readdirSync(dir)).toEqual(["main.cjs"]); // never in the installation at run time
+    expect(readdirSync(dir)).toEqual(["main.cjs"]); // never written to the installation at run time
     expect(load(file, false, { HOME: home })).toMatchObject({ fromCache: true, main: "registry main.cjs a" });
+
+    // An installation cache this Node rejects every time (other V8 flags: the header's flag hash, bytes 12–15):
+    // the user's cache is written once and then used — not rewritten on every command.
+    const flagged = mkdtempSync(join(work, "home-"));
+    const installed = load(file, true); // npm run build's cache, then made to mismatch
+    const data = readFileSync(installed.cacheFile);
+    data.writeUInt32LE((data.readUInt32LE(12) ^ 0xffffffff) >>> 0, 12);
+    writeFileSync(installed.cacheFile, data);
+    expect(load(file, false, { HOME: flagged }).fromCache).toBe(false);
+    const userFile = join(flagged, ".cache", "kintent", "v8", installed.cacheFile.split("/").pop() as string);
+    const written = statSync(userFile).mtimeMs;
+    expect(load(file, false, { HOME: flagged }).fromCache).toBe(true);
+    expect(statSync(userFile).mtimeMs).toBe(written);
+    rmSync(installed.cacheFile);
     // KINTENT_CACHE=off: neither read nor written.
     expect(load(file, false, { HOME: home, KINTENT_CACHE: "off" })).toMatchObject({ fromCache: false });
     const other = mkdtempSync(join(work, "home-"));
